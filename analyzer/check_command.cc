@@ -1,0 +1,132 @@
+// PATH arguments are workspaces or files inside them. Files are grouped by
+// their workspace and the whole workspace is analyzed (names resolve across
+// files), but only diagnostics in the named files are shown, which is what an
+// editor or a pre-commit hook handing over changed files wants.
+#include "check_command.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "render.h"
+#include "workspace.h"
+
+namespace databuild {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* const kUsage =
+    "usage: databuild check [--werror] [--color=auto|always|never] [-j N] [PATH...]\n"
+    "\n"
+    "Checks the workspace holding each PATH (a workspace directory or .dbuild files\n"
+    "inside one); with no PATH, the workspace holding the current directory.\n"
+    "Exit status: 0 no errors, 1 errors (or warnings with --werror), 2 could not run.\n";
+
+std::string display_path(const std::string& absolute) {
+  std::error_code error;
+  fs::path relative = fs::path(absolute).lexically_relative(fs::current_path(error));
+  if (error || relative.empty() || *relative.begin() == "..") return absolute;
+  return relative.string();
+}
+
+struct Options {
+  bool werror = false;
+  bool color = false;
+  unsigned threads = 0;
+  std::vector<std::string> paths;
+};
+
+// Returns false (after printing why) on a usage error.
+bool parse_options(const std::vector<std::string>& args, Options& options, std::ostream& err) {
+  std::string color = "auto";
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--werror") {
+      options.werror = true;
+    } else if (arg.rfind("--color=", 0) == 0) {
+      color = arg.substr(8);
+      if (color != "auto" && color != "always" && color != "never") {
+        err << "databuild check: --color takes auto, always or never\n";
+        return false;
+      }
+    } else if (arg == "-j" || arg.rfind("-j", 0) == 0) {
+      std::string value = arg == "-j" ? (i + 1 < args.size() ? args[++i] : "") : arg.substr(2);
+      if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos ||
+          value.size() > 4) {
+        err << "databuild check: -j takes a number of threads\n";
+        return false;
+      }
+      options.threads = static_cast<unsigned>(std::stoul(value));
+    } else if (arg == "-h" || arg == "--help") {
+      err << kUsage;
+      return false;
+    } else if (!arg.empty() && arg[0] == '-' && arg != "-") {
+      err << "databuild check: unknown option '" << arg << "'\n" << kUsage;
+      return false;
+    } else {
+      options.paths.push_back(arg);
+    }
+  }
+  options.color = color == "always" || (color == "auto" && isatty(STDOUT_FILENO));
+  return true;
+}
+
+}  // namespace
+
+int run_check(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  Options options;
+  if (!parse_options(args, options, err)) return kExitCannotRun;
+  if (options.paths.empty()) options.paths.push_back(".");
+
+  // Workspace root -> the files to report on (empty: all of them).
+  std::map<std::string, std::set<std::string>> workspaces;
+  for (const std::string& path : options.paths) {
+    std::error_code error;
+    if (!fs::exists(path, error)) {
+      err << "databuild check: " << path << ": no such file or directory\n";
+      return kExitCannotRun;
+    }
+    std::optional<std::string> root = find_workspace_root(path);
+    if (!root) {
+      err << "databuild check: " << path
+          << ": not inside a DataBuild workspace (no workspace.dbuild here or above)\n";
+      return kExitCannotRun;
+    }
+    std::set<std::string>& only = workspaces[*root];
+    if (fs::is_directory(path, error)) {
+      workspaces[*root].clear();
+      workspaces[*root].insert("");  // marker: the whole workspace
+    } else if (!only.count("")) {
+      only.insert(fs::absolute(path).lexically_normal().string());
+    }
+  }
+
+  size_t errors = 0, warnings = 0;
+  RenderOptions render;
+  render.color = options.color;
+  for (const auto& [root, only] : workspaces) {
+    AnalysisOptions analysis_options;
+    analysis_options.threads = options.threads;
+    std::unique_ptr<Analysis> analysis = analyze_workspace(root, analysis_options);
+    std::vector<std::string> display;
+    for (const SourceFile& file : analysis->files) display.push_back(display_path(file.path));
+    for (const Diagnostic& diagnostic : analysis->diagnostics()) {
+      if (!only.count("") && !only.count(analysis->files[diagnostic.location.file].path)) continue;
+      (diagnostic.severity == Severity::Error ? errors : warnings)++;
+      render_text(out, diagnostic, analysis->files, display, render);
+    }
+  }
+  if (errors + warnings > 0) {
+    auto plural = [](size_t n, const char* word) {
+      return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+    };
+    out << plural(errors, "error") << " and " << plural(warnings, "warning") << ".\n";
+  }
+  return errors > 0 || (options.werror && warnings > 0) ? kExitProblems : kExitClean;
+}
+
+}  // namespace databuild

@@ -1,0 +1,842 @@
+// The linker runs in passes over all files, each pass relying on the previous:
+//   1. declare: build the namespaces (duplicate-definition across files);
+//   2. types: resolve key and parameter types (needed to type patterns);
+//   3. datasets: keys, bounds, columns, labels, location templates;
+//   4. jobs: parameters, ports, patterns, removals, run and env templates;
+//   5. workspace-wide: producers (external-has-producer, no-producer) and
+//      unused policies and types.
+// Expression typing is a small recursive function over Expr; nesting depth was
+// already bounded by lowering.
+#include "link.h"
+
+#include <algorithm>
+#include <set>
+
+namespace databuild {
+
+std::string_view symbol_kind_name(SymbolKind kind) {
+  switch (kind) {
+    case SymbolKind::Workspace:
+      return "workspace";
+    case SymbolKind::Policy:
+      return "policy";
+    case SymbolKind::Type:
+      return "type";
+    case SymbolKind::Dataset:
+      return "dataset";
+    case SymbolKind::Job:
+      return "job";
+    case SymbolKind::Key:
+      return "key";
+    case SymbolKind::Column:
+      return "column";
+    case SymbolKind::Parameter:
+      return "parameter";
+    case SymbolKind::Port:
+      return "port";
+    case SymbolKind::EnumValue:
+      return "enum value";
+    case SymbolKind::EnvVar:
+      return "environment variable";
+    case SymbolKind::Function:
+      return "function";
+  }
+  return "symbol";
+}
+
+const Dataset* LinkedWorkspace::find_dataset(std::string_view name) const {
+  auto it = datasets.find(std::string(name));
+  return it == datasets.end() ? nullptr : it->second;
+}
+
+const Job* LinkedWorkspace::find_job(std::string_view name) const {
+  auto it = jobs.find(std::string(name));
+  return it == jobs.end() ? nullptr : it->second;
+}
+
+namespace {
+
+bool is_ordered(KeyKind kind) {
+  return kind == KeyKind::Date || kind == KeyKind::Hour || kind == KeyKind::Month ||
+         kind == KeyKind::Int;
+}
+
+std::string enum_values_text(const EnumType& enumeration) {
+  std::string text;
+  for (const EnumValue& value : enumeration.values) {
+    if (!text.empty()) text += ", ";
+    text += value.value;
+  }
+  return text;
+}
+
+const EnumValue* find_enum_value(const EnumType& enumeration, std::string_view value) {
+  for (const EnumValue& v : enumeration.values) {
+    if (v.value == value) return &v;
+  }
+  return nullptr;
+}
+
+bool same_enum(const EnumType* a, const EnumType* b) {
+  if (a == b) return true;
+  if (!a || !b || a->values.size() != b->values.size()) return false;
+  for (size_t i = 0; i < a->values.size(); ++i) {
+    if (a->values[i].value != b->values[i].value) return false;
+  }
+  return true;
+}
+
+const char* const kColumnTypes[] = {"string", "int", "float", "bool", "date", "timestamp", "bytes"};
+
+// The type of a scalar expression, as far as linking can tell.
+struct ValueType {
+  enum Kind { Key, Duration, Range, Now, Unknown } what = Unknown;
+  KeyKind kind = KeyKind::Unknown;  // for Key and Range
+  const EnumType* enumeration = nullptr;
+  std::string enum_name;
+
+  static ValueType key(KeyKind kind) { return {Key, kind, nullptr, {}}; }
+  static ValueType unknown() { return {}; }
+};
+
+std::string describe_kind(KeyKind kind) {
+  switch (kind) {
+    case KeyKind::Date:
+      return "a date";
+    case KeyKind::Hour:
+      return "an hour";
+    case KeyKind::Month:
+      return "a month";
+    case KeyKind::Int:
+      return "an int";
+    case KeyKind::String:
+      return "a string";
+    case KeyKind::Enum:
+      return "an enum value";
+    case KeyKind::Unknown:
+      return "a value";
+  }
+  return "a value";
+}
+
+std::string describe_value(const ValueType& type) {
+  switch (type.what) {
+    case ValueType::Key:
+      if (type.kind == KeyKind::Enum && type.enumeration)
+        return "a value of " +
+               (type.enum_name.empty() ? "enum(" + enum_values_text(*type.enumeration) + ")"
+                                       : "enum " + type.enum_name);
+      return describe_kind(type.kind);
+    case ValueType::Duration:
+      return "a duration";
+    case ValueType::Range:
+      return "a range of " + describe_kind(type.kind).substr(type.kind == KeyKind::Int ||
+                                                                     type.kind == KeyKind::Hour
+                                                                 ? 3
+                                                                 : 2) +
+             "s";
+    case ValueType::Now:
+      return "'now'";
+    case ValueType::Unknown:
+      return "a value";
+  }
+  return "a value";
+}
+
+// What an expression in a binding or template may name.
+struct Scope {
+  const Job* job = nullptr;          // parameters
+  const Dataset* dataset = nullptr;  // keys (location templates)
+};
+
+class Linker {
+ public:
+  Linker(std::vector<FileModel>& files, const std::vector<std::string>& paths)
+      : files_(files), paths_(paths) {}
+
+  LinkedWorkspace run() {
+    declare();
+    for (FileModel& file : files_) {
+      for (TypeDecl& type : file.types) check_enum(type.enumeration);
+      for (Dataset& dataset : file.datasets) link_dataset(dataset);
+    }
+    for (FileModel& file : files_) {
+      for (Job& job : file.jobs) link_job(job);
+    }
+    check_producers();
+    check_unused();
+    return std::move(out_);
+  }
+
+ private:
+  // ---- reporting and recording --------------------------------------------
+
+  void report(DiagnosticCode id, Location location, std::initializer_list<std::string_view> args,
+              std::vector<RelatedLocation> related = {}) {
+    out_.diagnostics.push_back(make_diagnostic(id, location, args, std::move(related)));
+  }
+
+  void define(SymbolKind kind, const Name& name, Location declaration,
+              const std::string& container = {}) {
+    out_.definitions.push_back({kind, name.text, name.location, declaration, container});
+  }
+
+  void refer(Location use, SymbolKind kind, Location definition) {
+    out_.references.push_back({use, kind, definition});
+  }
+
+  // ---- pass 1: namespaces ----------------------------------------------------
+
+  struct GlobalSymbol {
+    SymbolKind kind;
+    Location location;
+  };
+
+  bool declare_global(SymbolKind kind, const Name& name, Location declaration) {
+    auto [it, inserted] = globals_.emplace(name.text, GlobalSymbol{kind, name.location});
+    if (!inserted) {
+      std::string also = it->second.kind == kind
+                             ? ""
+                             : std::string(" as a ") + std::string(symbol_kind_name(it->second.kind));
+      report(DiagnosticCode::DuplicateDefinition, name.location,
+             {symbol_kind_name(kind), name.text, also},
+             {{it->second.location, "'" + name.text + "' is first defined here"}});
+      return false;
+    }
+    define(kind, name, declaration);
+    return true;
+  }
+
+  void declare() {
+    for (FileModel& file : files_) {
+      if (file.workspace) {
+        const std::string& path = paths_[file.file];
+        std::string_view base = std::string_view(path).substr(path.find_last_of('/') + 1);
+        if (base != "workspace.dbuild") {
+          report(DiagnosticCode::MisplacedWorkspace, file.workspace->name.location, {});
+        } else if (out_.workspace) {
+          report(DiagnosticCode::DuplicateDefinition, file.workspace->name.location,
+                 {"workspace", file.workspace->name.text, ""},
+                 {{out_.workspace->name.location, "the workspace is declared here"}});
+        } else {
+          out_.workspace = &*file.workspace;
+          define(SymbolKind::Workspace, file.workspace->name, file.workspace->declaration);
+        }
+      }
+      for (const Policy& policy : file.policies) {
+        if (declare_global(SymbolKind::Policy, policy.name, policy.declaration))
+          out_.policies.emplace(policy.name.text, &policy);
+      }
+      for (const TypeDecl& type : file.types) {
+        if (declare_global(SymbolKind::Type, type.name, type.declaration))
+          out_.types.emplace(type.name.text, &type);
+      }
+      for (const Dataset& dataset : file.datasets) {
+        if (declare_global(SymbolKind::Dataset, dataset.name, dataset.declaration))
+          out_.datasets.emplace(dataset.name.text, &dataset);
+      }
+      for (const Job& job : file.jobs) {
+        auto [it, inserted] = out_.jobs.emplace(job.name.text, &job);
+        if (!inserted) {
+          report(DiagnosticCode::DuplicateDefinition, job.name.location, {"job", job.name.text, ""},
+                 {{it->second->name.location, "'" + job.name.text + "' is first defined here"}});
+        } else {
+          define(SymbolKind::Job, job.name, job.declaration);
+        }
+      }
+    }
+  }
+
+  // Reports names defined twice within one scope (keys, columns, ports, ...)
+  // and records the first definition of each when `declaration_of` is given.
+  template <typename Items, typename GetName>
+  void check_unique(const Items& items, GetName get_name, SymbolKind kind,
+                    const std::string& container,
+                    Location (*declaration_of)(const typename Items::value_type&) = nullptr) {
+    std::unordered_map<std::string, Location> seen;
+    for (const auto& item : items) {
+      const Name& name = get_name(item);
+      auto [it, inserted] = seen.emplace(name.text, name.location);
+      if (!inserted) {
+        report(DiagnosticCode::DuplicateDefinition, name.location,
+               {symbol_kind_name(kind), name.text, " in '" + container + "'"},
+               {{it->second, "'" + name.text + "' is first defined here"}});
+      } else if (declaration_of) {
+        define(kind, name, declaration_of(item), container);
+      }
+    }
+  }
+
+  template <typename T>
+  static Location declaration_of(const T& item) {
+    return item.declaration;
+  }
+
+  void check_enum(const EnumType& enumeration) {
+    std::unordered_map<std::string, Location> seen;
+    for (const EnumValue& value : enumeration.values) {
+      auto [it, inserted] = seen.emplace(value.value, value.location);
+      if (!inserted)
+        report(DiagnosticCode::DuplicateDefinition, value.location,
+               {"enum value", value.value, ""}, {{it->second, "first listed here"}});
+    }
+  }
+
+  // ---- pass 2: types -----------------------------------------------------------
+
+  void resolve_type(TypeRef& type) {
+    if (type.inline_enum) {
+      check_enum(*type.inline_enum);
+      type.kind = KeyKind::Enum;
+      type.enumeration = &*type.inline_enum;
+      type.display = "enum(" + enum_values_text(*type.inline_enum) + ")";
+      return;
+    }
+    type.display = type.name;
+    static const std::pair<const char*, KeyKind> kBuiltins[] = {{"date", KeyKind::Date},
+                                                                {"hour", KeyKind::Hour},
+                                                                {"month", KeyKind::Month},
+                                                                {"int", KeyKind::Int},
+                                                                {"string", KeyKind::String}};
+    for (const auto& [name, kind] : kBuiltins) {
+      if (type.name == name) {
+        type.kind = kind;
+        return;
+      }
+    }
+    auto it = out_.types.find(type.name);
+    if (it != out_.types.end()) {
+      type.kind = KeyKind::Enum;
+      type.enumeration = &it->second->enumeration;
+      used_.insert(type.name);
+      refer(type.location, SymbolKind::Type, it->second->name.location);
+      return;
+    }
+    report(DiagnosticCode::UnresolvedReference, type.location,
+           {"type", type.name,
+            globals_.count(type.name) ? " (it names a " +
+                                            std::string(symbol_kind_name(globals_[type.name].kind)) +
+                                            ", not a type)"
+                                      : " (key types: date, hour, month, int, string, or an enum)"});
+  }
+
+  void resolve_policy(const Name& policy) {
+    auto it = out_.policies.find(policy.text);
+    if (it == out_.policies.end()) {
+      report(DiagnosticCode::UnresolvedReference, policy.location, {"policy", policy.text, ""});
+      return;
+    }
+    used_.insert(policy.text);
+    refer(policy.location, SymbolKind::Policy, it->second->name.location);
+  }
+
+  // ---- pass 3: datasets ----------------------------------------------------------
+
+  void link_dataset(Dataset& dataset) {
+    const std::string& owner = dataset.name.text;
+    check_unique(dataset.keys, [](const KeyDecl& k) -> const Name& { return k.name; },
+                 SymbolKind::Key, owner, &declaration_of<KeyDecl>);
+    check_unique(dataset.columns, [](const Column& c) -> const Name& { return c.name; },
+                 SymbolKind::Column, owner, &declaration_of<Column>);
+    for (KeyDecl& key : dataset.keys) {
+      resolve_type(key.type);
+      link_bound(key, key.since, "since");
+      link_bound(key, key.until, "until");
+    }
+    for (const Column& column : dataset.columns) {
+      if (std::none_of(std::begin(kColumnTypes), std::end(kColumnTypes),
+                       [&](const char* t) { return column.type.text == t; }))
+        report(DiagnosticCode::UnresolvedReference, column.type.location,
+               {"column type", column.type.text,
+                " (column types: string, int, float, bool, date, timestamp, bytes)"});
+      for (const Name& policy : column.taints) resolve_policy(policy);
+    }
+    for (const Name& policy : dataset.taints) resolve_policy(policy);
+    for (const Name& policy : dataset.denies) resolve_policy(policy);
+    if (dataset.location_template) {
+      Scope scope;
+      scope.dataset = &dataset;
+      link_template(*dataset.location_template, scope);
+    }
+  }
+
+  void link_bound(const KeyDecl& key, const std::optional<Expr>& bound, std::string_view which) {
+    if (!bound || key.type.kind == KeyKind::Unknown) return;
+    if (!is_ordered(key.type.kind)) {
+      report(DiagnosticCode::TypeMismatch, bound->location,
+             {"an ordered key type (date, hour, month or int) for '" + std::string(which) + "'",
+              "key '" + key.name.text + "' of type " + key.type.display});
+      return;
+    }
+    bool may_use_now = which == "until";
+    const Expr* literal = &*bound;
+    if (bound->kind == ExprKind::Binary && bound->operands[0].kind == ExprKind::Now) {
+      literal = &bound->operands[0];
+      ValueType step = type_of(bound->operands[1], key.type, Scope{});
+      check_step(bound->operands[1], step, key.type.kind);
+    }
+    if (literal->kind == ExprKind::Now) {
+      if (!may_use_now)
+        report(DiagnosticCode::InvalidExpression, literal->location,
+               {"'now' is allowed in 'until' only: a 'since' bound is a fixed value"});
+      return;
+    }
+    if (literal != &*bound || !is_literal(bound->kind)) {
+      report(DiagnosticCode::InvalidExpression, bound->location,
+             {"a bound is a literal" + std::string(may_use_now ? ", or 'now' minus a duration" : "")});
+      return;
+    }
+    expect(*bound, type_of(*bound, key.type, Scope{}), key.type, "key '" + key.name.text + "'");
+  }
+
+  static bool is_literal(ExprKind kind) {
+    return kind == ExprKind::Integer || kind == ExprKind::Date || kind == ExprKind::Hour ||
+           kind == ExprKind::Month || kind == ExprKind::String;
+  }
+
+  // ---- expressions ---------------------------------------------------------------
+
+  // Types `expr` where a value of `expected` is due. Identifiers resolve to
+  // parameters (or keys, in a location template) first, then to enum values.
+  ValueType type_of(const Expr& expr, const TypeRef& expected, const Scope& scope) {
+    switch (expr.kind) {
+      case ExprKind::Integer:
+        return ValueType::key(KeyKind::Int);
+      case ExprKind::Date:
+        return ValueType::key(KeyKind::Date);
+      case ExprKind::Hour:
+        return ValueType::key(KeyKind::Hour);
+      case ExprKind::Month:
+        return ValueType::key(KeyKind::Month);
+      case ExprKind::Duration:
+        return {ValueType::Duration, KeyKind::Unknown, nullptr, {}};
+      case ExprKind::Now:
+        return {ValueType::Now, KeyKind::Unknown, nullptr, {}};
+      case ExprKind::String:
+        if (expected.kind == KeyKind::Enum && expected.enumeration) {
+          if (const EnumValue* value = find_enum_value(*expected.enumeration, expr.text)) {
+            refer(expr.location, SymbolKind::EnumValue, value->location);
+            return enum_value_type(expected);
+          }
+        }
+        return ValueType::key(KeyKind::String);
+      case ExprKind::Identifier:
+        return type_of_identifier(expr, expected, scope);
+      case ExprKind::Binary: {
+        ValueType base = type_of(expr.operands[0], expected, scope);
+        ValueType step = type_of(expr.operands[1], expected, scope);
+        if (base.what != ValueType::Key) return base.what == ValueType::Unknown ? base : base;
+        check_step(expr.operands[1], step, base.kind);
+        return base;
+      }
+      case ExprKind::Call:
+        return type_of_call(expr, expected, scope);
+      case ExprKind::Range:
+      case ExprKind::Wildcard:
+      case ExprKind::Invalid:
+        return ValueType::unknown();
+    }
+    return ValueType::unknown();
+  }
+
+  static ValueType enum_value_type(const TypeRef& type) {
+    return {ValueType::Key, KeyKind::Enum, type.enumeration, type.inline_enum ? "" : type.name};
+  }
+
+  static ValueType value_type_of(const TypeRef& type) {
+    if (type.kind == KeyKind::Unknown) return ValueType::unknown();
+    if (type.kind == KeyKind::Enum) return enum_value_type(type);
+    return ValueType::key(type.kind);
+  }
+
+  ValueType type_of_identifier(const Expr& expr, const TypeRef& expected, const Scope& scope) {
+    if (scope.job) {
+      if (const Parameter* parameter = scope.job->find_parameter(expr.text)) {
+        refer(expr.location, SymbolKind::Parameter, parameter->name.location);
+        return value_type_of(parameter->type);
+      }
+    }
+    if (scope.dataset) {
+      if (const KeyDecl* key = scope.dataset->find_key(expr.text)) {
+        refer(expr.location, SymbolKind::Key, key->name.location);
+        return value_type_of(key->type);
+      }
+    }
+    if (expected.kind == KeyKind::Enum && expected.enumeration) {
+      if (const EnumValue* value = find_enum_value(*expected.enumeration, expr.text)) {
+        refer(expr.location, SymbolKind::EnumValue, value->location);
+        return enum_value_type(expected);
+      }
+      report(DiagnosticCode::TypeMismatch, expr.location,
+             {"a parameter or a value of " + describe_type(expected), "'" + expr.text + "'"});
+      return ValueType::unknown();
+    }
+    std::string hint;
+    if (scope.job && !scope.job->parameters.empty()) {
+      hint = " (parameters of '" + scope.job->name.text + "':";
+      for (const Parameter& p : scope.job->parameters) hint += " " + p.name.text;
+      hint += ")";
+    }
+    report(DiagnosticCode::UnresolvedReference, expr.location,
+           {scope.dataset ? "key" : "parameter", expr.text, hint});
+    return ValueType::unknown();
+  }
+
+  ValueType type_of_call(const Expr& expr, const TypeRef& expected, const Scope& scope) {
+    struct Function {
+      const char* name;
+      KeyKind argument;
+      KeyKind result;
+      bool range;
+    };
+    static const Function kFunctions[] = {
+        {"month_of", KeyKind::Date, KeyKind::Month, false},
+        {"date_of", KeyKind::Hour, KeyKind::Date, false},
+        {"days_of", KeyKind::Month, KeyKind::Date, true},
+        {"hours_of", KeyKind::Date, KeyKind::Hour, true},
+    };
+    const Function* function = nullptr;
+    for (const Function& f : kFunctions) {
+      if (expr.text == f.name) function = &f;
+    }
+    if (!function) {
+      report(DiagnosticCode::UnresolvedReference, expr.function_location,
+             {"function", expr.text, " (functions: month_of, date_of, days_of, hours_of)"});
+      return ValueType::unknown();
+    }
+    if (expr.operands.size() != 1) {
+      report(DiagnosticCode::InvalidExpression, expr.location,
+             {"'" + expr.text + "' takes exactly one argument"});
+      return ValueType::unknown();
+    }
+    ValueType argument = type_of(expr.operands[0], expected, scope);
+    bool month_of_hour = function->result == KeyKind::Month && argument.what == ValueType::Key &&
+                         argument.kind == KeyKind::Hour;
+    if (argument.what != ValueType::Unknown && !month_of_hour &&
+        !(argument.what == ValueType::Key && argument.kind == function->argument)) {
+      std::string wanted = function->result == KeyKind::Month ? "a date or an hour"
+                                                              : describe_kind(function->argument);
+      report(DiagnosticCode::TypeMismatch, expr.operands[0].location,
+             {wanted + " as the argument of '" + expr.text + "'", describe_value(argument)});
+    }
+    ValueType result = ValueType::key(function->result);
+    if (function->range) result.what = ValueType::Range;
+    return result;
+  }
+
+  // The right operand of `+`/`-`: a duration of whole steps of the key's unit,
+  // or an integer for int and month keys.
+  void check_step(const Expr& step_expr, const ValueType& step, KeyKind base) {
+    if (step.what == ValueType::Unknown || base == KeyKind::Unknown) return;
+    if (base == KeyKind::Int || base == KeyKind::Month) {
+      if (step.what == ValueType::Key && step.kind == KeyKind::Int) return;
+      report(DiagnosticCode::TypeMismatch, step_expr.location,
+             {std::string("an integer step for ") + (base == KeyKind::Int ? "an int" : "a month"),
+              describe_value(step)});
+      return;
+    }
+    if (base != KeyKind::Date && base != KeyKind::Hour) {
+      report(DiagnosticCode::InvalidExpression, step_expr.location,
+             {"arithmetic needs an ordered key (date, hour, month or int), not " +
+              describe_kind(base)});
+      return;
+    }
+    if (step.what != ValueType::Duration) {
+      report(DiagnosticCode::TypeMismatch, step_expr.location,
+             {"a duration", describe_value(step)});
+      return;
+    }
+    int64_t unit = base == KeyKind::Date ? kSecondsPerDay : kSecondsPerHour;
+    if (step_expr.value % unit != 0)
+      report(DiagnosticCode::TypeMismatch, step_expr.location,
+             {std::string("a whole number of ") + (base == KeyKind::Date ? "days" : "hours"),
+              "'" + step_expr.text + "'"});
+  }
+
+  // Reports a mismatch between `actual` and the `expected` key type.
+  void expect(const Expr& expr, const ValueType& actual, const TypeRef& expected,
+              const std::string& what) {
+    if (actual.what == ValueType::Unknown || expected.kind == KeyKind::Unknown) return;
+    bool ok = actual.what == ValueType::Key && actual.kind == expected.kind &&
+              (expected.kind != KeyKind::Enum || same_enum(actual.enumeration, expected.enumeration));
+    if (ok) return;
+    if (expected.kind == KeyKind::Enum && expr.kind == ExprKind::String) {
+      report(DiagnosticCode::TypeMismatch, expr.location,
+             {describe_type(expected) + " for " + what, "\"" + expr.text + "\""});
+      return;
+    }
+    report(DiagnosticCode::TypeMismatch, expr.location,
+           {describe_type(expected) + " for " + what, describe_value(actual)});
+  }
+
+  // ---- templates ---------------------------------------------------------------
+
+  void link_template(const TemplateString& text, const Scope& scope) {
+    for (const TemplatePart& part : text.parts) {
+      if (!part.is_interpolation || part.value.kind == ExprKind::Invalid) continue;
+      const Expr& value = part.value;
+      const Expr& base = value.kind == ExprKind::Binary ? value.operands[0] : value;
+      if (base.kind != ExprKind::Identifier) {
+        report(DiagnosticCode::InvalidExpression, value.location,
+               {std::string("an interpolation names a ") + (scope.dataset ? "key" : "parameter") +
+                ", optionally plus or minus a duration"});
+        continue;
+      }
+      ValueType type = type_of(value, TypeRef{}, scope);
+      if (part.format && type.what == ValueType::Key) {
+        bool timed = type.kind == KeyKind::Date || type.kind == KeyKind::Hour ||
+                     type.kind == KeyKind::Month;
+        if (!timed) {
+          report(DiagnosticCode::InvalidExpression, part.location,
+                 {"a format applies to dates, hours and months only, not " +
+                  describe_kind(type.kind)});
+        } else if (!format_with(TimeUnit::Date, 0, *part.format)) {
+          report(DiagnosticCode::InvalidExpression, part.location,
+                 {"unknown directive in format '" + *part.format +
+                  "' (directives: %Y %m %d %H %%)"});
+        }
+      }
+    }
+  }
+
+  // ---- pass 4: jobs ----------------------------------------------------------------
+
+  void link_job(Job& job) {
+    const std::string& owner = job.name.text;
+    check_unique(job.parameters, [](const Parameter& p) -> const Name& { return p.name; },
+                 SymbolKind::Parameter, owner, &declaration_of<Parameter>);
+    for (Parameter& parameter : job.parameters) resolve_type(parameter.type);
+    std::vector<const Port*> ports;
+    for (const Port& port : job.inputs) ports.push_back(&port);
+    for (const Port& port : job.outputs) ports.push_back(&port);
+    std::sort(ports.begin(), ports.end(), [](const Port* a, const Port* b) {
+      return a->declaration.range.begin < b->declaration.range.begin;
+    });
+    check_unique(ports, [](const Port* p) -> const Name& { return p->name; }, SymbolKind::Port,
+                 owner, +[](const Port* const& p) { return p->declaration; });
+    check_unique(job.env, [](const EnvVar& e) -> const Name& { return e.name; }, SymbolKind::EnvVar,
+                 owner, &declaration_of<EnvVar>);
+
+    Scope scope;
+    scope.job = &job;
+    for (Port& port : job.inputs) link_port(job, port, scope);
+    for (Port& port : job.outputs) link_port(job, port, scope);
+    for (const Removal& removal : job.removals) {
+      for (const Name& policy : removal.policies) resolve_policy(policy);
+    }
+    if (job.run) {
+      for (const TemplateString& argument : *job.run) link_template(argument, scope);
+    }
+    for (const EnvVar& env : job.env) link_template(env.value, scope);
+  }
+
+  void link_port(const Job& job, Port& port, const Scope& scope) {
+    Pattern& pattern = port.pattern;
+    auto it = out_.datasets.find(pattern.dataset.text);
+    if (it == out_.datasets.end()) {
+      if (!pattern.dataset.text.empty())
+        report(DiagnosticCode::UnresolvedReference, pattern.dataset.location,
+               {"dataset", pattern.dataset.text,
+                globals_.count(pattern.dataset.text)
+                    ? " (it names a " +
+                          std::string(symbol_kind_name(globals_[pattern.dataset.text].kind)) + ")"
+                    : ""});
+      return;
+    }
+    const Dataset& dataset = *it->second;
+    pattern.target = &dataset;
+    refer(pattern.dataset.location, SymbolKind::Dataset, dataset.name.location);
+    bool output = port.kind == PortKind::Output;
+    (output ? out_.producers : out_.readers)[&dataset].push_back({&job, &port});
+
+    std::vector<const Binding*> bound(dataset.keys.size(), nullptr);
+    for (Binding& binding : pattern.bindings) {
+      const KeyDecl* key = dataset.find_key(binding.key.text);
+      if (!key) {
+        report(DiagnosticCode::UnknownKey, binding.key.location, {dataset.name.text, binding.key.text},
+               {{dataset.name.location, "'" + dataset.name.text + "' is declared here"}});
+        continue;
+      }
+      binding.key_index = static_cast<int>(key - dataset.keys.data());
+      refer(binding.key.location, SymbolKind::Key, key->name.location);
+      if (const Binding* previous = bound[binding.key_index]) {
+        report(DiagnosticCode::DuplicateDefinition, binding.key.location,
+               {"binding of key", binding.key.text, " in this pattern"},
+               {{previous->key.location, "first bound here"}});
+        continue;
+      }
+      bound[binding.key_index] = &binding;
+      if (output) {
+        link_output_binding(dataset, *key, binding, scope);
+      } else {
+        link_input_binding(dataset, *key, binding, scope);
+      }
+    }
+    for (size_t i = 0; i < dataset.keys.size(); ++i) {
+      if (!bound[i])
+        report(DiagnosticCode::MissingKey, pattern.location,
+               {dataset.name.text, dataset.keys[i].name.text},
+               {{dataset.keys[i].name.location, "key '" + dataset.keys[i].name.text + "' is declared here"}});
+    }
+    if (output) {
+      check_parameters_bound(job, port);
+      if (dataset.external)
+        report(DiagnosticCode::ExternalHasProducer, pattern.dataset.location,
+               {job.name.text, dataset.name.text},
+               {{*dataset.external, "'" + dataset.name.text + "' is declared external here"}});
+    } else if (port.columns) {
+      check_unique(*port.columns, [](const Name& n) -> const Name& { return n; }, SymbolKind::Column,
+                   port.name.text);
+      for (const Name& column : *port.columns) {
+        if (dataset.columns.empty()) continue;  // unknown schema: nothing to check
+        const Column* declared = dataset.find_column(column.text);
+        if (!declared) {
+          report(DiagnosticCode::UnknownColumn, column.location, {dataset.name.text, column.text},
+                 {{dataset.name.location, "'" + dataset.name.text + "' is declared here"}});
+        } else {
+          refer(column.location, SymbolKind::Column, declared->name.location);
+        }
+      }
+    }
+  }
+
+  std::string key_what(const Dataset& dataset, const KeyDecl& key) {
+    return "key '" + key.name.text + "' of '" + dataset.name.text + "'";
+  }
+
+  void link_input_binding(const Dataset& dataset, const KeyDecl& key, const Binding& binding,
+                          const Scope& scope) {
+    const Expr& value = binding.value;
+    const TypeRef& type = key.type;
+    if (value.kind == ExprKind::Wildcard) {
+      bool finite = type.kind == KeyKind::Enum || (key.since && key.until);
+      if (!finite && type.kind != KeyKind::Unknown) {
+        std::string why = is_ordered(type.kind)
+                              ? (key.since ? "unbounded above (it has no 'until')"
+                                           : key.until ? "unbounded below (it has no 'since')"
+                                                       : "unbounded (it has neither 'since' nor 'until')")
+                              : "a " + type.display + " key, which has no finite domain";
+        report(DiagnosticCode::WildcardUnboundedKey, value.location,
+               {key.name.text, dataset.name.text, why},
+               {{key.name.location, "key '" + key.name.text + "' is declared here"}});
+      }
+      return;
+    }
+    if (binding.op == BindingOperator::In) {
+      if (value.kind == ExprKind::Range) {
+        if (type.kind != KeyKind::Unknown && !is_ordered(type.kind)) {
+          report(DiagnosticCode::TypeMismatch, value.location,
+                 {"a single value for " + key_what(dataset, key) + " (ranges need an ordered key)",
+                  "a range"});
+          return;
+        }
+        for (const Expr& end : value.operands)
+          expect(end, type_of(end, type, scope), type, key_what(dataset, key));
+        return;
+      }
+      ValueType range = type_of(value, type, scope);
+      if (range.what == ValueType::Unknown || type.kind == KeyKind::Unknown) return;
+      if (range.what != ValueType::Range) {
+        report(DiagnosticCode::TypeMismatch, value.location,
+               {"a range (a .. b, days_of(month) or hours_of(date)) after 'in'",
+                describe_value(range)});
+      } else if (range.kind != type.kind) {
+        report(DiagnosticCode::TypeMismatch, value.location,
+               {"a range of " + describe_type(type).substr(2) + "s for " + key_what(dataset, key),
+                describe_value(range)});
+      }
+      return;
+    }
+    ValueType actual = type_of(value, type, scope);
+    if (actual.what == ValueType::Range) {
+      report(DiagnosticCode::TypeMismatch, value.location,
+             {describe_type(type) + " for " + key_what(dataset, key) + " (write 'in' for a range)",
+              describe_value(actual)});
+      return;
+    }
+    expect(value, actual, type, key_what(dataset, key));
+  }
+
+  void link_output_binding(const Dataset& dataset, const KeyDecl& key, const Binding& binding,
+                           const Scope& scope) {
+    const Expr& value = binding.value;
+    const char* invalid = value.kind == ExprKind::Wildcard ? "a wildcard"
+                          : value.kind == ExprKind::Range || binding.op == BindingOperator::In
+                              ? "a range"
+                          : value.kind == ExprKind::Binary ? "an arithmetic expression"
+                          : value.kind == ExprKind::Call   ? "a function call"
+                          : value.kind == ExprKind::Now    ? "'now'"
+                                                           : nullptr;
+    if (invalid) {
+      report(DiagnosticCode::InvalidOutputBinding, value.location, {key.name.text, invalid});
+      return;
+    }
+    expect(value, type_of(value, key.type, scope), key.type, key_what(dataset, key));
+  }
+
+  static bool mentions(const Expr& expr, const std::string& name) {
+    if (expr.kind == ExprKind::Identifier) return expr.text == name;
+    return std::any_of(expr.operands.begin(), expr.operands.end(),
+                       [&](const Expr& operand) { return mentions(operand, name); });
+  }
+
+  void check_parameters_bound(const Job& job, const Port& output) {
+    for (const Parameter& parameter : job.parameters) {
+      // A parameter inside an invalid binding (`d - 1d`) counts as present:
+      // that binding has its own diagnostic.
+      bool appears = std::any_of(output.pattern.bindings.begin(), output.pattern.bindings.end(),
+                                 [&](const Binding& b) { return mentions(b.value, parameter.name.text); });
+      if (!appears)
+        report(DiagnosticCode::UnboundParameter, output.pattern.location,
+               {parameter.name.text, job.name.text, output.name.text},
+               {{parameter.name.location, "'" + parameter.name.text + "' is declared here"}});
+    }
+  }
+
+  // ---- pass 5: workspace-wide ------------------------------------------------------
+
+  void check_producers() {
+    for (const FileModel& file : files_) {
+      for (const Dataset& dataset : file.datasets) {
+        if (out_.datasets[dataset.name.text] != &dataset) continue;  // a duplicate
+        if (!dataset.external && !out_.producers.count(&dataset))
+          report(DiagnosticCode::NoProducer, dataset.name.location, {dataset.name.text});
+      }
+    }
+  }
+
+  void check_unused() {
+    for (const FileModel& file : files_) {
+      for (const Policy& policy : file.policies) {
+        if (!used_.count(policy.name.text))
+          report(DiagnosticCode::UnusedDefinition, policy.name.location, {"policy", policy.name.text});
+      }
+      for (const TypeDecl& type : file.types) {
+        if (!used_.count(type.name.text))
+          report(DiagnosticCode::UnusedDefinition, type.name.location, {"type", type.name.text});
+      }
+    }
+  }
+
+  std::vector<FileModel>& files_;
+  const std::vector<std::string>& paths_;
+  LinkedWorkspace out_;
+  std::unordered_map<std::string, GlobalSymbol> globals_;
+  std::set<std::string> used_;  // policies and types referenced anywhere
+};
+
+}  // namespace
+
+std::string describe_type(const TypeRef& type) {
+  if (type.kind == KeyKind::Enum && type.enumeration) {
+    return "a value of " + (type.inline_enum ? type.display : "enum " + type.name) + " (" +
+           enum_values_text(*type.enumeration) + ")";
+  }
+  return describe_kind(type.kind);
+}
+
+LinkedWorkspace link(std::vector<FileModel>& files, const std::vector<std::string>& paths) {
+  return Linker(files, paths).run();
+}
+
+}  // namespace databuild

@@ -1,0 +1,89 @@
+// Linking: name resolution and the workspace-wide checks.
+//
+// link() takes every file's FileModel, fills their "linked" fields (pattern
+// targets, key indices, resolved types), and produces a LinkedWorkspace: the
+// symbol tables, every reference from a use to its definition (the basis of
+// go-to-definition, find-references and rename), producers and readers of each
+// dataset, and the diagnostics. It never fails: unresolved names are reported
+// and left unlinked (nullptr / -1 / KeyKind::Unknown), and later checks skip
+// what they cannot judge instead of piling errors onto one mistake.
+//
+// Pointers in a LinkedWorkspace point into the FileModels it was linked from;
+// they stay valid until those FileModels are modified or moved.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "model.h"
+
+namespace databuild {
+
+enum class SymbolKind {
+  Workspace,
+  Policy,
+  Type,
+  Dataset,
+  Job,
+  Key,
+  Column,
+  Parameter,
+  Port,
+  EnumValue,
+  EnvVar,
+  Function,
+};
+
+std::string_view symbol_kind_name(SymbolKind kind);
+
+// A use of a name and the definition it resolved to.
+struct Reference {
+  Location location;    // the use
+  SymbolKind kind;
+  Location definition;  // the defining name
+};
+
+// A declaration site: for symbol lists, rename and references.
+struct Definition {
+  SymbolKind kind;
+  std::string name;
+  Location location;     // the name
+  Location declaration;  // the whole declaration
+  std::string container;  // the enclosing dataset or job, if any
+};
+
+// One job port that reads or writes a dataset.
+struct PortRef {
+  const Job* job;
+  const Port* port;
+};
+
+struct LinkedWorkspace {
+  const Workspace* workspace = nullptr;
+  // Policies, types and datasets share one namespace; jobs have their own.
+  std::unordered_map<std::string, const Policy*> policies;
+  std::unordered_map<std::string, const TypeDecl*> types;
+  std::unordered_map<std::string, const Dataset*> datasets;
+  std::unordered_map<std::string, const Job*> jobs;
+
+  std::vector<Definition> definitions;
+  std::vector<Reference> references;
+  std::unordered_map<const Dataset*, std::vector<PortRef>> producers;
+  std::unordered_map<const Dataset*, std::vector<PortRef>> readers;
+
+  std::vector<Diagnostic> diagnostics;
+
+  const Dataset* find_dataset(std::string_view name) const;
+  const Job* find_job(std::string_view name) const;
+};
+
+// `paths` gives each file's path (indexed by FileId), used to check that the
+// workspace declaration sits in workspace.dbuild.
+LinkedWorkspace link(std::vector<FileModel>& files, const std::vector<std::string>& paths);
+
+// "a date", "an int", "a value of enum region (us, eu, apac)".
+std::string describe_type(const TypeRef& type);
+
+}  // namespace databuild

@@ -1,0 +1,656 @@
+// Lowering walks the tree with TSTreeCursor rather than ts_node_child(i):
+// ts_node_child is linear in i, so indexing the children of a file with 100k
+// declarations would be quadratic. Recursion is bounded: only expressions nest
+// arbitrarily, and they stop at kMaxExpressionDepth with a diagnostic instead
+// of exhausting the stack.
+#include "lower.h"
+
+#include <cstring>
+#include <functional>
+#include <limits>
+
+namespace databuild {
+namespace {
+
+constexpr int kMaxExpressionDepth = 200;
+
+bool is(TSNode node, const char* type) { return std::strcmp(ts_node_type(node), type) == 0; }
+
+// Calls `visit` on each named child of `node`, comments excluded.
+void for_each_child(TSNode node, const std::function<void(TSNode)>& visit) {
+  TSTreeCursor cursor = ts_tree_cursor_new(node);
+  if (ts_tree_cursor_goto_first_child(&cursor)) {
+    do {
+      TSNode child = ts_tree_cursor_current_node(&cursor);
+      if (ts_node_is_named(child) && !is(child, "comment")) visit(child);
+    } while (ts_tree_cursor_goto_next_sibling(&cursor));
+  }
+  ts_tree_cursor_delete(&cursor);
+}
+
+// What a node is, in words, for "unexpected … in …" messages.
+const char* describe_context(TSNode node) {
+  struct Entry {
+    const char* type;
+    const char* words;
+  };
+  static const Entry kContexts[] = {
+      {"workspace_declaration", "workspace"}, {"dataset_declaration", "dataset declaration"},
+      {"dataset_body", "dataset body"},       {"job_declaration", "job declaration"},
+      {"job_body", "job body"},               {"key_list", "key list"},
+      {"parameter_list", "parameter list"},   {"binding_list", "pattern"},
+      {"pattern", "pattern"},                 {"enum_type", "enum"},
+      {"argument_list", "'run' arguments"},   {"column_list", "column list"},
+      {"template_string", "string"},          {"string", "string"},
+      {"interpolation", "interpolation"},     {"call_arguments", "call arguments"},
+  };
+  for (TSNode n = node; !ts_node_is_null(n); n = ts_node_parent(n)) {
+    for (const Entry& entry : kContexts) {
+      if (is(n, entry.type)) return entry.words;
+    }
+  }
+  return "file";
+}
+
+class Lowerer {
+ public:
+  Lowerer(FileId file, std::string_view text, FileModel& out)
+      : file_(file), text_(text), out_(out) {}
+
+  void lower_source(TSNode root) {
+    report_syntax_errors(root);
+    std::vector<TSNode> comments;
+    for_each_child_with_comments(root, [&](TSNode child) {
+      if (is(child, "comment")) {
+        comments.push_back(child);
+        return;
+      }
+      std::string doc = doc_comment(comments, child);
+      comments.clear();
+      lower_declaration(child, std::move(doc));
+    });
+  }
+
+ private:
+  // ---- helpers -------------------------------------------------------------
+
+  Location loc(TSNode node) const {
+    return {file_, {ts_node_start_byte(node), ts_node_end_byte(node)}};
+  }
+  std::string_view text(TSNode node) const { return node_text(node, text_); }
+  static TSNode field(TSNode node, const char* name) {
+    return ts_node_child_by_field_name(node, name, static_cast<uint32_t>(std::strlen(name)));
+  }
+  // Missing nodes (inserted by error recovery) have no text; treat them as absent.
+  static bool present(TSNode node) { return !ts_node_is_null(node) && !ts_node_is_missing(node); }
+
+  Name name_of(TSNode node) const { return {std::string(text(node)), loc(node)}; }
+
+  void report(DiagnosticCode id, Location location, std::initializer_list<std::string_view> args) {
+    out_.diagnostics.push_back(make_diagnostic(id, location, args));
+  }
+
+  void for_each_child_with_comments(TSNode node, const std::function<void(TSNode)>& visit) {
+    TSTreeCursor cursor = ts_tree_cursor_new(node);
+    if (ts_tree_cursor_goto_first_child(&cursor)) {
+      do {
+        TSNode child = ts_tree_cursor_current_node(&cursor);
+        if (ts_node_is_named(child)) visit(child);
+      } while (ts_tree_cursor_goto_next_sibling(&cursor));
+    }
+    ts_tree_cursor_delete(&cursor);
+  }
+
+  // Whether only whitespace precedes `node` on its line (a trailing comment
+  // after a statement documents that statement, not the next declaration).
+  bool starts_line(TSNode node) const {
+    uint32_t start = ts_node_start_byte(node);
+    uint32_t column = ts_node_start_point(node).column;
+    for (uint32_t i = start - column; i < start; ++i) {
+      if (text_[i] != ' ' && text_[i] != '\t') return false;
+    }
+    return true;
+  }
+
+  // The comment lines directly above `declaration`, without their `#`.
+  std::string doc_comment(const std::vector<TSNode>& comments, TSNode declaration) const {
+    uint32_t expected_row = ts_node_start_point(declaration).row;
+    size_t first = comments.size();
+    while (first > 0) {
+      TSNode comment = comments[first - 1];
+      if (ts_node_end_point(comment).row + 1 != expected_row || !starts_line(comment)) break;
+      expected_row = ts_node_start_point(comment).row;
+      --first;
+    }
+    std::string doc;
+    for (size_t i = first; i < comments.size(); ++i) {
+      std::string_view line = text(comments[i]).substr(1);
+      if (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+      if (!doc.empty()) doc += '\n';
+      doc += line;
+    }
+    return doc;
+  }
+
+  // One diagnostic per ERROR or MISSING node; the insides of an ERROR node are
+  // not examined further, so one typo gives one diagnostic.
+  void report_syntax_errors(TSNode root) {
+    if (!ts_node_has_error(root)) return;
+    TSTreeCursor cursor = ts_tree_cursor_new(root);
+    bool descend = true;
+    while (true) {
+      TSNode node = ts_tree_cursor_current_node(&cursor);
+      descend = true;
+      if (ts_node_is_missing(node)) {
+        std::string what = ts_node_is_named(node) ? std::string("a ") + ts_node_type(node)
+                                                  : "'" + std::string(ts_node_type(node)) + "'";
+        for (char& c : what) c = c == '_' ? ' ' : c;
+        std::string message = "expected " + what + " in " + describe_context(ts_node_parent(node));
+        report(DiagnosticCode::SyntaxError, loc(node), {message});
+        descend = false;
+      } else if (is(node, "ERROR")) {
+        report(DiagnosticCode::SyntaxError, error_location(node), {unexpected_message(node)});
+        descend = false;
+      } else if (!ts_node_has_error(node)) {
+        descend = false;
+      }
+      if (descend && ts_tree_cursor_goto_first_child(&cursor)) continue;
+      while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
+        if (!ts_tree_cursor_goto_parent(&cursor)) {
+          ts_tree_cursor_delete(&cursor);
+          return;
+        }
+      }
+    }
+  }
+
+  // The first token of an ERROR node: what the parser could not place.
+  TSNode first_leaf(TSNode node) const {
+    while (ts_node_child_count(node) > 0) node = ts_node_child(node, 0);
+    return node;
+  }
+
+  Location error_location(TSNode error) const {
+    TSNode leaf = first_leaf(error);
+    // Point at the unexpected token; the whole ERROR node may span lines.
+    return loc(ts_node_end_byte(leaf) > ts_node_start_byte(leaf) ? leaf : error);
+  }
+
+  std::string unexpected_message(TSNode error) const {
+    std::string_view token = text(first_leaf(error));
+    if (token.empty()) token = text(error);
+    if (token.size() > 40) token = token.substr(0, 40);
+    std::string shown;
+    for (unsigned char c : token) {
+      if (c == '\n') break;
+      if (c < 0x20 || c == 0x7f) {
+        static const char kHex[] = "0123456789abcdef";
+        shown += "\\x";
+        shown += kHex[c >> 4];
+        shown += kHex[c & 0xf];
+      } else {
+        shown += static_cast<char>(c);
+      }
+    }
+    TSNode parent = ts_node_parent(error);
+    return "unexpected '" + shown + "' in " +
+           describe_context(ts_node_is_null(parent) ? error : parent);
+  }
+
+  // ---- declarations --------------------------------------------------------
+
+  void lower_declaration(TSNode node, std::string doc) {
+    if (is(node, "workspace_declaration")) {
+      lower_workspace(node);
+    } else if (is(node, "policy_declaration")) {
+      TSNode name = field(node, "name");
+      if (present(name)) out_.policies.push_back({name_of(name), std::move(doc), loc(node)});
+    } else if (is(node, "type_declaration")) {
+      TSNode name = field(node, "name");
+      TSNode value = field(node, "value");
+      if (!present(name)) return;
+      TypeDecl type{name_of(name), {}, std::move(doc), loc(node)};
+      if (present(value)) type.enumeration = lower_enum(value);
+      out_.types.push_back(std::move(type));
+    } else if (is(node, "dataset_declaration")) {
+      lower_dataset(node, std::move(doc));
+    } else if (is(node, "job_declaration")) {
+      lower_job(node, std::move(doc));
+    }
+  }
+
+  void lower_workspace(TSNode node) {
+    TSNode name = field(node, "name");
+    Workspace workspace{present(name) ? name_of(name) : Name{"", loc(node)}, {}, {}, loc(node)};
+    for_each_child(node, [&](TSNode child) {
+      TSNode path = field(child, "path");
+      if (!present(path)) return;
+      if (is(child, "data_root_statement")) {
+        set_once(workspace.data_root, lower_string(path), child, "data_root", "workspace",
+                 workspace.name.text);
+      } else if (is(child, "catalog_statement")) {
+        set_once(workspace.catalog, lower_string(path), child, "catalog", "workspace",
+                 workspace.name.text);
+      }
+    });
+    if (out_.workspace) {
+      out_.diagnostics.push_back(make_diagnostic(
+          DiagnosticCode::DuplicateDefinition, workspace.name.location,
+          {"workspace", workspace.name.text, ""},
+          {{out_.workspace->name.location, "the workspace is declared here"}}));
+      return;
+    }
+    out_.workspace = std::move(workspace);
+  }
+
+  // Stores a statement that may appear once per block, reporting repeats.
+  template <typename T>
+  void set_once(std::optional<T>& slot, T value, TSNode statement, std::string_view keyword,
+                std::string_view block_kind, std::string_view block_name) {
+    if (slot) {
+      report(DiagnosticCode::DuplicateStatement, loc(statement), {keyword, block_kind, block_name});
+      return;
+    }
+    slot = std::move(value);
+  }
+
+  EnumType lower_enum(TSNode node) {
+    EnumType enumeration{{}, loc(node)};
+    for_each_child(node, [&](TSNode value) {
+      if (is(value, "identifier")) {
+        enumeration.values.push_back({std::string(text(value)), loc(value)});
+      } else if (is(value, "string")) {
+        StringLiteral literal = lower_string(value);
+        enumeration.values.push_back({std::move(literal.value), loc(value)});
+      }
+    });
+    return enumeration;
+  }
+
+  TypeRef lower_type(TSNode node) {
+    TypeRef type;
+    type.location = loc(node);
+    if (is(node, "enum_type")) {
+      type.inline_enum = lower_enum(node);
+    } else {
+      type.name = std::string(text(node));
+    }
+    return type;
+  }
+
+  std::vector<Name> identifiers(TSNode node) {
+    std::vector<Name> names;
+    for_each_child(node, [&](TSNode child) {
+      if (is(child, "identifier")) names.push_back(name_of(child));
+    });
+    return names;
+  }
+
+  void lower_dataset(TSNode node, std::string doc) {
+    TSNode name = field(node, "name");
+    if (!present(name)) return;
+    Dataset dataset;
+    dataset.name = name_of(name);
+    dataset.doc = std::move(doc);
+    dataset.declaration = loc(node);
+    TSNode keys = field(node, "keys");
+    if (!ts_node_is_null(keys)) {
+      for_each_child(keys, [&](TSNode key) {
+        if (!is(key, "key_declaration")) return;
+        TSNode key_name = field(key, "name");
+        TSNode key_type = field(key, "type");
+        if (!present(key_name) || !present(key_type)) return;
+        KeyDecl decl{name_of(key_name), lower_type(key_type), {}, {}, loc(key)};
+        TSNode since = field(key, "since");
+        if (!ts_node_is_null(since) && present(field(since, "value")))
+          decl.since = lower_expr(field(since, "value"));
+        TSNode until = field(key, "until");
+        if (!ts_node_is_null(until) && present(field(until, "value")))
+          decl.until = lower_expr(field(until, "value"));
+        dataset.keys.push_back(std::move(decl));
+      });
+    }
+    TSNode body = field(node, "body");
+    if (!ts_node_is_null(body)) {
+      for_each_child(body, [&](TSNode statement) { lower_dataset_statement(dataset, statement); });
+    }
+    out_.datasets.push_back(std::move(dataset));
+  }
+
+  void lower_dataset_statement(Dataset& dataset, TSNode statement) {
+    const std::string& owner = dataset.name.text;
+    if (is(statement, "column_statement")) {
+      TSNode name = field(statement, "name");
+      TSNode type = field(statement, "type");
+      if (!present(name) || !present(type)) return;
+      Column column{name_of(name), name_of(type), {}, loc(statement)};
+      TSNode taints = field(statement, "taints");
+      if (!ts_node_is_null(taints)) column.taints = identifiers(taints);
+      dataset.columns.push_back(std::move(column));
+    } else if (is(statement, "format_statement")) {
+      TSNode name = field(statement, "name");
+      if (present(name))
+        set_once(dataset.format, name_of(name), statement, "format", "dataset", owner);
+    } else if (is(statement, "taint_statement")) {
+      for (Name& policy : identifiers(statement)) dataset.taints.push_back(std::move(policy));
+    } else if (is(statement, "deny_statement")) {
+      for (Name& policy : identifiers(statement)) dataset.denies.push_back(std::move(policy));
+    } else if (is(statement, "external_statement")) {
+      set_once(dataset.external, loc(statement), statement, "external", "dataset", owner);
+    } else if (is(statement, "location_statement")) {
+      TSNode value = field(statement, "template");
+      if (present(value))
+        set_once(dataset.location_template, lower_template(value), statement, "location",
+                 "dataset", owner);
+    } else if (is(statement, "ready_statement")) {
+      TSNode file = field(statement, "file");
+      if (present(file))
+        set_once(dataset.ready, lower_string(file), statement, "ready", "dataset", owner);
+    } else if (is(statement, "wait_statement")) {
+      TSNode duration = field(statement, "duration");
+      if (present(duration))
+        set_once(dataset.wait, lower_expr(duration), statement, "wait", "dataset", owner);
+    }
+  }
+
+  void lower_job(TSNode node, std::string doc) {
+    TSNode name = field(node, "name");
+    if (!present(name)) return;
+    Job job;
+    job.name = name_of(name);
+    job.doc = std::move(doc);
+    job.declaration = loc(node);
+    job.normalized_text = normalized_text(node);
+    TSNode parameters = field(node, "parameters");
+    if (!ts_node_is_null(parameters)) {
+      for_each_child(parameters, [&](TSNode parameter) {
+        if (!is(parameter, "parameter")) return;
+        TSNode parameter_name = field(parameter, "name");
+        TSNode type = field(parameter, "type");
+        if (!present(parameter_name) || !present(type)) return;
+        job.parameters.push_back({name_of(parameter_name), lower_type(type), loc(parameter)});
+      });
+    }
+    TSNode body = field(node, "body");
+    if (!ts_node_is_null(body)) {
+      for_each_child(body, [&](TSNode statement) { lower_job_statement(job, statement); });
+    }
+    // A body cut short by a syntax error already has a diagnostic; do not pile
+    // "missing statement" on top of it.
+    if (!ts_node_has_error(node)) {
+      if (job.outputs.empty())
+        report(DiagnosticCode::MissingStatement, job.name.location, {job.name.text, "output"});
+      if (!job.run)
+        report(DiagnosticCode::MissingStatement, job.name.location, {job.name.text, "run"});
+    }
+    out_.jobs.push_back(std::move(job));
+  }
+
+  void lower_job_statement(Job& job, TSNode statement) {
+    const std::string& owner = job.name.text;
+    if (is(statement, "input_statement") || is(statement, "output_statement")) {
+      TSNode name = field(statement, "name");
+      TSNode pattern = field(statement, "pattern");
+      if (!present(name) || ts_node_is_null(pattern)) return;
+      bool input = is(statement, "input_statement");
+      Port port{input ? PortKind::Input : PortKind::Output, name_of(name), lower_pattern(pattern),
+                {}, loc(statement)};
+      TSNode columns = field(statement, "columns");
+      if (!ts_node_is_null(columns)) port.columns = identifiers(columns);
+      (input ? job.inputs : job.outputs).push_back(std::move(port));
+    } else if (is(statement, "removes_statement")) {
+      TSNode reason = field(statement, "reason");
+      Removal removal{identifiers(statement), {}, loc(statement)};
+      if (present(reason)) removal.reason = lower_string(reason);
+      bool blank = removal.reason.value.find_first_not_of(" \t\n") == std::string::npos;
+      if (present(reason) && blank) {
+        std::string policies;
+        for (const Name& policy : removal.policies)
+          policies += (policies.empty() ? "'" : ", '") + policy.text + "'";
+        report(DiagnosticCode::EmptyReason, removal.reason.location, {policies});
+      }
+      job.removals.push_back(std::move(removal));
+    } else if (is(statement, "run_statement")) {
+      TSNode arguments = field(statement, "arguments");
+      std::vector<TemplateString> argv;
+      if (!ts_node_is_null(arguments)) {
+        for_each_child(arguments, [&](TSNode argument) {
+          if (is(argument, "template_string")) argv.push_back(lower_template(argument));
+        });
+      }
+      if (!job.run) job.run_location = loc(statement);
+      set_once(job.run, std::move(argv), statement, "run", "job", owner);
+    } else if (is(statement, "env_statement")) {
+      TSNode name = field(statement, "name");
+      TSNode value = field(statement, "value");
+      if (present(name) && present(value))
+        job.env.push_back({name_of(name), lower_template(value), loc(statement)});
+    } else if (is(statement, "retries_statement")) {
+      TSNode count = field(statement, "count");
+      if (present(count)) {
+        Expr value = lower_expr(count);
+        if (value.kind == ExprKind::Integer)
+          set_once(job.retries, value.value, statement, "retries", "job", owner);
+      }
+    } else if (is(statement, "timeout_statement")) {
+      TSNode duration = field(statement, "duration");
+      if (present(duration))
+        set_once(job.timeout, lower_expr(duration), statement, "timeout", "job", owner);
+    } else if (is(statement, "version_statement")) {
+      TSNode value = field(statement, "value");
+      if (present(value))
+        set_once(job.version, lower_string(value), statement, "version", "job", owner);
+    }
+  }
+
+  // The declaration's tokens separated by single spaces, comments dropped.
+  std::string normalized_text(TSNode node) const {
+    std::string out;
+    TSTreeCursor cursor = ts_tree_cursor_new(node);
+    while (true) {
+      TSNode current = ts_tree_cursor_current_node(&cursor);
+      bool leaf = ts_node_child_count(current) == 0 || is(current, "string") ||
+                  is(current, "template_string");
+      if (leaf) {
+        if (!is(current, "comment")) {
+          if (!out.empty()) out += ' ';
+          out += text(current);
+        }
+      } else if (ts_tree_cursor_goto_first_child(&cursor)) {
+        continue;
+      }
+      bool moved = false;
+      while (!(moved = ts_tree_cursor_goto_next_sibling(&cursor))) {
+        if (!ts_tree_cursor_goto_parent(&cursor)) break;
+      }
+      if (!moved) break;
+    }
+    ts_tree_cursor_delete(&cursor);
+    return out;
+  }
+
+  Pattern lower_pattern(TSNode node) {
+    Pattern pattern;
+    pattern.location = loc(node);
+    TSNode dataset = field(node, "dataset");
+    if (present(dataset)) pattern.dataset = name_of(dataset);
+    TSNode bindings = field(node, "bindings");
+    if (ts_node_is_null(bindings)) return pattern;
+    pattern.has_bindings = true;
+    for_each_child(bindings, [&](TSNode binding) {
+      if (!is(binding, "binding")) return;
+      TSNode key = field(binding, "key");
+      TSNode op = field(binding, "operator");
+      TSNode value = field(binding, "value");
+      if (!present(key)) return;
+      Binding lowered;
+      lowered.key = name_of(key);
+      lowered.op = present(op) && text(op) == "in" ? BindingOperator::In : BindingOperator::Equals;
+      lowered.location = loc(binding);
+      if (present(value)) {
+        lowered.value = lower_expr(value);
+      } else {
+        lowered.value.location = loc(binding);
+      }
+      pattern.bindings.push_back(std::move(lowered));
+    });
+    return pattern;
+  }
+
+  // ---- expressions and literals ---------------------------------------------
+
+  Expr lower_expr(TSNode node, int depth = 0) {
+    Expr expr;
+    expr.location = loc(node);
+    if (depth > kMaxExpressionDepth) {
+      report(DiagnosticCode::InvalidExpression, expr.location,
+             {"expression is nested too deeply"});
+      return expr;
+    }
+    std::string_view type = ts_node_type(node);
+    std::string_view source = text(node);
+    if (type == "parenthesized_expression") {
+      TSNode inner = ts_node_named_child(node, 0);
+      while (!ts_node_is_null(inner) && is(inner, "comment")) inner = ts_node_next_named_sibling(inner);
+      return present(inner) ? lower_expr(inner, depth + 1) : expr;
+    }
+    if (type == "identifier") {
+      expr.kind = ExprKind::Identifier;
+      expr.text = source;
+    } else if (type == "integer") {
+      expr.kind = parse_integer(source, expr.value) ? ExprKind::Integer : ExprKind::Invalid;
+      if (expr.kind == ExprKind::Invalid) invalid_literal(expr, source, "integer");
+    } else if (type == "date" || type == "hour" || type == "month" || type == "duration") {
+      std::optional<int64_t> value = type == "date"   ? parse_date(source)
+                                     : type == "hour"  ? parse_hour(source)
+                                     : type == "month" ? parse_month(source)
+                                                       : parse_duration(source);
+      expr.text = source;
+      if (value) {
+        expr.kind = type == "date"    ? ExprKind::Date
+                    : type == "hour"  ? ExprKind::Hour
+                    : type == "month" ? ExprKind::Month
+                                      : ExprKind::Duration;
+        expr.value = *value;
+      } else {
+        invalid_literal(expr, source, type);
+      }
+    } else if (type == "string") {
+      expr.kind = ExprKind::String;
+      expr.text = lower_string(node).value;
+    } else if (type == "now") {
+      expr.kind = ExprKind::Now;
+    } else if (type == "wildcard") {
+      expr.kind = ExprKind::Wildcard;
+    } else if (type == "binary_expression" || type == "range") {
+      bool binary = type == "binary_expression";
+      TSNode left = field(node, binary ? "left" : "start");
+      TSNode right = field(node, binary ? "right" : "end");
+      if (!present(left) || !present(right)) return expr;
+      expr.kind = binary ? ExprKind::Binary : ExprKind::Range;
+      if (binary) expr.op = text(field(node, "operator")) == "+" ? '+' : '-';
+      expr.operands.push_back(lower_expr(left, depth + 1));
+      expr.operands.push_back(lower_expr(right, depth + 1));
+    } else if (type == "call_expression") {
+      TSNode function = field(node, "function");
+      TSNode arguments = field(node, "arguments");
+      if (!present(function)) return expr;
+      expr.kind = ExprKind::Call;
+      expr.text = text(function);
+      expr.function_location = loc(function);
+      if (!ts_node_is_null(arguments)) {
+        for_each_child(arguments,
+                       [&](TSNode argument) { expr.operands.push_back(lower_expr(argument, depth + 1)); });
+      }
+    }
+    return expr;
+  }
+
+  static bool parse_integer(std::string_view digits, int64_t& value) {
+    value = 0;
+    for (char c : digits) {
+      if (c < '0' || c > '9') return false;
+      if (value > (std::numeric_limits<int64_t>::max() - (c - '0')) / 10) return false;
+      value = value * 10 + (c - '0');
+    }
+    return !digits.empty();
+  }
+
+  void invalid_literal(Expr& expr, std::string_view source, std::string_view kind) {
+    expr.kind = ExprKind::Invalid;
+    report(DiagnosticCode::InvalidLiteral, expr.location, {source, kind});
+  }
+
+  static char unescape(std::string_view escape) {
+    switch (escape.size() == 2 ? escape[1] : '\\') {
+      case 'n':
+        return '\n';
+      case 't':
+        return '\t';
+      case '"':
+        return '"';
+      default:
+        return '\\';
+    }
+  }
+
+  StringLiteral lower_string(TSNode node) {
+    StringLiteral literal{{}, loc(node)};
+    for_each_child(node, [&](TSNode part) {
+      if (is(part, "escape_sequence")) {
+        literal.value += unescape(text(part));
+      } else {
+        literal.value += text(part);
+      }
+    });
+    return literal;
+  }
+
+  TemplateString lower_template(TSNode node) {
+    TemplateString result{{}, loc(node)};
+    auto literal_part = [&](TSNode part) -> TemplatePart& {
+      if (result.parts.empty() || result.parts.back().is_interpolation) {
+        result.parts.push_back({false, "", {}, std::nullopt, loc(part)});
+      }
+      result.parts.back().location.range.end = ts_node_end_byte(part);
+      return result.parts.back();
+    };
+    for_each_child(node, [&](TSNode part) {
+      if (is(part, "interpolation")) {
+        TSNode value = field(part, "value");
+        TemplatePart interpolation{true, "", {}, std::nullopt, loc(part)};
+        if (present(value)) interpolation.value = lower_expr(value);
+        TSNode format = field(part, "format");
+        if (present(format)) interpolation.format = std::string(text(format));
+        result.parts.push_back(std::move(interpolation));
+      } else if (is(part, "escape_sequence")) {
+        literal_part(part).literal += unescape(text(part));
+      } else if (is(part, "brace_escape")) {
+        literal_part(part).literal += text(part).substr(0, 1);
+      } else if (is(part, "string_content")) {
+        literal_part(part).literal += text(part);
+      }
+    });
+    return result;
+  }
+
+  FileId file_;
+  std::string_view text_;
+  FileModel& out_;
+};
+
+}  // namespace
+
+FileModel lower_file(FileId file, std::string_view text, const SyntaxTree& tree) {
+  FileModel model;
+  model.file = file;
+  Lowerer(file, text, model).lower_source(tree.root());
+  return model;
+}
+
+FileModel parse_and_lower(FileId file, std::string_view text) {
+  SyntaxTree tree = SyntaxTree::parse(text);
+  return lower_file(file, text, tree);
+}
+
+}  // namespace databuild

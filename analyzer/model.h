@@ -1,0 +1,242 @@
+// The semantic model: what a workspace declares, independent of syntax.
+//
+// It is the single source for `databuild check`, the language server and the
+// runtime. It is built in two steps:
+//   1. lower_file() turns one file's syntax tree into a FileModel: plain values
+//      with source locations and no references to other files or to the tree,
+//      so a FileModel can be cached by content and rebuilt for one edited file;
+//   2. link() (link.h) resolves names across the workspace, fills the fields
+//      marked "linked" below, records every reference, and reports diagnostics.
+// Every element keeps the Location of its name (for navigation) and, where it
+// has one, of its whole declaration (for folding, symbols and code actions).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "calendar.h"
+#include "diagnostics.h"
+#include "source.h"
+
+namespace databuild {
+
+struct Name {
+  std::string text;
+  Location location;
+};
+
+// ---- expressions ---------------------------------------------------------
+
+enum class ExprKind {
+  Identifier,  // a parameter, or an enum value (decided by link)
+  Integer,
+  Date,
+  Hour,
+  Month,
+  Duration,
+  String,
+  Now,
+  Binary,    // operands[0] op operands[1]
+  Call,      // text = function name, operands = arguments
+  Range,     // operands[0] .. operands[1]
+  Wildcard,  // *
+  Invalid,   // a syntax error or an invalid literal (already reported)
+};
+
+struct Expr {
+  ExprKind kind = ExprKind::Invalid;
+  Location location;
+  std::string text;   // identifier, function name, string value, or literal text
+  int64_t value = 0;  // Integer; Date/Hour/Month as calendar.h; Duration in seconds
+  char op = 0;        // '+' or '-' for Binary
+  std::vector<Expr> operands;
+  Location function_location;  // Call: the function name
+};
+
+// A string with `{expr[:format]}` interpolations (`run`, `env`, `location`).
+struct TemplatePart {
+  bool is_interpolation = false;
+  std::string literal;  // text with escapes decoded, when !is_interpolation
+  Expr value;
+  std::optional<std::string> format;
+  Location location;
+};
+
+struct TemplateString {
+  std::vector<TemplatePart> parts;
+  Location location;
+};
+
+struct StringLiteral {
+  std::string value;  // escapes decoded
+  Location location;
+};
+
+// ---- types ---------------------------------------------------------------
+
+enum class KeyKind { Date, Hour, Month, Int, String, Enum, Unknown };
+
+struct EnumValue {
+  std::string value;
+  Location location;
+};
+
+struct EnumType {
+  std::vector<EnumValue> values;
+  Location location;
+};
+
+// A key or parameter type as written: a builtin or named type, or an inline enum.
+struct TypeRef {
+  Location location;
+  std::string name;  // empty for an inline enum
+  std::optional<EnumType> inline_enum;
+
+  // Linked.
+  KeyKind kind = KeyKind::Unknown;
+  const EnumType* enumeration = nullptr;  // for KeyKind::Enum
+  std::string display;                    // "date", "region", "enum(a, b)"
+};
+
+// ---- declarations ----------------------------------------------------------
+
+struct Workspace {
+  Name name;
+  std::optional<StringLiteral> data_root;
+  std::optional<StringLiteral> catalog;
+  Location declaration;
+};
+
+struct Policy {
+  Name name;
+  std::string doc;
+  Location declaration;
+};
+
+struct TypeDecl {
+  Name name;
+  EnumType enumeration;
+  std::string doc;
+  Location declaration;
+};
+
+struct KeyDecl {
+  Name name;
+  TypeRef type;
+  std::optional<Expr> since;
+  std::optional<Expr> until;  // may be `now` or `now - DURATION`
+  Location declaration;
+};
+
+struct Column {
+  Name name;
+  Name type;  // string int float bool date timestamp bytes
+  std::vector<Name> taints;
+  Location declaration;
+};
+
+struct Dataset {
+  Name name;
+  std::string doc;
+  Location declaration;
+  std::vector<KeyDecl> keys;
+  std::vector<Column> columns;
+  std::optional<Name> format;
+  std::vector<Name> taints;
+  std::vector<Name> denies;
+  std::optional<Location> external;  // the `external` statement
+  std::optional<TemplateString> location_template;
+  std::optional<StringLiteral> ready;
+  std::optional<Expr> wait;  // a Duration
+
+  bool is_external() const { return external.has_value(); }
+  const KeyDecl* find_key(std::string_view key) const;
+  const Column* find_column(std::string_view column) const;
+};
+
+struct Parameter {
+  Name name;
+  TypeRef type;
+  Location declaration;
+};
+
+enum class BindingOperator { Equals, In };
+
+struct Binding {
+  Name key;
+  BindingOperator op = BindingOperator::Equals;
+  Expr value;  // Range and Wildcard only appear here
+  Location location;
+
+  // Linked: the index of `key` in the dataset's keys, or -1.
+  int key_index = -1;
+};
+
+struct Pattern {
+  Name dataset;
+  bool has_bindings = false;  // `[...]` present
+  std::vector<Binding> bindings;
+  Location location;
+
+  // Linked: the dataset read or written, or nullptr when unresolved.
+  const Dataset* target = nullptr;
+};
+
+enum class PortKind { Input, Output };
+
+struct Port {
+  PortKind kind = PortKind::Input;
+  Name name;
+  Pattern pattern;
+  std::optional<std::vector<Name>> columns;  // inputs only: `{ col, ... }`
+  Location declaration;
+};
+
+struct Removal {
+  std::vector<Name> policies;
+  StringLiteral reason;
+  Location declaration;
+};
+
+struct EnvVar {
+  Name name;
+  TemplateString value;
+  Location declaration;
+};
+
+struct Job {
+  Name name;
+  std::string doc;
+  Location declaration;
+  std::vector<Parameter> parameters;
+  std::vector<Port> inputs;
+  std::vector<Port> outputs;
+  std::vector<Removal> removals;
+  std::optional<std::vector<TemplateString>> run;
+  Location run_location;
+  std::vector<EnvVar> env;
+  std::optional<int64_t> retries;
+  std::optional<Expr> timeout;  // a Duration
+  std::optional<StringLiteral> version;
+  // The job block's text with comments and whitespace normalized: the part of
+  // the runtime's fingerprint that comes from the definition itself.
+  std::string normalized_text;
+
+  const Parameter* find_parameter(std::string_view parameter) const;
+};
+
+// One file's declarations, as lowered from its syntax tree.
+struct FileModel {
+  FileId file = 0;
+  std::optional<Workspace> workspace;
+  std::vector<Policy> policies;
+  std::vector<TypeDecl> types;
+  std::vector<Dataset> datasets;
+  std::vector<Job> jobs;
+  // Syntax errors and per-file checks (invalid literals, duplicate statements).
+  std::vector<Diagnostic> diagnostics;
+};
+
+}  // namespace databuild

@@ -1,0 +1,68 @@
+// Source text and positions.
+//
+// Every range in the analyzer is a pair of byte offsets into one file's text;
+// lines and columns are derived on demand through a LineIndex. Byte offsets are
+// what tree-sitter produces and what survives edits cheaply; the consumers want
+// different columns (clang-style output counts bytes, LSP counts UTF-16 code
+// units), so the conversion belongs to them, with LineIndex doing the search.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace databuild {
+
+using FileId = uint32_t;
+
+struct ByteRange {
+  uint32_t begin = 0;
+  uint32_t end = 0;
+};
+
+struct Location {
+  FileId file = 0;
+  ByteRange range;
+};
+
+// 0-based line; 0-based column counted in bytes.
+struct LineColumn {
+  uint32_t line = 0;
+  uint32_t column = 0;
+};
+
+// Maps byte offsets to lines and back. Holds no reference to the text.
+class LineIndex {
+ public:
+  LineIndex() = default;
+  explicit LineIndex(std::string_view text);
+
+  LineColumn position(uint32_t offset) const;
+  // The offset of a position; positions past a line's end clamp to that end.
+  uint32_t offset(LineColumn position, std::string_view text) const;
+  // The line's text without its terminating newline (or "\r\n").
+  std::string_view line_text(std::string_view text, uint32_t line) const;
+  uint32_t line_count() const { return static_cast<uint32_t>(line_starts_.size()); }
+
+ private:
+  std::vector<uint32_t> line_starts_;
+};
+
+// A loaded file: its path as given to the user and its full text.
+struct SourceFile {
+  std::string path;
+  std::string text;
+  LineIndex lines;
+
+  SourceFile(std::string path_, std::string text_)
+      : path(std::move(path_)), text(std::move(text_)), lines(text) {}
+};
+
+// Counts UTF-16 code units in a UTF-8 byte span, treating each invalid byte as
+// one unit (what editors display for it as U+FFFD).
+uint32_t utf16_length(std::string_view utf8);
+// The byte offset within `line` reached after `units` UTF-16 code units.
+uint32_t utf16_to_byte_column(std::string_view line, uint32_t units);
+
+}  // namespace databuild

@@ -1,0 +1,160 @@
+// Files are parsed and lowered on a small pool of threads (each with its own
+// tree-sitter parser); linking is sequential and cheap in comparison. The
+// data root is read from workspace.dbuild before discovery so a data directory
+// full of generated files is never walked.
+#include "workspace.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "lower.h"
+
+namespace databuild {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kWorkspaceFile = "workspace.dbuild";
+
+std::optional<std::string> read_file(const std::string& path, std::string& error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = std::strerror(errno);
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) {
+    error = "read error";
+    return std::nullopt;
+  }
+  return text.str();
+}
+
+// Parses and lowers every file; file i of `files` gets FileId i.
+std::vector<FileModel> lower_all(const std::vector<SourceFile>& files, unsigned threads) {
+  std::vector<FileModel> models(files.size());
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min<unsigned>(threads, static_cast<unsigned>(files.size()));
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i; (i = next++) < files.size();) {
+      models[i] = parse_and_lower(static_cast<FileId>(i), files[i].text);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (std::thread& thread : pool) thread.join();
+  return models;
+}
+
+void link_analysis(Analysis& analysis) {
+  std::vector<std::string> paths;
+  for (const SourceFile& file : analysis.files) paths.push_back(file.path);
+  analysis.linked = link(analysis.models, paths);
+}
+
+}  // namespace
+
+std::optional<std::string> find_workspace_root(const std::string& start) {
+  std::error_code error;
+  fs::path dir = fs::absolute(start, error).lexically_normal();
+  if (error) return std::nullopt;
+  if (!fs::is_directory(dir, error)) dir = dir.parent_path();
+  while (true) {
+    if (fs::is_regular_file(dir / kWorkspaceFile, error)) return dir.string();
+    if (!dir.has_parent_path() || dir.parent_path() == dir) return std::nullopt;
+    dir = dir.parent_path();
+  }
+}
+
+std::vector<std::string> discover_files(const std::string& root, const std::string& data_root) {
+  std::vector<std::string> files;
+  std::error_code error;
+  fs::path excluded = (fs::path(root) / data_root).lexically_normal();
+  fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, error);
+  for (; !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
+    const fs::path& path = it->path();
+    std::string name = path.filename().string();
+    if (it->is_directory(error)) {
+      if ((!name.empty() && name[0] == '.') || path.lexically_normal() == excluded)
+        it.disable_recursion_pending();
+      continue;
+    }
+    if (path.extension() == ".dbuild" && it->is_regular_file(error) && name != kWorkspaceFile)
+      files.push_back(path.string());
+  }
+  std::sort(files.begin(), files.end());
+  files.insert(files.begin(), (fs::path(root) / kWorkspaceFile).string());
+  return files;
+}
+
+std::vector<Diagnostic> Analysis::diagnostics() const {
+  std::vector<Diagnostic> all;
+  for (const FileModel& model : models) {
+    all.insert(all.end(), model.diagnostics.begin(), model.diagnostics.end());
+  }
+  all.insert(all.end(), linked.diagnostics.begin(), linked.diagnostics.end());
+  std::stable_sort(all.begin(), all.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    if (a.location.file != b.location.file) return a.location.file < b.location.file;
+    return a.location.range.begin < b.location.range.begin;
+  });
+  return all;
+}
+
+std::string Analysis::data_root() const {
+  const Workspace* workspace = linked.workspace;
+  return workspace && workspace->data_root ? workspace->data_root->value : "data";
+}
+
+std::string Analysis::catalog() const {
+  const Workspace* workspace = linked.workspace;
+  return workspace && workspace->catalog ? workspace->catalog->value : ".databuild/catalog.db";
+}
+
+std::unique_ptr<Analysis> analyze_sources(std::string root,
+                                          std::vector<std::pair<std::string, std::string>> sources,
+                                          const AnalysisOptions& options) {
+  auto analysis = std::make_unique<Analysis>();
+  analysis->root = std::move(root);
+  for (auto& [path, text] : sources) analysis->files.emplace_back(path, std::move(text));
+  analysis->models = lower_all(analysis->files, options.threads);
+  link_analysis(*analysis);
+  return analysis;
+}
+
+std::unique_ptr<Analysis> analyze_workspace(const std::string& root,
+                                            const AnalysisOptions& options) {
+  std::string workspace_path = (fs::path(root) / kWorkspaceFile).string();
+  std::string error;
+  std::optional<std::string> workspace_text = read_file(workspace_path, error);
+  // The data root must be known before discovery; lowering one file twice is cheap.
+  std::string data_root = "data";
+  if (workspace_text) {
+    FileModel model = parse_and_lower(0, *workspace_text);
+    if (model.workspace && model.workspace->data_root) data_root = model.workspace->data_root->value;
+  }
+  std::vector<std::pair<std::string, std::string>> sources;
+  std::vector<std::pair<FileId, std::string>> unreadable;
+  for (const std::string& path : discover_files(root, data_root)) {
+    std::optional<std::string> text = path == workspace_path ? workspace_text : read_file(path, error);
+    if (!text) unreadable.emplace_back(static_cast<FileId>(sources.size()), error);
+    sources.emplace_back(path, text ? std::move(*text) : std::string());
+  }
+  std::unique_ptr<Analysis> analysis = analyze_sources(root, std::move(sources), options);
+  for (const auto& [file, message] : unreadable) {
+    analysis->models[file].diagnostics.push_back(
+        make_diagnostic(DiagnosticCode::UnreadableFile, Location{file, {0, 0}}, {message}));
+  }
+  return analysis;
+}
+
+}  // namespace databuild

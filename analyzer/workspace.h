@@ -1,0 +1,59 @@
+// Workspaces: finding one, loading its files, and analyzing them as a whole.
+//
+// A workspace is the directory holding `workspace.dbuild` together with every
+// `*.dbuild` file below it, except in hidden directories and in the data root.
+// Analysis = per-file parse and lower (in parallel) + one link over all files.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "link.h"
+#include "model.h"
+#include "source.h"
+
+namespace databuild {
+
+// The nearest directory at or above `start` (a file or directory) that holds
+// workspace.dbuild, like git finding its repository. Paths are absolute.
+std::optional<std::string> find_workspace_root(const std::string& start);
+
+// The workspace's .dbuild files, sorted, workspace.dbuild first. `data_root` is
+// relative to `root` and excluded. Symbolic links to directories are not followed.
+std::vector<std::string> discover_files(const std::string& root, const std::string& data_root);
+
+// A fully analyzed workspace. Not copyable or movable: `linked` points into
+// `models`; hold it by unique_ptr.
+struct Analysis {
+  std::string root;                // absolute
+  std::vector<SourceFile> files;   // indexed by FileId; paths are absolute
+  std::vector<FileModel> models;   // indexed by FileId
+  LinkedWorkspace linked;
+
+  Analysis() = default;
+  Analysis(const Analysis&) = delete;
+  Analysis& operator=(const Analysis&) = delete;
+
+  // Every diagnostic (per-file and link), sorted by file and position.
+  std::vector<Diagnostic> diagnostics() const;
+  std::string data_root() const;  // as declared, default "data"
+  std::string catalog() const;    // as declared, default ".databuild/catalog.db"
+};
+
+struct AnalysisOptions {
+  unsigned threads = 0;  // 0: one per core
+};
+
+// Loads and analyzes the workspace at `root` (a directory holding
+// workspace.dbuild). Unreadable files become diagnostics.
+std::unique_ptr<Analysis> analyze_workspace(const std::string& root,
+                                            const AnalysisOptions& options = {});
+
+// Analyzes in-memory files (path, text); for tests and the language server.
+std::unique_ptr<Analysis> analyze_sources(std::string root,
+                                          std::vector<std::pair<std::string, std::string>> sources,
+                                          const AnalysisOptions& options = {});
+
+}  // namespace databuild
