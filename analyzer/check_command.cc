@@ -26,11 +26,19 @@ const char* const kUsage =
     "inside one); with no PATH, the workspace holding the current directory.\n"
     "Exit status: 0 no errors, 1 errors (or warnings with --werror), 2 could not run.\n";
 
-std::string display_path(const std::string& absolute) {
+// Paths are shown relative to the current directory when it and the workspace
+// are nested one in the other (the usual case: running inside the workspace or
+// above it), absolute otherwise.
+std::string display_path(const std::string& absolute, const std::string& root) {
   std::error_code error;
-  fs::path relative = fs::path(absolute).lexically_relative(fs::current_path(error));
-  if (error || relative.empty() || *relative.begin() == "..") return absolute;
-  return relative.string();
+  fs::path cwd = fs::current_path(error);
+  if (error) return absolute;
+  auto within = [](const fs::path& inner, const fs::path& outer) {
+    fs::path relative = inner.lexically_relative(outer);
+    return !relative.empty() && *relative.begin() != "..";
+  };
+  if (!within(cwd, root) && !within(root, cwd)) return absolute;
+  return fs::path(absolute).lexically_relative(cwd).string();
 }
 
 struct Options {
@@ -113,7 +121,7 @@ int run_check(const std::vector<std::string>& args, std::ostream& out, std::ostr
     analysis_options.threads = options.threads;
     std::unique_ptr<Analysis> analysis = analyze_workspace(root, analysis_options);
     std::vector<std::string> display;
-    for (const SourceFile& file : analysis->files) display.push_back(display_path(file.path));
+    for (const SourceFile& file : analysis->files) display.push_back(display_path(file.path, root));
     for (const Diagnostic& diagnostic : analysis->diagnostics()) {
       if (!only.count("") && !only.count(analysis->files[diagnostic.location.file].path)) continue;
       (diagnostic.severity == Severity::Error ? errors : warnings)++;

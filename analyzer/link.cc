@@ -361,7 +361,8 @@ class Linker {
   }
 
   void link_bound(const KeyDecl& key, const std::optional<Expr>& bound, std::string_view which) {
-    if (!bound || key.type.kind == KeyKind::Unknown) return;
+    // An invalid literal has its own diagnostic already.
+    if (!bound || bound->kind == ExprKind::Invalid || key.type.kind == KeyKind::Unknown) return;
     if (!is_ordered(key.type.kind)) {
       report(DiagnosticCode::TypeMismatch, bound->location,
              {"an ordered key type (date, hour, month or int) for '" + std::string(which) + "'",
@@ -370,7 +371,9 @@ class Linker {
     }
     bool may_use_now = which == "until";
     const Expr* literal = &*bound;
-    if (bound->kind == ExprKind::Binary && bound->operands[0].kind == ExprKind::Now) {
+    // `now + 1d` is no valid bound: a partition of the future is never complete.
+    if (bound->kind == ExprKind::Binary && bound->op == '-' &&
+        bound->operands[0].kind == ExprKind::Now) {
       literal = &bound->operands[0];
       ValueType step = type_of(bound->operands[1], key.type, Scope{});
       check_step(bound->operands[1], step, key.type.kind);
@@ -468,7 +471,7 @@ class Linker {
         return enum_value_type(expected);
       }
       report(DiagnosticCode::TypeMismatch, expr.location,
-             {"a parameter or a value of " + describe_type(expected), "'" + expr.text + "'"});
+             {"a parameter or " + describe_type(expected), "'" + expr.text + "'"});
       return ValueType::unknown();
     }
     std::string hint;

@@ -176,7 +176,9 @@ struct Header {
   std::size_t line;
 };
 
-std::vector<Case> parse_corpus(const std::string &text) {
+// Returns the cases of a corpus file; *suffix receives the header suffix of the
+// file (empty for plain `===` / `---` lines).
+std::vector<Case> parse_corpus(const std::string &text, std::string *suffix_out) {
   std::vector<Line> lines = split_lines(text);
   std::vector<Header> headers;
   bool have_first = false;
@@ -214,6 +216,7 @@ std::vector<Case> parse_corpus(const std::string &text) {
     ++i;
   }
 
+  *suffix_out = first_suffix;
   std::vector<Case> cases;
   std::vector<const Header *> kept;
   for (const Header &h : headers)
@@ -440,10 +443,10 @@ void print_diff(const std::string &expected, const std::string &actual) {
   while (i < n || j < m) {
     if (i < n && j < m && a[i] == b[j]) {
       ops.push_back({' ', i++, j++});
-    } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      ops.push_back({'+', i, j++});
-    } else {
+    } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
       ops.push_back({'-', i++, j});
+    } else {
+      ops.push_back({'+', i, j++});
     }
   }
   const std::size_t context = 3;
@@ -580,7 +583,8 @@ int main(int argc, char **argv) {
       std::cerr << "error: cannot read " << file.string() << '\n';
       return 2;
     }
-    std::vector<Case> cases = parse_corpus(text);
+    std::string suffix;
+    std::vector<Case> cases = parse_corpus(text, &suffix);
     if (cases.empty()) {
       std::cerr << "warning: " << file.string() << ": no test cases\n";
       continue;
@@ -637,12 +641,14 @@ int main(int argc, char **argv) {
       }
     }
     if (opt.update && file_failed) {
+      // tree-sitter's canonical layout, keeping the file's header suffix.
+      const std::string header = std::string(80, '=') + suffix + '\n';
+      const std::string divider = std::string(80, '-') + suffix + '\n';
       std::string out;
       for (std::size_t k = 0; k < rewritten.size(); ++k) {
         if (k > 0) out += '\n';
-        out += std::string(80, '=') + '\n' + rewritten[k].first->name + '\n' +
-               std::string(80, '=') + '\n' + rewritten[k].first->input + '\n' +
-               std::string(80, '-') + "\n\n" + rewritten[k].second + '\n';
+        out += header + rewritten[k].first->name + '\n' + header + rewritten[k].first->input +
+               '\n' + divider + '\n' + rewritten[k].second + '\n';
       }
       std::ofstream o(file, std::ios::binary | std::ios::trunc);
       o << out;

@@ -94,6 +94,10 @@
   ] @punctuation.special)
 (interpolation ":" @punctuation.special)
 (format_spec) @string.special
+; Interpolated names: job parameters in `run` / `env`, keys in `location`.
+(interpolation value: (identifier) @variable.parameter)
+(location_statement
+  (template_string (interpolation value: (identifier) @property)))
 
 (comment) @comment
 

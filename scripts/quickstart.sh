@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The README's quickstart, end to end on a fresh machine: installs what is
+# needed, builds, checks the example workspace, then shows what `databuild
+# check` says about a few typical mistakes made in a scratch copy of it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+scripts/build.sh
+databuild=$PWD/${DATABUILD_BUILD_DIR:-build}/analyzer/databuild
+
+echo "== databuild check examples/quickstart"
+"$databuild" check examples/quickstart
+echo "ok: no errors, no warnings"
+
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+cp -r examples/quickstart "$scratch/"
+# Three typical mistakes: a misspelt dataset, a key the dataset lacks, a month
+# where a date is due.
+q=$scratch/quickstart
+sed -i 's/raw_events\[date = d, region = r\]/raw_event[date = d, region = r]/' "$q/events.dbuild"
+sed -i 's/customer_report\[date = d\]/customer_report[day = d]/' "$q/reports.dbuild"
+sed -i 's/active_users_7d\[date in days_of(m)\]/active_users_7d[date = m]/' "$q/metrics.dbuild"
+echo
+echo "== the same workspace with mistakes"
+(cd "$scratch/quickstart" && "$databuild" check --color=never) && exit 1 || status=$?
+echo "exit status $status (1: errors found)"
+[[ $status -eq 1 ]]
