@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -45,6 +46,7 @@ struct Options {
   bool werror = false;
   bool color = false;
   unsigned threads = 0;
+  bool help = false;
   std::vector<std::string> paths;
 };
 
@@ -70,8 +72,7 @@ bool parse_options(const std::vector<std::string>& args, Options& options, std::
       }
       options.threads = static_cast<unsigned>(std::stoul(value));
     } else if (arg == "-h" || arg == "--help") {
-      err << kUsage;
-      return false;
+      options.help = true;
     } else if (!arg.empty() && arg[0] == '-' && arg != "-") {
       err << "databuild check: unknown option '" << arg << "'\n" << kUsage;
       return false;
@@ -88,6 +89,10 @@ bool parse_options(const std::vector<std::string>& args, Options& options, std::
 int run_check(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   Options options;
   if (!parse_options(args, options, err)) return kExitCannotRun;
+  if (options.help) {
+    out << kUsage;
+    return kExitClean;
+  }
   if (options.paths.empty()) options.paths.push_back(".");
 
   // Workspace root -> the files to report on (empty: all of them).
@@ -120,6 +125,14 @@ int run_check(const std::vector<std::string>& args, std::ostream& out, std::ostr
     AnalysisOptions analysis_options;
     analysis_options.threads = options.threads;
     std::unique_ptr<Analysis> analysis = analyze_workspace(root, analysis_options);
+    for (const std::string& file : only) {
+      bool analyzed = std::any_of(analysis->files.begin(), analysis->files.end(),
+                                  [&](const SourceFile& source) { return source.path == file; });
+      if (!file.empty() && !analyzed)
+        err << "databuild check: " << display_path(file, root)
+            << ": not part of the workspace (not a .dbuild file, or in a hidden directory, a "
+               "nested workspace or the data root); not checked\n";
+    }
     std::vector<std::string> display;
     for (const SourceFile& file : analysis->files) display.push_back(display_path(file.path, root));
     for (const Diagnostic& diagnostic : analysis->diagnostics()) {
