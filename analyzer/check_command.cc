@@ -2,6 +2,11 @@
 // their workspace and the whole workspace is analyzed (names resolve across
 // files), but only diagnostics in the named files are shown, which is what an
 // editor or a pre-commit hook handing over changed files wants.
+//
+// --format json|sarif write one document for the whole invocation, so every
+// analysis is kept alive until all workspaces are checked, and the summary
+// line (text only) is left out: a document on standard output must be nothing
+// but the document. Command-line problems still go to standard error as text.
 #include "check_command.h"
 
 #include <unistd.h>
@@ -12,6 +17,8 @@
 #include <set>
 
 #include "render.h"
+#include "report_json.h"
+#include "report_sarif.h"
 #include "workspace.h"
 
 namespace databuild {
@@ -21,10 +28,13 @@ namespace fs = std::filesystem;
 namespace {
 
 const char* const kUsage =
-    "usage: databuild check [--werror] [--color=auto|always|never] [-j N] [PATH...]\n"
+    "usage: databuild check [--werror] [--color=auto|always|never] [--format text|json|sarif]\n"
+    "                       [-j N] [PATH...]\n"
     "\n"
     "Checks the workspace holding each PATH (a workspace directory or .dbuild files\n"
     "inside one); with no PATH, the workspace holding the current directory.\n"
+    "--format json or sarif writes one JSON document (docs/check-output.md) instead\n"
+    "of the text report.\n"
     "Exit status: 0 no errors, 1 errors (or warnings with --werror), 2 could not run.\n";
 
 // Paths are shown relative to the current directory when it and the workspace
@@ -42,8 +52,11 @@ std::string display_path(const std::string& absolute, const std::string& root) {
   return fs::path(absolute).lexically_relative(cwd).string();
 }
 
+enum class Format { Text, Json, Sarif };
+
 struct Options {
   bool werror = false;
+  Format format = Format::Text;
   bool color = false;
   unsigned threads = 0;
   bool help = false;
@@ -61,6 +74,19 @@ bool parse_options(const std::vector<std::string>& args, Options& options, std::
       color = arg.substr(8);
       if (color != "auto" && color != "always" && color != "never") {
         err << "databuild check: --color takes auto, always or never\n";
+        return false;
+      }
+    } else if (arg == "--format" || arg.rfind("--format=", 0) == 0) {
+      std::string value =
+          arg == "--format" ? (i + 1 < args.size() ? args[++i] : "") : arg.substr(9);
+      if (value == "text") {
+        options.format = Format::Text;
+      } else if (value == "json") {
+        options.format = Format::Json;
+      } else if (value == "sarif") {
+        options.format = Format::Sarif;
+      } else {
+        err << "databuild check: --format takes text, json or sarif\n";
         return false;
       }
     } else if (arg == "-j" || arg.rfind("-j", 0) == 0) {
@@ -121,10 +147,17 @@ int run_check(const std::vector<std::string>& args, std::ostream& out, std::ostr
   size_t errors = 0, warnings = 0;
   RenderOptions render;
   render.color = options.color;
+  // Kept alive for the JSON and SARIF documents, which point into them. Reserved
+  // so that the reports' pointers into `diagnostics` stay put.
+  std::vector<std::unique_ptr<Analysis>> analyses;
+  std::vector<std::vector<Diagnostic>> diagnostics;
+  std::vector<WorkspaceReport> reports;
+  diagnostics.reserve(workspaces.size());
   for (const auto& [root, only] : workspaces) {
     AnalysisOptions analysis_options;
     analysis_options.threads = options.threads;
-    std::unique_ptr<Analysis> analysis = analyze_workspace(root, analysis_options);
+    std::unique_ptr<Analysis>& analysis =
+        analyses.emplace_back(analyze_workspace(root, analysis_options));
     for (const std::string& file : only) {
       bool analyzed = std::any_of(analysis->files.begin(), analysis->files.end(),
                                   [&](const SourceFile& source) { return source.path == file; });
@@ -133,15 +166,27 @@ int run_check(const std::vector<std::string>& args, std::ostream& out, std::ostr
             << ": not part of the workspace (not a .dbuild file, or in a hidden directory, a "
                "nested workspace or the data root); not checked\n";
     }
-    std::vector<std::string> display;
-    for (const SourceFile& file : analysis->files) display.push_back(display_path(file.path, root));
-    for (const Diagnostic& diagnostic : analysis->diagnostics()) {
+    WorkspaceReport& report = reports.emplace_back();
+    report.root = root;
+    report.files = &analysis->files;
+    for (const SourceFile& file : analysis->files)
+      report.display_paths.push_back(display_path(file.path, root));
+    for (const Diagnostic& diagnostic : diagnostics.emplace_back(analysis->diagnostics())) {
       if (!only.count("") && !only.count(analysis->files[diagnostic.location.file].path)) continue;
       (diagnostic.severity == Severity::Error ? errors : warnings)++;
-      render_text(out, diagnostic, analysis->files, display, render);
+      if (options.format == Format::Text)
+        render_text(out, diagnostic, analysis->files, report.display_paths, render);
+      else
+        report.diagnostics.push_back(&diagnostic);
     }
   }
-  if (errors + warnings > 0) {
+  ToolInfo tool;
+  tool.version = DATABUILD_VERSION;
+  if (options.format == Format::Json) {
+    write_json_report(out, reports, tool);
+  } else if (options.format == Format::Sarif) {
+    write_sarif_report(out, reports, tool);
+  } else if (errors + warnings > 0) {
     auto plural = [](size_t n, const char* word) {
       return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
     };

@@ -2,6 +2,10 @@
 // one case that reports it (at an exact line and column) and one close case
 // that does not. Expectations are "path:line:col: severity: code"; see
 // test_support.h.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "render.h"
@@ -143,6 +147,56 @@ job j(d: date) {
                          "a.dbuild:8:14: error: unbound-parameter"}));
 }
 
+TEST(Check, OneTypoOneSyntaxError) {
+  // Each typo in the middle of the file costs one syntax error near it; the
+  // declarations after it still lower (the unresolved 'nope' and the external
+  // output of job k are still reported).
+  const std::string base = R"(dataset y[d: date] { external column a: int }
+dataset x[d: date]
+job j(d: date) {
+  input i = y[d = d] { a }
+  output o = x[d = d]
+  run ["a", "{d}"]
+}
+dataset z { external }
+job k {
+  input i = nope
+  output o = z
+  run ["b"]
+}
+)";
+  const std::vector<std::string> after = {"a.dbuild:10:13: error: unresolved-reference",
+                                          "a.dbuild:11:14: error: external-has-producer"};
+  struct Typo {
+    std::string from, to;
+    std::vector<std::string> expected;  // before `after`
+  };
+  const Typo typos[] = {
+      // The misspelled keyword loses the job's output, hence no-producer.
+      {"input i = y", "inptu i = y",
+       {"a.dbuild:2:9: warning: no-producer", "a.dbuild:4:3: error: syntax-error"}},
+      {"[d = d] { a }", "[d = d,, ] { a }", {"a.dbuild:4:21: error: syntax-error"}},
+      {"[d = d] { a }", "[d = d + ] { a }", {"a.dbuild:4:21: error: syntax-error"}},
+      {"x[d = d]", "x[d = d", {"a.dbuild:6:3: error: syntax-error"}},
+      {"run [\"a\", ", "run [\"a, ", {"a.dbuild:6:13: error: syntax-error"}},
+      {"column a: int", "column a int", {"a.dbuild:1:31: error: syntax-error"}},
+      {"job j(d: date)", "job j(d: date", {"a.dbuild:3:14: error: syntax-error"}},
+      {"{d}", "{d:}", {"a.dbuild:6:16: error: syntax-error"}},
+      {"dataset x[d: date]", "dataset x[d: date]]", {"a.dbuild:2:19: error: syntax-error"}},
+      // Recovery reads `d` as the pattern's dataset: a follow-up error.
+      {"input i = y", "input i y",
+       {"a.dbuild:4:11: error: syntax-error", "a.dbuild:4:17: error: unresolved-reference"}},
+  };
+  EXPECT_TRUE(diagnoses({{"a.dbuild", base}}, after));
+  for (const Typo& typo : typos) {
+    std::string text = base;
+    text.replace(text.find(typo.from), typo.from.size(), typo.to);
+    std::vector<std::string> expected = typo.expected;
+    expected.insert(expected.end(), after.begin(), after.end());
+    EXPECT_TRUE(diagnoses({{"a.dbuild", text}}, expected)) << typo.to;
+  }
+}
+
 TEST(Check, MissingTokenIsOneSyntaxError) {
   EXPECT_TRUE(diagnoses({{"a.dbuild", R"(
 policy p
@@ -172,6 +226,13 @@ type x = enum(a)
 )"}},
                         {"a.dbuild:2:9: error: duplicate-definition",
                          "a.dbuild:3:6: error: duplicate-definition"}));
+}
+
+TEST(Check, DuplicatePolicyOrTypeIsNotAlsoUnused) {
+  EXPECT_TRUE(diagnoses({{"a.dbuild", "dataset p { external }\ndataset t { external }\n"},
+                         {"b.dbuild", "policy p\ntype t = enum(a)\n"}},
+                        {"b.dbuild:1:8: error: duplicate-definition",
+                         "b.dbuild:2:6: error: duplicate-definition"}));
 }
 
 TEST(Check, DuplicateJob) {
@@ -218,6 +279,18 @@ job j(d: date, d: date) {
                         {"a.dbuild:3:16: error: duplicate-definition",
                          "a.dbuild:5:10: error: duplicate-definition",
                          "a.dbuild:8:7: error: duplicate-definition"}));
+}
+
+TEST(Check, KeyDeclaredTwiceIsBoundOnce) {
+  // The duplicate key is reported once; patterns need not bind it again.
+  EXPECT_TRUE(diagnoses({{"a.dbuild", R"(
+dataset x[d: date, d: int]
+job j(d: date) {
+  output o = x[d = d]
+  run ["a"]
+}
+)"}},
+                        {"a.dbuild:1:20: error: duplicate-definition"}));
 }
 
 TEST(Check, KeyBoundTwiceInAPattern) {
@@ -802,6 +875,53 @@ TEST(Check, MisplacedWorkspace) {
 TEST(Check, NoWorkspaceDeclarationIsFine) {
   // Defaults apply; the file's presence is what makes the workspace.
   EXPECT_TRUE(diagnoses({{"workspace.dbuild", "# empty\n"}}, {}));
+}
+
+TEST(Check, NoMissingStatementInAJobCutShortBySyntaxErrors) {
+  EXPECT_TRUE(diagnoses({{"a.dbuild", R"(
+dataset x
+job j {
+  output o = x[
+}
+)"}},
+                        {"a.dbuild:3:15: error: syntax-error"}));
+}
+
+// ---- workspaces on disk -----------------------------------------------------------------
+
+TEST(Workspace, DiscoveryAndAnalysisOnDisk) {
+  namespace fs = std::filesystem;
+  fs::path root = fs::temp_directory_path() /
+                  ("databuild_check_test_" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  auto write = [&](const std::string& path, const std::string& text) {
+    fs::create_directories((root / path).parent_path());
+    std::ofstream(root / path) << text;
+  };
+  write("workspace.dbuild", "workspace w { data_root \"out\" }\n");
+  write("a.dbuild", "dataset a { external }\n");
+  write("e/f.dbuild", "dataset a { external }\n");   // a duplicate: proves f is loaded
+  write("e/notes.txt", "dataset ignored\n");
+  write("out/b.dbuild", "syntax error\n");            // the data root
+  write(".hidden/c.dbuild", "syntax error\n");        // a hidden directory
+  write("nested/workspace.dbuild", "workspace n {}\n");  // a workspace of its own
+  write("nested/d.dbuild", "syntax error\n");
+
+  std::vector<std::string> expected = {(root / "workspace.dbuild").string(),
+                                       (root / "a.dbuild").string(),
+                                       (root / "e/f.dbuild").string()};
+  EXPECT_EQ(discover_files(root.string(), "out"), expected);
+  EXPECT_EQ(find_workspace_root((root / "e/f.dbuild").string()), root.string());
+  EXPECT_EQ(find_workspace_root((root / "nested/d.dbuild").string()), (root / "nested").string());
+
+  std::unique_ptr<Analysis> analysis = analyze_workspace(root.string());
+  EXPECT_EQ(analysis->data_root(), "out");
+  EXPECT_EQ(analysis->catalog(), ".databuild/catalog.db");
+  std::vector<Diagnostic> diagnostics = analysis->diagnostics();
+  ASSERT_EQ(diagnostics.size(), 1u);
+  EXPECT_EQ(diagnostics[0].code(), "duplicate-definition");
+  EXPECT_EQ(analysis->files[diagnostics[0].location.file].path, (root / "e/f.dbuild").string());
+  fs::remove_all(root);
 }
 
 // ---- render --------------------------------------------------------------------------

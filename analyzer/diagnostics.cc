@@ -1,5 +1,7 @@
 // Expands diagnostics.def into the lookup table. Templates are filled by a
 // deliberately tiny formatter ({N} only) so that messages stay declarative.
+// Arguments often quote user text (names, string values, stray bytes); they are
+// made printable here, once, so no message can carry invalid UTF-8 into JSON.
 #include "diagnostics.h"
 
 namespace databuild {
@@ -40,7 +42,7 @@ Diagnostic make_diagnostic(DiagnosticCode id, Location location,
     if (tmpl[i] == '{' && i + 2 < tmpl.size() && tmpl[i + 2] == '}' && tmpl[i + 1] >= '0' &&
         tmpl[i + 1] <= '9') {
       size_t index = static_cast<size_t>(tmpl[i + 1] - '0');
-      if (index < args.size()) message += *(args.begin() + index);
+      if (index < args.size()) message += printable(*(args.begin() + index));
       i += 2;
     } else {
       message += tmpl[i];

@@ -676,7 +676,10 @@ class Linker {
       }
     }
     for (size_t i = 0; i < dataset.keys.size(); ++i) {
-      if (!bound[i])
+      // A key declared twice is one key (the duplicate has its own diagnostic),
+      // bound through its first declaration.
+      bool duplicate = dataset.find_key(dataset.keys[i].name.text) != &dataset.keys[i];
+      if (!bound[i] && !duplicate)
         report(DiagnosticCode::MissingKey, pattern.location,
                {dataset.name.text, dataset.keys[i].name.text},
                {{dataset.keys[i].name.location, "key '" + dataset.keys[i].name.text + "' is declared here"}});
@@ -777,7 +780,10 @@ class Linker {
     expect(value, type_of(value, key.type, scope), key.type, key_what(dataset, key));
   }
 
+  // Whether `expr` may name `name`. An invalid expression (already reported)
+  // may have, and assuming so keeps unbound-parameter from piling on.
   static bool mentions(const Expr& expr, const std::string& name) {
+    if (expr.kind == ExprKind::Invalid) return true;
     if (expr.kind == ExprKind::Identifier) return expr.text == name;
     return std::any_of(expr.operands.begin(), expr.operands.end(),
                        [&](const Expr& operand) { return mentions(operand, name); });
@@ -808,14 +814,20 @@ class Linker {
     }
   }
 
+  // A duplicate declaration (already reported) is never looked up, so it is
+  // not "unused" either.
   void check_unused() {
     for (const FileModel& file : files_) {
       for (const Policy& policy : file.policies) {
-        if (!used_.count(policy.name.text))
+        auto it = out_.policies.find(policy.name.text);
+        bool duplicate = it == out_.policies.end() || it->second != &policy;
+        if (!duplicate && !used_.count(policy.name.text))
           report(DiagnosticCode::UnusedDefinition, policy.name.location, {"policy", policy.name.text});
       }
       for (const TypeDecl& type : file.types) {
-        if (!used_.count(type.name.text))
+        auto it = out_.types.find(type.name.text);
+        bool duplicate = it == out_.types.end() || it->second != &type;
+        if (!duplicate && !used_.count(type.name.text))
           report(DiagnosticCode::UnusedDefinition, type.name.location, {"type", type.name.text});
       }
     }

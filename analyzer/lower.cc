@@ -5,14 +5,44 @@
 // of exhausting the stack.
 #include "lower.h"
 
+#include <algorithm>
 #include <cstring>
 #include <functional>
 #include <limits>
+#include <optional>
+#include <string>
 
 namespace databuild {
 namespace {
 
 constexpr int kMaxExpressionDepth = 200;
+
+// A file that is mostly not text (an image, an archive, random bytes) is
+// reported once instead of parsed: tree-sitter's error recovery on megabytes of
+// binary junk takes seconds and gigabytes, and its errors would mean nothing.
+// Small files are always parsed, so a stray byte in real source gets a precise
+// syntax error instead.
+std::optional<std::string> binary_content(std::string_view text) {
+  constexpr size_t kSample = 64 * 1024;
+  if (text.size() < 4096) return std::nullopt;
+  std::string_view sample = text.substr(0, kSample);
+  size_t binary = 0;
+  for (size_t i = 0; i < sample.size();) {
+    auto c = static_cast<unsigned char>(sample[i]);
+    size_t length = utf8_sequence_length(sample, i);
+    if (length == 0 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t')) ++binary;
+    i += std::max<size_t>(length, 1);
+  }
+  if (binary * 10 < sample.size()) return std::nullopt;
+  return "this is not a DataBuild source file: " + std::to_string(binary * 100 / sample.size()) +
+         "% of its first " + std::to_string(sample.size() / 1024) + " KiB is binary data";
+}
+
+// "an identifier", "a string": a grammar node type in words, with its article.
+std::string with_article(std::string_view type) {
+  bool vowel = !type.empty() && std::strchr("aeiou", type.front()) != nullptr;
+  return (vowel ? "an " : "a ") + std::string(type);
+}
 
 bool is(TSNode node, const char* type) { return std::strcmp(ts_node_type(node), type) == 0; }
 
@@ -126,6 +156,8 @@ class Lowerer {
     for (size_t i = first; i < comments.size(); ++i) {
       std::string_view line = text(comments[i]).substr(1);
       if (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+      // A comment token runs to the '\n', so it keeps a CRLF file's '\r'.
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
       if (!doc.empty()) doc += '\n';
       doc += line;
     }
@@ -133,23 +165,40 @@ class Lowerer {
   }
 
   // One diagnostic per ERROR or MISSING node; the insides of an ERROR node are
-  // not examined further, so one typo gives one diagnostic.
+  // not examined further, so one typo gives one diagnostic. Error recovery may
+  // still split one mistake into several nodes: on one line (`input i y[d = d]`
+  // gives two), or around a block it closed early (`inptu i = y[d = d] { a }`
+  // ends the job body at the `}`, and the rest of the job is a second error).
+  // So a node is taken as part of the previous mistake when it starts on the
+  // line where that one ended, or when only closing brackets lie between them.
   void report_syntax_errors(TSNode root) {
     if (!ts_node_has_error(root)) return;
     TSTreeCursor cursor = ts_tree_cursor_new(root);
-    bool descend = true;
+    std::optional<TSNode> previous;
+    auto report_once = [&](TSNode node, Location location, const std::string& message) {
+      bool same_mistake = false;
+      if (previous) {
+        uint32_t gap_begin = ts_node_end_byte(*previous), gap_end = ts_node_start_byte(node);
+        std::string_view gap = gap_begin < gap_end ? text_.substr(gap_begin, gap_end - gap_begin)
+                                                   : std::string_view();
+        same_mistake = ts_node_start_point(node).row <= ts_node_end_point(*previous).row ||
+                       gap.find_first_not_of(" \t\r\n}])") == std::string_view::npos;
+      }
+      previous = node;
+      if (!same_mistake) report(DiagnosticCode::SyntaxError, location, {message});
+    };
     while (true) {
       TSNode node = ts_tree_cursor_current_node(&cursor);
-      descend = true;
+      bool descend = true;
       if (ts_node_is_missing(node)) {
-        std::string what = ts_node_is_named(node) ? std::string("a ") + ts_node_type(node)
+        std::string what = ts_node_is_named(node) ? with_article(ts_node_type(node))
                                                   : "'" + std::string(ts_node_type(node)) + "'";
         for (char& c : what) c = c == '_' ? ' ' : c;
-        std::string message = "expected " + what + " in " + describe_context(ts_node_parent(node));
-        report(DiagnosticCode::SyntaxError, loc(node), {message});
+        report_once(node, loc(node),
+                    "expected " + what + " in " + describe_context(ts_node_parent(node)));
         descend = false;
       } else if (is(node, "ERROR")) {
-        report(DiagnosticCode::SyntaxError, error_location(node), {unexpected_message(node)});
+        report_once(node, error_location(node), unexpected_message(node));
         descend = false;
       } else if (!ts_node_has_error(node)) {
         descend = false;
@@ -180,20 +229,9 @@ class Lowerer {
     std::string_view token = text(first_leaf(error));
     if (token.empty()) token = text(error);
     if (token.size() > 40) token = token.substr(0, 40);
-    std::string shown;
-    for (unsigned char c : token) {
-      if (c == '\n') break;
-      if (c < 0x20 || c == 0x7f) {
-        static const char kHex[] = "0123456789abcdef";
-        shown += "\\x";
-        shown += kHex[c >> 4];
-        shown += kHex[c & 0xf];
-      } else {
-        shown += static_cast<char>(c);
-      }
-    }
+    token = token.substr(0, token.find('\n'));
     TSNode parent = ts_node_parent(error);
-    return "unexpected '" + shown + "' in " +
+    return "unexpected '" + std::string(token) + "' in " +
            describe_context(ts_node_is_null(parent) ? error : parent);
   }
 
@@ -499,12 +537,26 @@ class Lowerer {
 
   // ---- expressions and literals ---------------------------------------------
 
-  Expr lower_expr(TSNode node, int depth = 0) {
+  // Lowers a whole expression. One that nests too deeply becomes a single
+  // Invalid expression with one diagnostic: a partial tree would only make
+  // linking report follow-up errors about its cut-off parts.
+  Expr lower_expr(TSNode node) {
+    too_deep_ = false;
+    Expr expr = lower_subexpr(node, 0);
+    if (!too_deep_) return expr;
+    Expr invalid;
+    invalid.location = loc(node);
+    report(DiagnosticCode::InvalidExpression, invalid.location,
+           {"expression is nested too deeply (more than " + std::to_string(kMaxExpressionDepth) +
+            " levels)"});
+    return invalid;
+  }
+
+  Expr lower_subexpr(TSNode node, int depth) {
     Expr expr;
     expr.location = loc(node);
-    if (depth > kMaxExpressionDepth) {
-      report(DiagnosticCode::InvalidExpression, expr.location,
-             {"expression is nested too deeply"});
+    if (depth > kMaxExpressionDepth || too_deep_) {
+      too_deep_ = true;
       return expr;
     }
     std::string_view type = ts_node_type(node);
@@ -512,7 +564,7 @@ class Lowerer {
     if (type == "parenthesized_expression") {
       TSNode inner = ts_node_named_child(node, 0);
       while (!ts_node_is_null(inner) && is(inner, "comment")) inner = ts_node_next_named_sibling(inner);
-      return present(inner) ? lower_expr(inner, depth + 1) : expr;
+      return present(inner) ? lower_subexpr(inner, depth + 1) : expr;
     }
     if (type == "identifier") {
       expr.kind = ExprKind::Identifier;
@@ -549,8 +601,8 @@ class Lowerer {
       if (!present(left) || !present(right)) return expr;
       expr.kind = binary ? ExprKind::Binary : ExprKind::Range;
       if (binary) expr.op = text(field(node, "operator")) == "+" ? '+' : '-';
-      expr.operands.push_back(lower_expr(left, depth + 1));
-      expr.operands.push_back(lower_expr(right, depth + 1));
+      expr.operands.push_back(lower_subexpr(left, depth + 1));
+      expr.operands.push_back(lower_subexpr(right, depth + 1));
     } else if (type == "call_expression") {
       TSNode function = field(node, "function");
       TSNode arguments = field(node, "arguments");
@@ -560,7 +612,7 @@ class Lowerer {
       expr.function_location = loc(function);
       if (!ts_node_is_null(arguments)) {
         for_each_child(arguments,
-                       [&](TSNode argument) { expr.operands.push_back(lower_expr(argument, depth + 1)); });
+                       [&](TSNode argument) { expr.operands.push_back(lower_subexpr(argument, depth + 1)); });
       }
     }
     return expr;
@@ -637,6 +689,7 @@ class Lowerer {
   FileId file_;
   std::string_view text_;
   FileModel& out_;
+  bool too_deep_ = false;  // the expression being lowered exceeds kMaxExpressionDepth
 };
 
 }  // namespace
@@ -649,6 +702,13 @@ FileModel lower_file(FileId file, std::string_view text, const SyntaxTree& tree)
 }
 
 FileModel parse_and_lower(FileId file, std::string_view text) {
+  if (std::optional<std::string> why = binary_content(text)) {
+    FileModel model;
+    model.file = file;
+    model.diagnostics.push_back(
+        make_diagnostic(DiagnosticCode::SyntaxError, Location{file, {0, 0}}, {*why}));
+    return model;
+  }
   SyntaxTree tree = SyntaxTree::parse(text);
   return lower_file(file, text, tree);
 }

@@ -343,9 +343,9 @@ TEST(LowerRobustness, RandomTokenSoup) {
 }
 
 TEST(LowerRobustness, InvalidUtf8AndNulBytes) {
-  EXPECT_TRUE(diagnoses({{"a.dbuild", std::string("policy p\n\xff\xfe\n")}},
+  EXPECT_TRUE(diagnoses({{"a.dbuild", std::string("dataset x { external }\n\xff\xfe\n")}},
                         {"a.dbuild:2:1: error: syntax-error"}));
-  EXPECT_TRUE(diagnoses({{"a.dbuild", std::string("dataset x { external }\n\0\0\npolicy p\n", 33)}},
+  EXPECT_TRUE(diagnoses({{"a.dbuild", std::string("dataset x { external }\n\0\0\ndataset y { external }\n", 49)}},
                         {"a.dbuild:2:1: error: syntax-error"}));
   // Inside a string, invalid UTF-8 and NUL are just bytes of the value.
   std::string text("workspace w { data_root \"\xc3\x28\0\" }\n", 32);
@@ -356,10 +356,10 @@ TEST(LowerRobustness, InvalidUtf8AndNulBytes) {
 
 TEST(LowerRobustness, SyntaxErrorMessagesAreValidUtf8) {
   std::unique_ptr<Analysis> analysis =
-      testing::analyze({{"a.dbuild", std::string("policy p\n\xe2\x82 \x01\n")}});
+      testing::analyze({{"a.dbuild", std::string("dataset x { external }\n\xe2\x82 \x01\n")}});
   std::vector<Diagnostic> diagnostics = analysis->diagnostics();
   ASSERT_EQ(diagnostics.size(), 1u);
-  EXPECT_EQ(diagnostics[0].message, "unexpected '\\xe2\\x82' in file");
+  EXPECT_EQ(diagnostics[0].message, "unexpected '\\xe2\\x82 \\x01' in file");
 }
 
 TEST(LowerRobustness, DeeplyNestedParentheses) {
@@ -367,6 +367,11 @@ TEST(LowerRobustness, DeeplyNestedParentheses) {
   std::string text = "dataset x[n: int since " + std::string(kDepth, '(') + "1" +
                      std::string(kDepth, ')') + "] { external }\n";
   EXPECT_TRUE(diagnoses({{"a.dbuild", text}}, {"a.dbuild:1:24: error: invalid-expression"}));
+  // In a pattern: the binding is invalid, and nothing piles on (the parameter
+  // it may have named is not reported unbound).
+  text = "dataset x[d: date]\njob j(d: date) {\n  output o = x[d = " + std::string(kDepth, '(') +
+         "d" + std::string(kDepth, ')') + "]\n  run [\"a\"]\n}\n";
+  EXPECT_TRUE(diagnoses({{"a.dbuild", text}}, {"a.dbuild:3:20: error: invalid-expression"}));
 }
 
 TEST(LowerRobustness, LongArithmeticChain) {
@@ -384,25 +389,37 @@ TEST(LowerRobustness, LongArithmeticChain) {
 }
 
 TEST(LowerRobustness, UnclosedNesting) {
+  // Beyond what tree-sitter 0.20 survives unaided (65535 open entries).
   std::string text = "dataset x[n: int since " + std::string(100000, '(') + "\n";
-  EXPECT_TRUE(diagnoses({{"a.dbuild", text}}, {"a.dbuild:1:24: error: syntax-error"}));
+  EXPECT_TRUE(diagnoses({{"a.dbuild", text}}, {"a.dbuild:1:1: error: syntax-error"}));
+  text = "dataset x[n: int since 1] {\n  location \"{" + std::string(100000, '(') + "\"\n}\n";
+  EXPECT_TRUE(diagnoses({{"a.dbuild", text}}, {"a.dbuild:1:1: error: syntax-error"}));
 }
 
 TEST(LowerRobustness, LargeFile) {
-  // About 5 MB: 50,000 datasets with keys, columns and a job each.
-  std::string text;
-  for (int i = 0; i < 50000; ++i) {
+  // About 5 MB: 40,000 datasets, every tenth made by a job from the one before.
+  std::string text = "policy p\n";
+  int lines = 1;
+  for (int i = 0; i < 40000; ++i) {
     std::string n = std::to_string(i);
-    text += "dataset d" + n + "[day: date since 2024-01-01] { external column c: int }\n";
-    text += "job j" + n + "(day: date) { input i = d" + n + "[day = day] output o = e" + n +
-            "[day = day] run [\"x\"] }\n";
+    if (i % 10 != 9) {
+      text += "dataset d" + n + "[day: date since 2024-01-01, r: enum(us, eu)] {\n"
+              "  external\n  column c: int (taint p)\n  column e: string\n}\n";
+      lines += 5;
+      continue;
+    }
+    text += "dataset d" + n + "[day: date since 2024-01-01, r: enum(us, eu)]\n"
+            "job j" + n + "(day: date) {\n"
+            "  input i = d" + std::to_string(i - 1) + "[day in day - 6d .. day, r = *] { c }\n"
+            "  output o = d" + n + "[day = day, r = us]\n  run [\"x\", \"{day:%Y%m%d}\"]\n}\n";
+    lines += 6;
   }
+  text += "job last {\n  output o = nowhere\n  run [\"x\"]\n}\n";
   EXPECT_GT(text.size(), 5'000'000u);
   auto start = std::chrono::steady_clock::now();
-  std::unique_ptr<Analysis> analysis = testing::analyze({{"a.dbuild", text}});
+  EXPECT_TRUE(diagnoses({{"a.dbuild", text}},
+                        {"a.dbuild:" + std::to_string(lines + 2) + ":14: error: unresolved-reference"}));
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  // Every output names a missing dataset: one diagnostic per job, nothing else.
-  EXPECT_EQ(analysis->diagnostics().size(), 50000u);
   EXPECT_LT(seconds, 2.0);
 }
 

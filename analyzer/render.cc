@@ -31,7 +31,8 @@ void render_one(std::ostream& out, Severity severity, const Location& location,
   if (!code.empty()) out << " [" << code << ']';
   out << '\n';
   std::string_view line = file.lines.line_text(file.text, start.line);
-  if (line.empty() && location.range.begin >= file.text.size() && file.text.empty()) return;
+  // A line that is not printable text (binary data) is not echoed to the terminal.
+  if ((line.empty() && file.text.empty()) || printable(line) != line) return;
   out << line << '\n';
   std::string caret;
   for (uint32_t i = 0; i < start.column && i < line.size(); ++i) caret += line[i] == '\t' ? '\t' : ' ';

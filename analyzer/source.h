@@ -59,6 +59,15 @@ struct SourceFile {
       : path(std::move(path_)), text(std::move(text_)), lines(text) {}
 };
 
+// The length of the valid UTF-8 sequence at s[i], or 0 when there is none.
+// Validation is strict (RFC 3629): overlong forms, encoded surrogates and code
+// points above U+10FFFF are invalid, as they are to editors.
+size_t utf8_sequence_length(std::string_view s, size_t i);
+
+// `text` with control characters and invalid UTF-8 bytes shown as \xNN, so
+// that it can go into a message (and from there into JSON, which must be UTF-8).
+std::string printable(std::string_view text);
+
 // Counts UTF-16 code units in a UTF-8 byte span, treating each invalid byte as
 // one unit (what editors display for it as U+FFFD).
 uint32_t utf16_length(std::string_view utf8);

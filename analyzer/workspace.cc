@@ -85,10 +85,16 @@ std::vector<std::string> discover_files(const std::string& root, const std::stri
     const fs::path& path = it->path();
     std::string name = path.filename().string();
     if (it->is_directory(error)) {
-      if ((!name.empty() && name[0] == '.') || path.lexically_normal() == excluded)
+      // A directory with its own workspace.dbuild is a nested workspace, as a
+      // nested repository is to git: its files belong to it, not to this one.
+      // (A separate error code: "no such file" must not end the walk.)
+      std::error_code absent;
+      if ((!name.empty() && name[0] == '.') || path.lexically_normal() == excluded ||
+          fs::is_regular_file(path / kWorkspaceFile, absent))
         it.disable_recursion_pending();
       continue;
     }
+    // The root's workspace.dbuild goes first, below.
     if (path.extension() == ".dbuild" && it->is_regular_file(error) && name != kWorkspaceFile)
       files.push_back(path.string());
   }

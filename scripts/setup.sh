@@ -11,8 +11,9 @@ packages=(
   # tests: GoogleTest, lit + FileCheck (python3), a real LSP client, pre-commit
   libgtest-dev libgmock-dev llvm-14-tools python3
   # grammar regeneration: tree-sitter's generator is built from Debian sources
-  # (scripts/build-tree-sitter-generate.sh) and evaluates grammar.js with node
-  nodejs
+  # (scripts/build-tree-sitter-generate.sh) and evaluates grammar.js with node;
+  # npm installs the SARIF schema validator (tests/sarif)
+  nodejs npm
 )
 # The generator needs cargo; a machine with rustup's cargo does not need Debian's.
 command -v cargo >/dev/null 2>&1 || packages+=(cargo)
@@ -22,12 +23,25 @@ for package in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
   [[ "$status" == "install ok installed" ]] || missing+=("$package")
 done
-# nodejs may come from elsewhere (nodesource, nvm); a working node is enough.
-if [[ " ${missing[*]} " == *" nodejs "* ]] && command -v node >/dev/null 2>&1; then
-  missing=("${missing[@]/nodejs}")
-fi
+# node and npm may come from elsewhere (nodesource, nvm); working ones are enough.
+for tool in node:nodejs npm:npm; do
+  if [[ " ${missing[*]} " == *" ${tool#*:} "* ]] && command -v "${tool%%:*}" >/dev/null 2>&1; then
+    missing=("${missing[@]/${tool#*:}}")
+  fi
+done
 missing=($(printf '%s\n' "${missing[@]}" | grep -v '^$' || true))
-[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+install_npm_packages() {
+  # The SARIF test's validator, pinned by tests/sarif/package-lock.json.
+  local dir
+  dir="$(dirname "$0")/../tests/sarif"
+  [[ -d "$dir/node_modules/ajv" ]] || npm ci --prefix "$dir" --no-audit --no-fund --silent
+}
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  install_npm_packages
+  exit 0
+fi
 
 as_root=()
 if [[ $(id -u) -ne 0 ]]; then
@@ -38,3 +52,4 @@ echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" apt-get update -qq
 "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+install_npm_packages
