@@ -17,6 +17,17 @@ const char* severity_color(Severity severity) {
   return "";
 }
 
+// Valid UTF-8 without control characters other than tabs.
+bool is_text(std::string_view line) {
+  for (size_t i = 0; i < line.size();) {
+    auto c = static_cast<unsigned char>(line[i]);
+    size_t length = utf8_sequence_length(line, i);
+    if (length == 0 || (c < 0x20 && c != '\t') || c == 0x7f) return false;
+    i += length;
+  }
+  return true;
+}
+
 void render_one(std::ostream& out, Severity severity, const Location& location,
                 const std::string& message, std::string_view code,
                 const std::vector<SourceFile>& files, const std::vector<std::string>& display_paths,
@@ -32,7 +43,7 @@ void render_one(std::ostream& out, Severity severity, const Location& location,
   out << '\n';
   std::string_view line = file.lines.line_text(file.text, start.line);
   // A line that is not printable text (binary data) is not echoed to the terminal.
-  if ((line.empty() && file.text.empty()) || printable(line) != line) return;
+  if ((line.empty() && file.text.empty()) || !is_text(line)) return;
   out << line << '\n';
   std::string caret;
   for (uint32_t i = 0; i < start.column && i < line.size(); ++i) caret += line[i] == '\t' ? '\t' : ' ';
