@@ -770,6 +770,38 @@ job j {
 
 // ---- invalid-expression ---------------------------------------------------------
 
+TEST(Check, DeclarationsThatCannotHoldAnyPartition) {
+  // An empty enum, an empty range of dates, a location that merges partitions,
+  // a run with no program, 'now' as an int bound, a type named like a builtin.
+  EXPECT_TRUE(diagnoses({{"a.dbuild", R"(
+type none = enum()
+type date = enum(a)
+dataset x[d: date since 2024-02-01 until 2024-01-01, n: int until now, k: none] {
+  external
+  location "x/{d}"
+}
+job j {
+  output o = y
+  run []
+}
+dataset y
+)"}},
+                        {"a.dbuild:1:13: error: invalid-expression",
+                         "a.dbuild:2:6: error: duplicate-definition",
+                         "a.dbuild:3:42: error: invalid-expression",
+                         "a.dbuild:3:67: error: type-mismatch",
+                         "a.dbuild:5:12: error: invalid-expression",
+                         "a.dbuild:5:12: error: invalid-expression",
+                         "a.dbuild:9:3: error: invalid-expression"}));
+  EXPECT_TRUE(diagnoses({{"a.dbuild", R"(
+dataset x[d: date since 2024-01-01 until 2024-01-01, r: enum(a)] {
+  external
+  location "x/{r}/{d:%Y}"
+}
+)"}},
+                        {}));
+}
+
 TEST(Check, InvalidExpressions) {
   EXPECT_TRUE(diagnoses({{"a.dbuild", R"(
 dataset x[d: date since now, e: date until 2024-01-01 + 1d, f: date until d, g: date until now + 1d]

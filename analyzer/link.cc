@@ -86,6 +86,20 @@ bool same_enum(const EnumType* a, const EnumType* b) {
   return true;
 }
 
+std::optional<KeyKind> builtin_type(std::string_view name) {
+  static const std::pair<const char*, KeyKind> kBuiltins[] = {{"date", KeyKind::Date},
+                                                              {"hour", KeyKind::Hour},
+                                                              {"month", KeyKind::Month},
+                                                              {"int", KeyKind::Int},
+                                                              {"string", KeyKind::String}};
+  for (const auto& [builtin, kind] : kBuiltins) {
+    if (name == builtin) return kind;
+  }
+  return std::nullopt;
+}
+
+bool is_builtin_type(std::string_view name) { return builtin_type(name).has_value(); }
+
 const char* const kColumnTypes[] = {"string", "int", "float", "bool", "date", "timestamp", "bytes"};
 
 // The type of a scalar expression, as far as linking can tell.
@@ -228,6 +242,11 @@ class Linker {
           out_.policies.emplace(policy.name.text, &policy);
       }
       for (const TypeDecl& type : file.types) {
+        if (is_builtin_type(type.name.text)) {
+          report(DiagnosticCode::DuplicateDefinition, type.name.location,
+                 {"type", type.name.text, " as a built-in type"});
+          continue;
+        }
         if (declare_global(SymbolKind::Type, type.name, type.declaration))
           out_.types.emplace(type.name.text, &type);
       }
@@ -273,6 +292,9 @@ class Linker {
   }
 
   void check_enum(const EnumType& enumeration) {
+    if (enumeration.values.empty())
+      report(DiagnosticCode::InvalidExpression, enumeration.location,
+             {"an enum needs at least one value: a key of this type could have no partition"});
     std::unordered_map<std::string, Location> seen;
     for (const EnumValue& value : enumeration.values) {
       auto [it, inserted] = seen.emplace(value.value, value.location);
@@ -293,16 +315,9 @@ class Linker {
       return;
     }
     type.display = type.name;
-    static const std::pair<const char*, KeyKind> kBuiltins[] = {{"date", KeyKind::Date},
-                                                                {"hour", KeyKind::Hour},
-                                                                {"month", KeyKind::Month},
-                                                                {"int", KeyKind::Int},
-                                                                {"string", KeyKind::String}};
-    for (const auto& [name, kind] : kBuiltins) {
-      if (type.name == name) {
-        type.kind = kind;
-        return;
-      }
+    if (std::optional<KeyKind> builtin = builtin_type(type.name)) {
+      type.kind = *builtin;
+      return;
     }
     auto it = out_.types.find(type.name);
     if (it != out_.types.end()) {
@@ -342,6 +357,7 @@ class Linker {
       resolve_type(key.type);
       link_bound(key, key.since, "since");
       link_bound(key, key.until, "until");
+      check_domain_not_empty(key);
     }
     for (const Column& column : dataset.columns) {
       if (std::none_of(std::begin(kColumnTypes), std::end(kColumnTypes),
@@ -356,7 +372,29 @@ class Linker {
     if (dataset.location_template) {
       Scope scope;
       scope.dataset = &dataset;
+      size_t reported = out_.diagnostics.size();
       link_template(*dataset.location_template, scope);
+      // A misspelt key already has its diagnostic; do not add "leaves out" to it.
+      if (out_.diagnostics.size() == reported) check_location_names_every_key(dataset);
+    }
+  }
+
+  // Two partitions differing only in a key the location leaves out would share
+  // one directory.
+  void check_location_names_every_key(const Dataset& dataset) {
+    for (const KeyDecl& key : dataset.keys) {
+      bool named = std::any_of(
+          dataset.location_template->parts.begin(), dataset.location_template->parts.end(),
+          [&](const TemplatePart& part) {
+            const Expr& value =
+                part.value.kind == ExprKind::Binary ? part.value.operands[0] : part.value;
+            return part.is_interpolation && value.kind == ExprKind::Identifier &&
+                   value.text == key.name.text;
+          });
+      if (!named)
+        report(DiagnosticCode::InvalidExpression, dataset.location_template->location,
+               {"the location leaves out key '" + key.name.text +
+                "': partitions that differ only in it would share a directory"});
     }
   }
 
@@ -379,9 +417,14 @@ class Linker {
       check_step(bound->operands[1], step, key.type.kind);
     }
     if (literal->kind == ExprKind::Now) {
-      if (!may_use_now)
+      if (!may_use_now) {
         report(DiagnosticCode::InvalidExpression, literal->location,
                {"'now' is allowed in 'until' only: a 'since' bound is a fixed value"});
+      } else if (key.type.kind == KeyKind::Int) {
+        report(DiagnosticCode::TypeMismatch, literal->location,
+               {"an int for the 'until' of key '" + key.name.text + "'",
+                "'now', which is a point in time"});
+      }
       return;
     }
     if (literal != &*bound || !is_literal(bound->kind)) {
@@ -390,6 +433,16 @@ class Linker {
       return;
     }
     expect(*bound, type_of(*bound, key.type, Scope{}), key.type, "key '" + key.name.text + "'");
+  }
+
+  // `since` after `until` leaves the key, and so the dataset, without partitions.
+  void check_domain_not_empty(const KeyDecl& key) {
+    if (!key.since || !key.until || !is_literal(key.since->kind) ||
+        key.since->kind != key.until->kind || key.since->kind == ExprKind::String)
+      return;
+    if (key.since->value > key.until->value)
+      report(DiagnosticCode::InvalidExpression, key.until->location,
+             {"key '" + key.name.text + "' has an empty domain: 'until' is before 'since'"});
   }
 
   static bool is_literal(ExprKind kind) {
@@ -627,6 +680,9 @@ class Linker {
     for (const Removal& removal : job.removals) {
       for (const Name& policy : removal.policies) resolve_policy(policy);
     }
+    if (job.run && job.run->empty())
+      report(DiagnosticCode::InvalidExpression, job.run_location,
+             {"'run' needs at least the program to run"});
     if (job.run) {
       for (const TemplateString& argument : *job.run) link_template(argument, scope);
     }
