@@ -8,8 +8,8 @@ namespace databuild {
 
 const std::vector<DiagnosticInfo>& all_diagnostics() {
   static const std::vector<DiagnosticInfo> table = {
-#define DIAGNOSTIC(Id, Code, Sev, Message) \
-  {DiagnosticCode::Id, Code, Severity::Sev, Message},
+#define DIAGNOSTIC(Id, Code, Sev, Message, Summary, Description) \
+  {DiagnosticCode::Id, Code, Severity::Sev, Message, #Id, Summary, Description},
 #include "diagnostics.def"
 #undef DIAGNOSTIC
   };

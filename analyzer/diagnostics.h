@@ -16,7 +16,7 @@ namespace databuild {
 enum class Severity { Error, Warning, Note };
 
 enum class DiagnosticCode {
-#define DIAGNOSTIC(Id, Code, Sev, Message) Id,
+#define DIAGNOSTIC(Id, Code, Sev, Message, Summary, Description) Id,
 #include "diagnostics.def"
 #undef DIAGNOSTIC
 };
@@ -26,6 +26,9 @@ struct DiagnosticInfo {
   std::string_view code;
   Severity severity;
   std::string_view message_template;
+  std::string_view name;  // the Id, as a word: "UnknownKey"
+  std::string_view summary;
+  std::string_view description;
 };
 
 // Every diagnostic in declaration order.

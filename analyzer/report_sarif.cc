@@ -13,7 +13,6 @@
 //   a codeFlow with those locations in order, which viewers step through.
 #include "report_sarif.h"
 
-#include <array>
 #include <filesystem>
 
 namespace databuild {
@@ -24,119 +23,6 @@ const char* const kSarifSchemaUri =
 namespace {
 
 using json = nlohmann::ordered_json;
-
-struct RuleText {
-  DiagnosticCode id;
-  const char* short_description;
-  const char* full_description;
-};
-
-// One entry per diagnostic, in diagnostics.def order (checked below). Kept here
-// rather than in diagnostics.def so the table's macro keeps its arity for its
-// other includers.
-constexpr RuleText kRuleTexts[] = {
-    {DiagnosticCode::SyntaxError, "The file does not parse.",
-     "The text does not follow the DataBuild grammar; each unparseable spot is reported."},
-    {DiagnosticCode::DuplicateDefinition, "A name is defined twice.",
-     "A policy, type, dataset, job, enum value, key, column, parameter, port or environment "
-     "variable is defined more than once in the same scope, or a key is bound twice in one "
-     "pattern."},
-    {DiagnosticCode::UnresolvedReference, "A name refers to nothing.",
-     "An unknown dataset, policy, type, column type, parameter, key or function is referenced."},
-    {DiagnosticCode::MissingKey, "A pattern leaves a key unbound.",
-     "A partition pattern must bind every key of its dataset; this one leaves a key out."},
-    {DiagnosticCode::UnknownKey, "A pattern binds a key its dataset lacks.",
-     "A partition pattern binds a key that the dataset does not declare."},
-    {DiagnosticCode::TypeMismatch, "A value has the wrong type.",
-     "A value does not fit the type of the key, bound or function argument it is used for, "
-     "such as a month where a date is due or a value outside an enum."},
-    {DiagnosticCode::InvalidOutputBinding, "An output pattern binds a key to an expression.",
-     "An output pattern binds each key to a job parameter or a literal; ranges, '*', "
-     "arithmetic, function calls and 'now' are not allowed there."},
-    {DiagnosticCode::UnboundParameter, "A job parameter is not bound by an output.",
-     "Every parameter of a job must be bound by each of its output patterns, so that an output "
-     "partition determines the job's run."},
-    {DiagnosticCode::WildcardUnboundedKey, "'*' on a key without a finite domain.",
-     "'*' enumerates a key's values, so the key must be an enum, or an ordered key with both "
-     "'since' and 'until' bounds."},
-    {DiagnosticCode::UnknownColumn, "An input reads a column its dataset lacks.",
-     "An input's column list names a column that the dataset does not declare."},
-    {DiagnosticCode::OverlappingProducers, "Two outputs can produce the same partition.",
-     "Each partition must have at most one producer; two outputs can produce partitions of the "
-     "same dataset that overlap."},
-    {DiagnosticCode::ExternalHasProducer, "A job outputs into an external dataset.",
-     "External datasets are delivered from outside the workspace; no job may produce them."},
-    {DiagnosticCode::Cycle, "A dependency cycle.",
-     "Datasets and jobs depend on each other in a loop that is not well-founded recursion over "
-     "earlier partitions."},
-    {DiagnosticCode::UnboundedRecursion, "A job reads its own output without a lower bound.",
-     "A job reading earlier partitions of its own output needs a 'since' bound on that key, or "
-     "the recursion has no base case."},
-    {DiagnosticCode::TaintDenied, "A denied policy label reaches a dataset.",
-     "A policy label carried by an upstream dataset flows, without being removed, into a dataset "
-     "that denies it."},
-    {DiagnosticCode::EmptyReason, "A removal has no reason.",
-     "'removes LABEL because REASON' needs a non-empty reason explaining why the job removes "
-     "the label."},
-    {DiagnosticCode::NoProducer, "No job produces a dataset.",
-     "A dataset that is not external has no job writing into it, so its partitions can only be "
-     "made by hand."},
-    {DiagnosticCode::UselessRemoval, "A job removes a label none of its inputs carries.",
-     "The job declares that it removes a policy label, but no input of the job carries it."},
-    {DiagnosticCode::UnusedDefinition, "A definition is never used.",
-     "A policy or type is declared but nothing refers to it."},
-    {DiagnosticCode::InvalidLiteral, "A literal is not a valid value.",
-     "A date, hour, month, duration or integer literal is well-formed but does not denote a "
-     "valid value, such as 2024-02-30."},
-    {DiagnosticCode::InvalidExpression, "An expression is not allowed here.",
-     "An expression appears where it is not allowed, such as 'now' in 'since', arithmetic in a "
-     "bound, or a malformed interpolation or format."},
-    {DiagnosticCode::MissingStatement, "A job lacks a required statement.",
-     "Every job needs an 'output' and a 'run' statement."},
-    {DiagnosticCode::DuplicateStatement, "A once-only statement is repeated.",
-     "A statement that may appear once in its declaration, such as 'format', 'location' or "
-     "'run', appears twice."},
-    {DiagnosticCode::MisplacedWorkspace, "A workspace declaration outside workspace.dbuild.",
-     "The 'workspace' declaration belongs in the workspace.dbuild file at the workspace root."},
-    {DiagnosticCode::UnreadableFile, "A workspace file cannot be read.",
-     "A .dbuild file of the workspace was found but could not be read."},
-};
-
-constexpr size_t kDiagnosticCount = 0
-#define DIAGNOSTIC(Id, Code, Sev, Message) +1
-#include "diagnostics.def"
-#undef DIAGNOSTIC
-    ;
-
-constexpr bool rule_texts_in_table_order() {
-  for (size_t i = 0; i < std::size(kRuleTexts); ++i) {
-    if (kRuleTexts[i].id != static_cast<DiagnosticCode>(i)) return false;
-  }
-  return true;
-}
-
-static_assert(std::size(kRuleTexts) == kDiagnosticCount,
-              "every diagnostic in diagnostics.def needs an entry in kRuleTexts");
-static_assert(rule_texts_in_table_order(), "kRuleTexts must follow diagnostics.def's order");
-
-// SARIF's rule "name" is an identifier-like word; the table's Id is exactly that.
-constexpr std::array<const char*, kDiagnosticCount> kRuleNames = {
-#define DIAGNOSTIC(Id, Code, Sev, Message) #Id,
-#include "diagnostics.def"
-#undef DIAGNOSTIC
-};
-
-const char* sarif_level(Severity severity) {
-  switch (severity) {
-    case Severity::Error:
-      return "error";
-    case Severity::Warning:
-      return "warning";
-    case Severity::Note:
-      return "note";
-  }
-  return "error";
-}
 
 bool forms_path(DiagnosticCode id) {
   return id == DiagnosticCode::TaintDenied || id == DiagnosticCode::Cycle;
@@ -183,7 +69,7 @@ class LogBuilder {
   json result(const Diagnostic& diagnostic) const {
     json out = {{"ruleId", diagnostic.code()},
                 {"ruleIndex", static_cast<size_t>(diagnostic.id)},
-                {"level", sarif_level(diagnostic.severity)},
+                {"level", severity_name(diagnostic.severity)},
                 {"message", {{"text", diagnostic.message}}},
                 {"locations",
                  json::array({{{"physicalLocation", physical_location(diagnostic.location)}}})}};
@@ -232,10 +118,6 @@ class LogBuilder {
 
 }  // namespace
 
-std::string_view diagnostic_description(DiagnosticCode id) {
-  return kRuleTexts[static_cast<size_t>(id)].full_description;
-}
-
 std::string file_uri(const std::string& absolute_path, bool directory) {
   std::string path = std::filesystem::path(absolute_path).lexically_normal().generic_string();
   if (directory && (path.empty() || path.back() != '/')) path += '/';
@@ -245,12 +127,11 @@ std::string file_uri(const std::string& absolute_path, bool directory) {
 json sarif_report(const std::vector<WorkspaceReport>& workspaces, const ToolInfo& tool) {
   json rules = json::array();
   for (const DiagnosticInfo& info : all_diagnostics()) {
-    const RuleText& text = kRuleTexts[static_cast<size_t>(info.id)];
     rules.push_back({{"id", info.code},
-                     {"name", kRuleNames[static_cast<size_t>(info.id)]},
-                     {"shortDescription", {{"text", text.short_description}}},
-                     {"fullDescription", {{"text", text.full_description}}},
-                     {"defaultConfiguration", {{"level", sarif_level(info.severity)}}}});
+                     {"name", info.name},
+                     {"shortDescription", {{"text", info.summary}}},
+                     {"fullDescription", {{"text", info.description}}},
+                     {"defaultConfiguration", {{"level", severity_name(info.severity)}}}});
   }
   json base_ids = json::object();
   json results = json::array();

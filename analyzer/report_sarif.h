@@ -23,9 +23,6 @@ nlohmann::ordered_json sarif_report(const std::vector<WorkspaceReport>& workspac
 void write_sarif_report(std::ostream& out, const std::vector<WorkspaceReport>& workspaces,
                         const ToolInfo& tool);
 
-// The rule description of a diagnostic code (fullDescription in the log).
-std::string_view diagnostic_description(DiagnosticCode id);
-
 // A file:// URI for an absolute path, percent-encoded, with a trailing slash
 // when `directory` (SARIF resolves relative URIs against a base only then).
 std::string file_uri(const std::string& absolute_path, bool directory);
