@@ -26,9 +26,9 @@ TEST(Calendar, LeapYearsAndMonthEnds) {
   EXPECT_FALSE(parse_date("2024-02-30"));
   EXPECT_EQ(*parse_date("2024-03-01") - *parse_date("2024-02-28"), 2);
   EXPECT_EQ(*parse_date("2023-03-01") - *parse_date("2023-02-28"), 1);
-  for (const char* end : {"2024-01-31", "2024-03-31", "2024-04-30", "2024-05-31", "2024-06-30",
-                          "2024-07-31", "2024-08-31", "2024-09-30", "2024-10-31", "2024-11-30",
-                          "2024-12-31"}) {
+  for (const char* end :
+       {"2024-01-31", "2024-03-31", "2024-04-30", "2024-05-31", "2024-06-30", "2024-07-31",
+        "2024-08-31", "2024-09-30", "2024-10-31", "2024-11-30", "2024-12-31"}) {
     EXPECT_TRUE(parse_date(end)) << end;
     std::string next = std::string(end, 8) + std::to_string(std::stoi(end + 8) + 1);
     EXPECT_FALSE(parse_date(next)) << next;
@@ -36,9 +36,9 @@ TEST(Calendar, LeapYearsAndMonthEnds) {
 }
 
 TEST(Calendar, MalformedDates) {
-  for (const char* text : {"", "2024-1-01", "2024-01-1", "2024/01/01", "24-01-01", "2024-01-01 ",
-                           "2024-00-01", "2024-13-01", "2024-01-00", "2024-01-32", "+024-01-01",
-                           "2024-0a-01", "2024-01-01T00"}) {
+  for (const char* text :
+       {"", "2024-1-01", "2024-01-1", "2024/01/01", "24-01-01", "2024-01-01 ", "2024-00-01",
+        "2024-13-01", "2024-01-00", "2024-01-32", "+024-01-01", "2024-0a-01", "2024-01-01T00"}) {
     EXPECT_FALSE(parse_date(text)) << text;
   }
 }
@@ -107,7 +107,8 @@ TEST(Calendar, RoundTrips) {
 TEST(Calendar, FormatWith) {
   int64_t day = *parse_date("2024-03-09");
   EXPECT_EQ(format_with(TimeUnit::Date, day, "%Y%m%d"), "20240309");
-  EXPECT_EQ(format_with(TimeUnit::Date, day, "year=%Y/month=%m/day=%d/%H"), "year=2024/month=03/day=09/00");
+  EXPECT_EQ(format_with(TimeUnit::Date, day, "year=%Y/month=%m/day=%d/%H"),
+            "year=2024/month=03/day=09/00");
   EXPECT_EQ(format_with(TimeUnit::Date, day, "100%%"), "100%");
   EXPECT_EQ(format_with(TimeUnit::Date, day, "%%Y"), "%Y");
   EXPECT_EQ(format_with(TimeUnit::Date, day, ""), "");

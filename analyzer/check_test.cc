@@ -130,7 +130,8 @@ dataset a {
 TEST(Check, SyntaxErrorRecoveryKeepsLaterDeclarations) {
   // One typo in the middle: one diagnostic, and the declarations after it are
   // still lowered and linked (the unresolved 'nowhere' is reported).
-  EXPECT_TRUE(diagnoses({{"a.dbuild", R"(
+  EXPECT_TRUE(
+      diagnoses({{"a.dbuild", R"(
 dataset a { external }
 dataset b[d: date] { external column x: int }
 
@@ -142,9 +143,8 @@ job j(d: date) {
   run ["x"]
 }
 )"}},
-                        {"a.dbuild:4:13: error: syntax-error",
-                         "a.dbuild:7:13: error: unresolved-reference",
-                         "a.dbuild:8:14: error: unbound-parameter"}));
+                {"a.dbuild:4:13: error: syntax-error", "a.dbuild:7:13: error: unresolved-reference",
+                 "a.dbuild:8:14: error: unbound-parameter"}));
 }
 
 TEST(Check, OneTypoOneSyntaxError) {
@@ -173,7 +173,8 @@ job k {
   };
   const Typo typos[] = {
       // The misspelled keyword loses the job's output, hence no-producer.
-      {"input i = y", "inptu i = y",
+      {"input i = y",
+       "inptu i = y",
        {"a.dbuild:2:9: warning: no-producer", "a.dbuild:4:3: error: syntax-error"}},
       {"[d = d] { a }", "[d = d,, ] { a }", {"a.dbuild:4:21: error: syntax-error"}},
       {"[d = d] { a }", "[d = d + ] { a }", {"a.dbuild:4:21: error: syntax-error"}},
@@ -184,7 +185,8 @@ job k {
       {"{d}", "{d:}", {"a.dbuild:6:16: error: syntax-error"}},
       {"dataset x[d: date]", "dataset x[d: date]]", {"a.dbuild:2:19: error: syntax-error"}},
       // Recovery reads `d` as the pattern's dataset: a follow-up error.
-      {"input i = y", "input i y",
+      {"input i = y",
+       "input i y",
        {"a.dbuild:4:11: error: syntax-error", "a.dbuild:4:17: error: unresolved-reference"}},
   };
   EXPECT_TRUE(diagnoses({{"a.dbuild", base}}, after));
@@ -212,27 +214,27 @@ TEST(Check, WellFormedFileHasNoSyntaxError) {
 // ---- duplicate-definition ------------------------------------------------------
 
 TEST(Check, DuplicateTopLevelNameAcrossFiles) {
-  EXPECT_TRUE(diagnoses({{"a.dbuild", "dataset x { external }\n"},
-                         {"b.dbuild", "# b\n\ndataset x { external }\n"}},
-                        {"b.dbuild:3:9: error: duplicate-definition"}));
+  EXPECT_TRUE(diagnoses(
+      {{"a.dbuild", "dataset x { external }\n"}, {"b.dbuild", "# b\n\ndataset x { external }\n"}},
+      {"b.dbuild:3:9: error: duplicate-definition"}));
 }
 
 TEST(Check, DuplicateTopLevelNameOfAnotherKind) {
   // Policies, types and datasets share one namespace.
-  EXPECT_TRUE(diagnoses({{"a.dbuild", R"(
+  EXPECT_TRUE(diagnoses(
+      {{"a.dbuild", R"(
 policy x
 dataset x { external taint x }
 type x = enum(a)
 )"}},
-                        {"a.dbuild:2:9: error: duplicate-definition",
-                         "a.dbuild:3:6: error: duplicate-definition"}));
+      {"a.dbuild:2:9: error: duplicate-definition", "a.dbuild:3:6: error: duplicate-definition"}));
 }
 
 TEST(Check, DuplicatePolicyOrTypeIsNotAlsoUnused) {
-  EXPECT_TRUE(diagnoses({{"a.dbuild", "dataset p { external }\ndataset t { external }\n"},
-                         {"b.dbuild", "policy p\ntype t = enum(a)\n"}},
-                        {"b.dbuild:1:8: error: duplicate-definition",
-                         "b.dbuild:2:6: error: duplicate-definition"}));
+  EXPECT_TRUE(diagnoses(
+      {{"a.dbuild", "dataset p { external }\ndataset t { external }\n"},
+       {"b.dbuild", "policy p\ntype t = enum(a)\n"}},
+      {"b.dbuild:1:8: error: duplicate-definition", "b.dbuild:2:6: error: duplicate-definition"}));
 }
 
 TEST(Check, DuplicateJob) {
@@ -249,7 +251,8 @@ TEST(Check, JobMayShareItsDatasetsName) {
 }
 
 TEST(Check, DuplicateKeyColumnAndEnumValue) {
-  EXPECT_TRUE(diagnoses({{"a.dbuild", R"(
+  EXPECT_TRUE(diagnoses(
+      {{"a.dbuild", R"(
 type t = enum(a, b, a)
 dataset x[k: date, r: t, k: date] {
   external
@@ -258,14 +261,14 @@ dataset x[k: date, r: t, k: date] {
 }
 dataset y[e: enum(p, "p")] { external }
 )"}},
-                        {"a.dbuild:1:21: error: duplicate-definition",
-                         "a.dbuild:2:26: error: duplicate-definition",
-                         "a.dbuild:5:10: error: duplicate-definition",
-                         "a.dbuild:7:22: error: duplicate-definition"}));
+      {"a.dbuild:1:21: error: duplicate-definition", "a.dbuild:2:26: error: duplicate-definition",
+       "a.dbuild:5:10: error: duplicate-definition",
+       "a.dbuild:7:22: error: duplicate-definition"}));
 }
 
 TEST(Check, DuplicateParameterPortAndEnvVar) {
-  EXPECT_TRUE(diagnoses({{"a.dbuild", R"(
+  EXPECT_TRUE(diagnoses(
+      {{"a.dbuild", R"(
 dataset x[d: date]
 dataset y[d: date] { external }
 job j(d: date, d: date) {
@@ -276,9 +279,8 @@ job j(d: date, d: date) {
   env E = "2"
 }
 )"}},
-                        {"a.dbuild:3:16: error: duplicate-definition",
-                         "a.dbuild:5:10: error: duplicate-definition",
-                         "a.dbuild:8:7: error: duplicate-definition"}));
+      {"a.dbuild:3:16: error: duplicate-definition", "a.dbuild:5:10: error: duplicate-definition",
+       "a.dbuild:8:7: error: duplicate-definition"}));
 }
 
 TEST(Check, KeyDeclaredTwiceIsBoundOnce) {
@@ -334,7 +336,8 @@ job k(d: date) {
 // ---- unresolved-reference ------------------------------------------------------
 
 TEST(Check, UnresolvedDatasetPolicyAndTypes) {
-  EXPECT_TRUE(diagnoses({{"a.dbuild", R"(
+  EXPECT_TRUE(diagnoses(
+      {{"a.dbuild", R"(
 policy p
 dataset x[d: day, e: p] {
   external
@@ -349,21 +352,17 @@ job j(d: dae) {
   run ["a"]
 }
 )"}},
-                        {"a.dbuild:1:8: warning: unused-definition",
-                         "a.dbuild:2:14: error: unresolved-reference",
-                         "a.dbuild:2:22: error: unresolved-reference",
-                         "a.dbuild:4:9: error: unresolved-reference",
-                         "a.dbuild:5:8: error: unresolved-reference",
-                         "a.dbuild:6:13: error: unresolved-reference",
-                         "a.dbuild:6:28: error: unresolved-reference",
-                         "a.dbuild:8:10: error: unresolved-reference",
-                         "a.dbuild:9:13: error: unresolved-reference",
-                         "a.dbuild:10:14: error: unresolved-reference",
-                         "a.dbuild:11:11: error: unresolved-reference"}));
+      {"a.dbuild:1:8: warning: unused-definition", "a.dbuild:2:14: error: unresolved-reference",
+       "a.dbuild:2:22: error: unresolved-reference", "a.dbuild:4:9: error: unresolved-reference",
+       "a.dbuild:5:8: error: unresolved-reference", "a.dbuild:6:13: error: unresolved-reference",
+       "a.dbuild:6:28: error: unresolved-reference", "a.dbuild:8:10: error: unresolved-reference",
+       "a.dbuild:9:13: error: unresolved-reference", "a.dbuild:10:14: error: unresolved-reference",
+       "a.dbuild:11:11: error: unresolved-reference"}));
 }
 
 TEST(Check, UnresolvedParameters) {
-  EXPECT_TRUE(diagnoses({{"a.dbuild", R"(
+  EXPECT_TRUE(diagnoses(
+      {{"a.dbuild", R"(
 dataset x[d: date]
 dataset y[d: date] { external }
 job j(d: date) {
@@ -373,10 +372,9 @@ job j(d: date) {
   env DAY = "{h + 1d}"
 }
 )"}},
-                        {"a.dbuild:4:19: error: unresolved-reference",
-                         "a.dbuild:6:21: error: unresolved-reference",
-                         "a.dbuild:6:34: error: unresolved-reference",
-                         "a.dbuild:7:15: error: unresolved-reference"}));
+      {"a.dbuild:4:19: error: unresolved-reference", "a.dbuild:6:21: error: unresolved-reference",
+       "a.dbuild:6:34: error: unresolved-reference",
+       "a.dbuild:7:15: error: unresolved-reference"}));
 }
 
 TEST(Check, UnresolvedKeyInLocationTemplate) {
@@ -442,15 +440,15 @@ job j(d: date, e: t) {
 // ---- unused-definition ---------------------------------------------------------
 
 TEST(Check, UnusedPolicyAndType) {
-  EXPECT_TRUE(diagnoses({{"a.dbuild", R"(
+  EXPECT_TRUE(diagnoses(
+      {{"a.dbuild", R"(
 policy used
 policy unused
 type t = enum(a)
 type u = enum(a)
 dataset x[k: u] { external taint used }
 )"}},
-                        {"a.dbuild:2:8: warning: unused-definition",
-                         "a.dbuild:3:6: warning: unused-definition"}));
+      {"a.dbuild:2:8: warning: unused-definition", "a.dbuild:3:6: warning: unused-definition"}));
 }
 
 TEST(Check, PolicyUsedOnlyByRemovesOrDenyOrColumnIsUsed) {
@@ -474,7 +472,8 @@ job j(e: t) {
 // ---- empty-reason --------------------------------------------------------------
 
 TEST(Check, EmptyReason) {
-  EXPECT_TRUE(diagnoses({{"a.dbuild", R"(
+  EXPECT_TRUE(
+      diagnoses({{"a.dbuild", R"(
 policy p
 dataset x { taint p }
 job j {
@@ -485,14 +484,14 @@ job j {
   run ["a"]
 }
 )"}},
-                        {"a.dbuild:5:21: error: empty-reason",
-                         "a.dbuild:6:21: error: empty-reason"}));
+                {"a.dbuild:5:21: error: empty-reason", "a.dbuild:6:21: error: empty-reason"}));
 }
 
 // ---- missing-key, unknown-key --------------------------------------------------
 
 TEST(Check, MissingAndUnknownKeys) {
-  EXPECT_TRUE(diagnoses({{"a.dbuild", R"(
+  EXPECT_TRUE(
+      diagnoses({{"a.dbuild", R"(
 dataset x[d: date]
 dataset y[d: date, r: enum(a, b)] { external }
 job j(d: date) {
@@ -503,14 +502,13 @@ job j(d: date) {
   run ["a"]
 }
 )"}},
-                        {"a.dbuild:4:13: error: missing-key",
-                         "a.dbuild:5:29: error: unknown-key",
-                         "a.dbuild:7:14: error: missing-key",
-                         "a.dbuild:7:16: error: unknown-key"}));
+                {"a.dbuild:4:13: error: missing-key", "a.dbuild:5:29: error: unknown-key",
+                 "a.dbuild:7:14: error: missing-key", "a.dbuild:7:16: error: unknown-key"}));
 }
 
 TEST(Check, UnpartitionedPatternWithBindings) {
-  EXPECT_TRUE(diagnoses({{"a.dbuild", R"(
+  EXPECT_TRUE(
+      diagnoses({{"a.dbuild", R"(
 dataset x
 dataset y[d: date] { external }
 job j {
@@ -519,7 +517,7 @@ job j {
   run ["a"]
 }
 )"}},
-                        {"a.dbuild:4:13: error: missing-key", "a.dbuild:5:16: error: unknown-key"}));
+                {"a.dbuild:4:13: error: missing-key", "a.dbuild:5:16: error: unknown-key"}));
 }
 
 // ---- type-mismatch -------------------------------------------------------------
@@ -543,13 +541,15 @@ std::string job_reading(const std::string& binding, const std::string& parameter
 
 TEST(Check, TypeMismatchMonthWhereDateIsDue) {
   EXPECT_TRUE(diagnoses(
-      {{"a.dbuild", job_reading("d = 2024-01, r = us, m = 2024-01, n = 1, s = \"\", h = 2024-01-01T00")}},
+      {{"a.dbuild",
+        job_reading("d = 2024-01, r = us, m = 2024-01, n = 1, s = \"\", h = 2024-01-01T00")}},
       {"a.dbuild:5:19: error: type-mismatch"}));
 }
 
 TEST(Check, TypeMismatchEnumValueOutsideTheEnum) {
   EXPECT_TRUE(diagnoses(
-      {{"a.dbuild", job_reading("d = d, r = \"fr\", m = 2024-01, n = 1, s = \"\", h = 2024-01-01T00")}},
+      {{"a.dbuild",
+        job_reading("d = d, r = \"fr\", m = 2024-01, n = 1, s = \"\", h = 2024-01-01T00")}},
       {"a.dbuild:5:26: error: type-mismatch"}));
   // A bare name that is neither a parameter nor a value of the enum is an enum
   // value outside the enum too (the design's example of a type-mismatch).
@@ -559,11 +559,11 @@ TEST(Check, TypeMismatchEnumValueOutsideTheEnum) {
 }
 
 TEST(Check, TypeMismatchParameterOfTheWrongType) {
-  EXPECT_TRUE(diagnoses(
-      {{"a.dbuild",
-        job_reading("d = d, r = e, m = d, n = 1, s = e, h = 2024-01-01T00", "d: date, e: enum(us, eu)")}},
-      {"a.dbuild:5:33: error: type-mismatch", "a.dbuild:5:47: error: type-mismatch",
-       "a.dbuild:6:14: error: unbound-parameter"}));
+  EXPECT_TRUE(
+      diagnoses({{"a.dbuild", job_reading("d = d, r = e, m = d, n = 1, s = e, h = 2024-01-01T00",
+                                          "d: date, e: enum(us, eu)")}},
+                {"a.dbuild:5:33: error: type-mismatch", "a.dbuild:5:47: error: type-mismatch",
+                 "a.dbuild:6:14: error: unbound-parameter"}));
 }
 
 TEST(Check, TypeMismatchStringVersusEnum) {
@@ -577,19 +577,19 @@ TEST(Check, TypeMismatchStringVersusEnum) {
 }
 
 TEST(Check, TypeMismatchRangeVersusSingleValue) {
-  EXPECT_TRUE(diagnoses(
-      {{"a.dbuild",
-        job_reading("d in d, r in us .. eu, m = days_of(2024-01), n in 1 .. 2, s = \"\", h in hours_of(d)")}},
-      {"a.dbuild:5:20: error: type-mismatch", "a.dbuild:5:28: error: type-mismatch",
-       "a.dbuild:5:42: error: type-mismatch"}));
+  EXPECT_TRUE(
+      diagnoses({{"a.dbuild", job_reading("d in d, r in us .. eu, m = days_of(2024-01), n in 1 .. "
+                                          "2, s = \"\", h in hours_of(d)")}},
+                {"a.dbuild:5:20: error: type-mismatch", "a.dbuild:5:28: error: type-mismatch",
+                 "a.dbuild:5:42: error: type-mismatch"}));
 }
 
 TEST(Check, TypeMismatchArithmeticStep) {
-  EXPECT_TRUE(diagnoses(
-      {{"a.dbuild",
-        job_reading("d = d - 6h, r = us, m = 2024-01 - 1d, n = 1 + 1d, s = \"\", h = 2024-01-01T00 + 90m")}},
-      {"a.dbuild:5:23: error: type-mismatch", "a.dbuild:5:49: error: type-mismatch",
-       "a.dbuild:5:61: error: type-mismatch", "a.dbuild:5:93: error: type-mismatch"}));
+  EXPECT_TRUE(
+      diagnoses({{"a.dbuild", job_reading("d = d - 6h, r = us, m = 2024-01 - 1d, n = 1 + 1d, s = "
+                                          "\"\", h = 2024-01-01T00 + 90m")}},
+                {"a.dbuild:5:23: error: type-mismatch", "a.dbuild:5:49: error: type-mismatch",
+                 "a.dbuild:5:61: error: type-mismatch", "a.dbuild:5:93: error: type-mismatch"}));
 }
 
 TEST(Check, WellTypedBindings) {
@@ -601,13 +601,13 @@ TEST(Check, WellTypedBindings) {
 }
 
 TEST(Check, TypeMismatchBoundOnAStringOrEnumKey) {
-  EXPECT_TRUE(diagnoses({{"a.dbuild", R"(
+  EXPECT_TRUE(
+      diagnoses({{"a.dbuild", R"(
 dataset x[s: string since 2024-01-01, e: enum(a) until now, d: date since 2024-01] { external }
 dataset y[d: date since 2024-01-01 until now - 1d, h: hour since 2024-01-01T00, n: int since 0 until 9] { external }
 )"}},
-                        {"a.dbuild:1:27: error: type-mismatch",
-                         "a.dbuild:1:56: error: type-mismatch",
-                         "a.dbuild:1:75: error: type-mismatch"}));
+                {"a.dbuild:1:27: error: type-mismatch", "a.dbuild:1:56: error: type-mismatch",
+                 "a.dbuild:1:75: error: type-mismatch"}));
 }
 
 // ---- invalid-output-binding, unbound-parameter ----------------------------------
@@ -740,7 +740,8 @@ job j {
 // ---- invalid-literal -------------------------------------------------------------
 
 TEST(Check, InvalidLiterals) {
-  EXPECT_TRUE(diagnoses({{"a.dbuild", R"(
+  EXPECT_TRUE(diagnoses(
+      {{"a.dbuild", R"(
 dataset a[d: date since 2024-02-30] { external }
 dataset b[d: date since 2023-02-29] { external }
 dataset c[m: month since 2024-13] { external }
@@ -748,14 +749,13 @@ dataset e[h: hour since 2024-01-01T24] { external }
 dataset f[d: date since 2024-02-29 until 2024-12-31] { external }
 dataset g[h: hour since 2024-02-29T23, m: month since 2024-12] { external }
 )"}},
-                        {"a.dbuild:1:25: error: invalid-literal",
-                         "a.dbuild:2:25: error: invalid-literal",
-                         "a.dbuild:3:26: error: invalid-literal",
-                         "a.dbuild:4:25: error: invalid-literal"}));
+      {"a.dbuild:1:25: error: invalid-literal", "a.dbuild:2:25: error: invalid-literal",
+       "a.dbuild:3:26: error: invalid-literal", "a.dbuild:4:25: error: invalid-literal"}));
 }
 
 TEST(Check, InvalidLiteralsInExpressions) {
-  EXPECT_TRUE(diagnoses({{"a.dbuild", R"(
+  EXPECT_TRUE(
+      diagnoses({{"a.dbuild", R"(
 dataset x[d: date, n: int]
 job j {
   output o = x[d = 2024-00-10, n = 99999999999999999999]
@@ -763,9 +763,8 @@ job j {
   timeout 99999999999999d
 }
 )"}},
-                        {"a.dbuild:3:20: error: invalid-literal",
-                         "a.dbuild:3:36: error: invalid-literal",
-                         "a.dbuild:5:11: error: invalid-literal"}));
+                {"a.dbuild:3:20: error: invalid-literal", "a.dbuild:3:36: error: invalid-literal",
+                 "a.dbuild:5:11: error: invalid-literal"}));
 }
 
 // ---- invalid-expression ---------------------------------------------------------
@@ -773,7 +772,8 @@ job j {
 TEST(Check, DeclarationsThatCannotHoldAnyPartition) {
   // An empty enum, an empty range of dates, a location that merges partitions,
   // a run with no program, 'now' as an int bound, a type named like a builtin.
-  EXPECT_TRUE(diagnoses({{"a.dbuild", R"(
+  EXPECT_TRUE(diagnoses(
+      {{"a.dbuild", R"(
 type none = enum()
 type date = enum(a)
 dataset x[d: date since 2024-02-01 until 2024-01-01, n: int until now, k: none] {
@@ -786,13 +786,10 @@ job j {
 }
 dataset y
 )"}},
-                        {"a.dbuild:1:13: error: invalid-expression",
-                         "a.dbuild:2:6: error: duplicate-definition",
-                         "a.dbuild:3:42: error: invalid-expression",
-                         "a.dbuild:3:67: error: type-mismatch",
-                         "a.dbuild:5:12: error: invalid-expression",
-                         "a.dbuild:5:12: error: invalid-expression",
-                         "a.dbuild:9:3: error: invalid-expression"}));
+      {"a.dbuild:1:13: error: invalid-expression", "a.dbuild:2:6: error: duplicate-definition",
+       "a.dbuild:3:42: error: invalid-expression", "a.dbuild:3:67: error: type-mismatch",
+       "a.dbuild:5:12: error: invalid-expression", "a.dbuild:5:12: error: invalid-expression",
+       "a.dbuild:9:3: error: invalid-expression"}));
   EXPECT_TRUE(diagnoses({{"a.dbuild", R"(
 dataset x[d: date since 2024-01-01 until 2024-01-01, r: enum(a)] {
   external
@@ -803,7 +800,8 @@ dataset x[d: date since 2024-01-01 until 2024-01-01, r: enum(a)] {
 }
 
 TEST(Check, InvalidExpressions) {
-  EXPECT_TRUE(diagnoses({{"a.dbuild", R"(
+  EXPECT_TRUE(diagnoses(
+      {{"a.dbuild", R"(
 dataset x[d: date since now, e: date until 2024-01-01 + 1d, f: date until d, g: date until now + 1d]
 dataset y[d: date, n: int, s: string] { external location "{d:%Q}/{n:%Y}/{2024-01-01}" }
 job j(d: date) {
@@ -812,15 +810,11 @@ job j(d: date) {
   run ["a", "{d:%Y-%x}"]
 }
 )"}},
-                        {"a.dbuild:1:25: error: invalid-expression",
-                         "a.dbuild:1:44: error: invalid-expression",
-                         "a.dbuild:1:75: error: invalid-expression",
-                         "a.dbuild:1:92: error: invalid-expression",
-                         "a.dbuild:2:60: error: invalid-expression",
-                         "a.dbuild:2:67: error: invalid-expression",
-                         "a.dbuild:2:75: error: invalid-expression",
-                         "a.dbuild:4:19: error: invalid-expression",
-                         "a.dbuild:6:14: error: invalid-expression"}));
+      {"a.dbuild:1:25: error: invalid-expression", "a.dbuild:1:44: error: invalid-expression",
+       "a.dbuild:1:75: error: invalid-expression", "a.dbuild:1:92: error: invalid-expression",
+       "a.dbuild:2:60: error: invalid-expression", "a.dbuild:2:67: error: invalid-expression",
+       "a.dbuild:2:75: error: invalid-expression", "a.dbuild:4:19: error: invalid-expression",
+       "a.dbuild:6:14: error: invalid-expression"}));
 }
 
 TEST(Check, ValidInterpolations) {
@@ -837,7 +831,8 @@ job j(d: date, h: hour, m: month) {
 // ---- missing-statement, duplicate-statement ---------------------------------------
 
 TEST(Check, MissingStatements) {
-  EXPECT_TRUE(diagnoses({{"a.dbuild", R"(
+  EXPECT_TRUE(diagnoses(
+      {{"a.dbuild", R"(
 dataset x { external }
 job no_output {
   input i = x
@@ -849,10 +844,8 @@ job no_run {
 dataset y
 job empty {}
 )"}},
-                        {"a.dbuild:2:5: error: missing-statement",
-                         "a.dbuild:6:5: error: missing-statement",
-                         "a.dbuild:10:5: error: missing-statement",
-                         "a.dbuild:10:5: error: missing-statement"}));
+      {"a.dbuild:2:5: error: missing-statement", "a.dbuild:6:5: error: missing-statement",
+       "a.dbuild:10:5: error: missing-statement", "a.dbuild:10:5: error: missing-statement"}));
 }
 
 TEST(Check, DuplicateStatements) {
@@ -923,8 +916,8 @@ job j {
 
 TEST(Workspace, DiscoveryAndAnalysisOnDisk) {
   namespace fs = std::filesystem;
-  fs::path root = fs::temp_directory_path() /
-                  ("databuild_check_test_" + std::to_string(::getpid()));
+  fs::path root =
+      fs::temp_directory_path() / ("databuild_check_test_" + std::to_string(::getpid()));
   fs::remove_all(root);
   auto write = [&](const std::string& path, const std::string& text) {
     fs::create_directories((root / path).parent_path());
@@ -932,10 +925,10 @@ TEST(Workspace, DiscoveryAndAnalysisOnDisk) {
   };
   write("workspace.dbuild", "workspace w { data_root \"out\" }\n");
   write("a.dbuild", "dataset a { external }\n");
-  write("e/f.dbuild", "dataset a { external }\n");   // a duplicate: proves f is loaded
+  write("e/f.dbuild", "dataset a { external }\n");  // a duplicate: proves f is loaded
   write("e/notes.txt", "dataset ignored\n");
-  write("out/b.dbuild", "syntax error\n");            // the data root
-  write(".hidden/c.dbuild", "syntax error\n");        // a hidden directory
+  write("out/b.dbuild", "syntax error\n");               // the data root
+  write(".hidden/c.dbuild", "syntax error\n");           // a hidden directory
   write("nested/workspace.dbuild", "workspace n {}\n");  // a workspace of its own
   write("nested/d.dbuild", "syntax error\n");
 

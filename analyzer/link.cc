@@ -137,17 +137,16 @@ std::string describe_value(const ValueType& type) {
   switch (type.what) {
     case ValueType::Key:
       if (type.kind == KeyKind::Enum && type.enumeration)
-        return "a value of " +
-               (type.enum_name.empty() ? "enum(" + enum_values_text(*type.enumeration) + ")"
-                                       : "enum " + type.enum_name);
+        return "a value of " + (type.enum_name.empty()
+                                    ? "enum(" + enum_values_text(*type.enumeration) + ")"
+                                    : "enum " + type.enum_name);
       return describe_kind(type.kind);
     case ValueType::Duration:
       return "a duration";
     case ValueType::Range:
-      return "a range of " + describe_kind(type.kind).substr(type.kind == KeyKind::Int ||
-                                                                     type.kind == KeyKind::Hour
-                                                                 ? 3
-                                                                 : 2) +
+      return "a range of " +
+             describe_kind(type.kind).substr(
+                 type.kind == KeyKind::Int || type.kind == KeyKind::Hour ? 3 : 2) +
              "s";
     case ValueType::Now:
       return "'now'";
@@ -209,9 +208,10 @@ class Linker {
   bool declare_global(SymbolKind kind, const Name& name, Location declaration) {
     auto [it, inserted] = globals_.emplace(name.text, GlobalSymbol{kind, name.location});
     if (!inserted) {
-      std::string also = it->second.kind == kind
-                             ? ""
-                             : std::string(" as a ") + std::string(symbol_kind_name(it->second.kind));
+      std::string also =
+          it->second.kind == kind
+              ? ""
+              : std::string(" as a ") + std::string(symbol_kind_name(it->second.kind));
       report(DiagnosticCode::DuplicateDefinition, name.location,
              {symbol_kind_name(kind), name.text, also},
              {{it->second.location, "'" + name.text + "' is first defined here"}});
@@ -299,8 +299,8 @@ class Linker {
     for (const EnumValue& value : enumeration.values) {
       auto [it, inserted] = seen.emplace(value.value, value.location);
       if (!inserted)
-        report(DiagnosticCode::DuplicateDefinition, value.location,
-               {"enum value", value.value, ""}, {{it->second, "first listed here"}});
+        report(DiagnosticCode::DuplicateDefinition, value.location, {"enum value", value.value, ""},
+               {{it->second, "first listed here"}});
     }
   }
 
@@ -329,10 +329,10 @@ class Linker {
     }
     report(DiagnosticCode::UnresolvedReference, type.location,
            {"type", type.name,
-            globals_.count(type.name) ? " (it names a " +
-                                            std::string(symbol_kind_name(globals_[type.name].kind)) +
-                                            ", not a type)"
-                                      : " (key types: date, hour, month, int, string, or an enum)"});
+            globals_.count(type.name)
+                ? " (it names a " + std::string(symbol_kind_name(globals_[type.name].kind)) +
+                      ", not a type)"
+                : " (key types: date, hour, month, int, string, or an enum)"});
   }
 
   void resolve_policy(const Name& policy) {
@@ -349,10 +349,12 @@ class Linker {
 
   void link_dataset(Dataset& dataset) {
     const std::string& owner = dataset.name.text;
-    check_unique(dataset.keys, [](const KeyDecl& k) -> const Name& { return k.name; },
-                 SymbolKind::Key, owner, &declaration_of<KeyDecl>);
-    check_unique(dataset.columns, [](const Column& c) -> const Name& { return c.name; },
-                 SymbolKind::Column, owner, &declaration_of<Column>);
+    check_unique(
+        dataset.keys, [](const KeyDecl& k) -> const Name& { return k.name; }, SymbolKind::Key,
+        owner, &declaration_of<KeyDecl>);
+    check_unique(
+        dataset.columns, [](const Column& c) -> const Name& { return c.name; }, SymbolKind::Column,
+        owner, &declaration_of<Column>);
     for (KeyDecl& key : dataset.keys) {
       resolve_type(key.type);
       link_bound(key, key.since, "since");
@@ -428,8 +430,9 @@ class Linker {
       return;
     }
     if (literal != &*bound || !is_literal(bound->kind)) {
-      report(DiagnosticCode::InvalidExpression, bound->location,
-             {"a bound is a literal" + std::string(may_use_now ? ", or 'now' minus a duration" : "")});
+      report(
+          DiagnosticCode::InvalidExpression, bound->location,
+          {"a bound is a literal" + std::string(may_use_now ? ", or 'now' minus a duration" : "")});
       return;
     }
     expect(*bound, type_of(*bound, key.type, Scope{}), key.type, "key '" + key.name.text + "'");
@@ -613,8 +616,9 @@ class Linker {
   void expect(const Expr& expr, const ValueType& actual, const TypeRef& expected,
               const std::string& what) {
     if (actual.what == ValueType::Unknown || expected.kind == KeyKind::Unknown) return;
-    bool ok = actual.what == ValueType::Key && actual.kind == expected.kind &&
-              (expected.kind != KeyKind::Enum || same_enum(actual.enumeration, expected.enumeration));
+    bool ok =
+        actual.what == ValueType::Key && actual.kind == expected.kind &&
+        (expected.kind != KeyKind::Enum || same_enum(actual.enumeration, expected.enumeration));
     if (ok) return;
     if (expected.kind == KeyKind::Enum && expr.kind == ExprKind::String) {
       report(DiagnosticCode::TypeMismatch, expr.location,
@@ -640,16 +644,16 @@ class Linker {
       }
       ValueType type = type_of(value, TypeRef{}, scope);
       if (part.format && type.what == ValueType::Key) {
-        bool timed = type.kind == KeyKind::Date || type.kind == KeyKind::Hour ||
-                     type.kind == KeyKind::Month;
+        bool timed =
+            type.kind == KeyKind::Date || type.kind == KeyKind::Hour || type.kind == KeyKind::Month;
         if (!timed) {
           report(DiagnosticCode::InvalidExpression, part.location,
                  {"a format applies to dates, hours and months only, not " +
                   describe_kind(type.kind)});
         } else if (!format_with(TimeUnit::Date, 0, *part.format)) {
-          report(DiagnosticCode::InvalidExpression, part.location,
-                 {"unknown directive in format '" + *part.format +
-                  "' (directives: %Y %m %d %H %%)"});
+          report(
+              DiagnosticCode::InvalidExpression, part.location,
+              {"unknown directive in format '" + *part.format + "' (directives: %Y %m %d %H %%)"});
         }
       }
     }
@@ -659,8 +663,9 @@ class Linker {
 
   void link_job(Job& job) {
     const std::string& owner = job.name.text;
-    check_unique(job.parameters, [](const Parameter& p) -> const Name& { return p.name; },
-                 SymbolKind::Parameter, owner, &declaration_of<Parameter>);
+    check_unique(
+        job.parameters, [](const Parameter& p) -> const Name& { return p.name; },
+        SymbolKind::Parameter, owner, &declaration_of<Parameter>);
     for (Parameter& parameter : job.parameters) resolve_type(parameter.type);
     std::vector<const Port*> ports;
     for (const Port& port : job.inputs) ports.push_back(&port);
@@ -668,10 +673,12 @@ class Linker {
     std::sort(ports.begin(), ports.end(), [](const Port* a, const Port* b) {
       return a->declaration.range.begin < b->declaration.range.begin;
     });
-    check_unique(ports, [](const Port* p) -> const Name& { return p->name; }, SymbolKind::Port,
-                 owner, +[](const Port* const& p) { return p->declaration; });
-    check_unique(job.env, [](const EnvVar& e) -> const Name& { return e.name; }, SymbolKind::EnvVar,
-                 owner, &declaration_of<EnvVar>);
+    check_unique(
+        ports, [](const Port* p) -> const Name& { return p->name; }, SymbolKind::Port, owner,
+        +[](const Port* const& p) { return p->declaration; });
+    check_unique(
+        job.env, [](const EnvVar& e) -> const Name& { return e.name; }, SymbolKind::EnvVar, owner,
+        &declaration_of<EnvVar>);
 
     Scope scope;
     scope.job = &job;
@@ -712,7 +719,8 @@ class Linker {
     for (Binding& binding : pattern.bindings) {
       const KeyDecl* key = dataset.find_key(binding.key.text);
       if (!key) {
-        report(DiagnosticCode::UnknownKey, binding.key.location, {dataset.name.text, binding.key.text},
+        report(DiagnosticCode::UnknownKey, binding.key.location,
+               {dataset.name.text, binding.key.text},
                {{dataset.name.location, "'" + dataset.name.text + "' is declared here"}});
         continue;
       }
@@ -738,7 +746,8 @@ class Linker {
       if (!bound[i] && !duplicate)
         report(DiagnosticCode::MissingKey, pattern.location,
                {dataset.name.text, dataset.keys[i].name.text},
-               {{dataset.keys[i].name.location, "key '" + dataset.keys[i].name.text + "' is declared here"}});
+               {{dataset.keys[i].name.location,
+                 "key '" + dataset.keys[i].name.text + "' is declared here"}});
     }
     if (output) {
       check_parameters_bound(job, port);
@@ -747,8 +756,9 @@ class Linker {
                {job.name.text, dataset.name.text},
                {{*dataset.external, "'" + dataset.name.text + "' is declared external here"}});
     } else if (port.columns) {
-      check_unique(*port.columns, [](const Name& n) -> const Name& { return n; }, SymbolKind::Column,
-                   port.name.text);
+      check_unique(
+          *port.columns, [](const Name& n) -> const Name& { return n; }, SymbolKind::Column,
+          port.name.text);
       for (const Name& column : *port.columns) {
         if (dataset.columns.empty()) continue;  // unknown schema: nothing to check
         const Column* declared = dataset.find_column(column.text);
@@ -774,9 +784,9 @@ class Linker {
       bool finite = type.kind == KeyKind::Enum || (key.since && key.until);
       if (!finite && type.kind != KeyKind::Unknown) {
         std::string why = is_ordered(type.kind)
-                              ? (key.since ? "unbounded above (it has no 'until')"
-                                           : key.until ? "unbounded below (it has no 'since')"
-                                                       : "unbounded (it has neither 'since' nor 'until')")
+                              ? (key.since   ? "unbounded above (it has no 'until')"
+                                 : key.until ? "unbounded below (it has no 'since')"
+                                             : "unbounded (it has neither 'since' nor 'until')")
                               : "a " + type.display + " key, which has no finite domain";
         report(DiagnosticCode::WildcardUnboundedKey, value.location,
                {key.name.text, dataset.name.text, why},
@@ -849,8 +859,9 @@ class Linker {
     for (const Parameter& parameter : job.parameters) {
       // A parameter inside an invalid binding (`d - 1d`) counts as present:
       // that binding has its own diagnostic.
-      bool appears = std::any_of(output.pattern.bindings.begin(), output.pattern.bindings.end(),
-                                 [&](const Binding& b) { return mentions(b.value, parameter.name.text); });
+      bool appears =
+          std::any_of(output.pattern.bindings.begin(), output.pattern.bindings.end(),
+                      [&](const Binding& b) { return mentions(b.value, parameter.name.text); });
       if (!appears)
         report(DiagnosticCode::UnboundParameter, output.pattern.location,
                {parameter.name.text, job.name.text, output.name.text},
@@ -878,7 +889,8 @@ class Linker {
         auto it = out_.policies.find(policy.name.text);
         bool duplicate = it == out_.policies.end() || it->second != &policy;
         if (!duplicate && !used_.count(policy.name.text))
-          report(DiagnosticCode::UnusedDefinition, policy.name.location, {"policy", policy.name.text});
+          report(DiagnosticCode::UnusedDefinition, policy.name.location,
+                 {"policy", policy.name.text});
       }
       for (const TypeDecl& type : file.types) {
         auto it = out_.types.find(type.name.text);

@@ -40,7 +40,7 @@ std::string_view symbol_kind_name(SymbolKind kind);
 
 // A use of a name and the definition it resolved to.
 struct Reference {
-  Location location;    // the use
+  Location location;  // the use
   SymbolKind kind;
   Location definition;  // the defining name
 };
@@ -49,8 +49,8 @@ struct Reference {
 struct Definition {
   SymbolKind kind;
   std::string name;
-  Location location;     // the name
-  Location declaration;  // the whole declaration
+  Location location;      // the name
+  Location declaration;   // the whole declaration
   std::string container;  // the enclosing dataset or job, if any
 };
 

@@ -65,14 +65,22 @@ const char* describe_context(TSNode node) {
     const char* words;
   };
   static const Entry kContexts[] = {
-      {"workspace_declaration", "workspace"}, {"dataset_declaration", "dataset declaration"},
-      {"dataset_body", "dataset body"},       {"job_declaration", "job declaration"},
-      {"job_body", "job body"},               {"key_list", "key list"},
-      {"parameter_list", "parameter list"},   {"binding_list", "pattern"},
-      {"pattern", "pattern"},                 {"enum_type", "enum"},
-      {"argument_list", "'run' arguments"},   {"column_list", "column list"},
-      {"template_string", "string"},          {"string", "string"},
-      {"interpolation", "interpolation"},     {"call_arguments", "call arguments"},
+      {"workspace_declaration", "workspace"},
+      {"dataset_declaration", "dataset declaration"},
+      {"dataset_body", "dataset body"},
+      {"job_declaration", "job declaration"},
+      {"job_body", "job body"},
+      {"key_list", "key list"},
+      {"parameter_list", "parameter list"},
+      {"binding_list", "pattern"},
+      {"pattern", "pattern"},
+      {"enum_type", "enum"},
+      {"argument_list", "'run' arguments"},
+      {"column_list", "column list"},
+      {"template_string", "string"},
+      {"string", "string"},
+      {"interpolation", "interpolation"},
+      {"call_arguments", "call arguments"},
   };
   for (TSNode n = node; !ts_node_is_null(n); n = ts_node_parent(n)) {
     for (const Entry& entry : kContexts) {
@@ -179,8 +187,8 @@ class Lowerer {
       bool same_mistake = false;
       if (previous) {
         uint32_t gap_begin = ts_node_end_byte(*previous), gap_end = ts_node_start_byte(node);
-        std::string_view gap = gap_begin < gap_end ? text_.substr(gap_begin, gap_end - gap_begin)
-                                                   : std::string_view();
+        std::string_view gap =
+            gap_begin < gap_end ? text_.substr(gap_begin, gap_end - gap_begin) : std::string_view();
         same_mistake = ts_node_start_point(node).row <= ts_node_end_point(*previous).row ||
                        gap.find_first_not_of(" \t\r\n}])") == std::string_view::npos;
       }
@@ -272,10 +280,10 @@ class Lowerer {
       }
     });
     if (out_.workspace) {
-      out_.diagnostics.push_back(make_diagnostic(
-          DiagnosticCode::DuplicateDefinition, workspace.name.location,
-          {"workspace", workspace.name.text, ""},
-          {{out_.workspace->name.location, "the workspace is declared here"}}));
+      out_.diagnostics.push_back(
+          make_diagnostic(DiagnosticCode::DuplicateDefinition, workspace.name.location,
+                          {"workspace", workspace.name.text, ""},
+                          {{out_.workspace->name.location, "the workspace is declared here"}}));
       return;
     }
     out_.workspace = std::move(workspace);
@@ -378,8 +386,8 @@ class Lowerer {
     } else if (is(statement, "location_statement")) {
       TSNode value = field(statement, "template");
       if (present(value))
-        set_once(dataset.location_template, lower_template(value), statement, "location",
-                 "dataset", owner);
+        set_once(dataset.location_template, lower_template(value), statement, "location", "dataset",
+                 owner);
     } else if (is(statement, "ready_statement")) {
       TSNode file = field(statement, "file");
       if (present(file))
@@ -431,8 +439,11 @@ class Lowerer {
       TSNode pattern = field(statement, "pattern");
       if (!present(name) || ts_node_is_null(pattern)) return;
       bool input = is(statement, "input_statement");
-      Port port{input ? PortKind::Input : PortKind::Output, name_of(name), lower_pattern(pattern),
-                {}, loc(statement)};
+      Port port{input ? PortKind::Input : PortKind::Output,
+                name_of(name),
+                lower_pattern(pattern),
+                {},
+                loc(statement)};
       TSNode columns = field(statement, "columns");
       if (!ts_node_is_null(columns)) port.columns = identifiers(columns);
       (input ? job.inputs : job.outputs).push_back(std::move(port));
@@ -563,7 +574,8 @@ class Lowerer {
     std::string_view source = text(node);
     if (type == "parenthesized_expression") {
       TSNode inner = ts_node_named_child(node, 0);
-      while (!ts_node_is_null(inner) && is(inner, "comment")) inner = ts_node_next_named_sibling(inner);
+      while (!ts_node_is_null(inner) && is(inner, "comment"))
+        inner = ts_node_next_named_sibling(inner);
       return present(inner) ? lower_subexpr(inner, depth + 1) : expr;
     }
     if (type == "identifier") {
@@ -573,7 +585,7 @@ class Lowerer {
       expr.kind = parse_integer(source, expr.value) ? ExprKind::Integer : ExprKind::Invalid;
       if (expr.kind == ExprKind::Invalid) invalid_literal(expr, source, "integer");
     } else if (type == "date" || type == "hour" || type == "month" || type == "duration") {
-      std::optional<int64_t> value = type == "date"   ? parse_date(source)
+      std::optional<int64_t> value = type == "date"    ? parse_date(source)
                                      : type == "hour"  ? parse_hour(source)
                                      : type == "month" ? parse_month(source)
                                                        : parse_duration(source);
@@ -611,8 +623,9 @@ class Lowerer {
       expr.text = text(function);
       expr.function_location = loc(function);
       if (!ts_node_is_null(arguments)) {
-        for_each_child(arguments,
-                       [&](TSNode argument) { expr.operands.push_back(lower_subexpr(argument, depth + 1)); });
+        for_each_child(arguments, [&](TSNode argument) {
+          expr.operands.push_back(lower_subexpr(argument, depth + 1));
+        });
       }
     }
     return expr;

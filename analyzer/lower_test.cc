@@ -275,7 +275,8 @@ job jb(d: date) {
   EXPECT_EQ(spanned(text, jb.parameters[0].declaration), "d: date");
   ASSERT_EQ(jb.inputs.size(), 1u);
   const Port& input = jb.inputs[0];
-  EXPECT_EQ(spanned(text, input.declaration), "input i = ds[day in d - 6d .. d, r = *, e = a] { c }");
+  EXPECT_EQ(spanned(text, input.declaration),
+            "input i = ds[day in d - 6d .. d, r = *, e = a] { c }");
   EXPECT_EQ(spanned(text, input.pattern.location), "ds[day in d - 6d .. d, r = *, e = a]");
   ASSERT_EQ(input.pattern.bindings.size(), 3u);
   EXPECT_EQ(input.pattern.bindings[0].op, BindingOperator::In);
@@ -327,10 +328,12 @@ TEST(LowerRobustness, RandomTokenSoup) {
   // Fragments of the language in random order reach deeper parser states
   // than bytes do.
   static const char* const kTokens[] = {
-      "dataset", "job", "policy", "type", "workspace", "x", "d", "[", "]", "{", "}", "(", ")",
-      ":", ",", "=", "in", "..", "*", "+", "-", "date", "enum", "since", "until", "now",
-      "2024-01-01", "7d", "42", "\"s{d}\"", "\"", "input", "output", "run", "column", "#c\n",
-      "removes", "because", "external", "location", "\n"};
+      "dataset", "job",      "policy",  "type",     "workspace", "x",          "d",
+      "[",       "]",        "{",       "}",        "(",         ")",          ":",
+      ",",       "=",        "in",      "..",       "*",         "+",          "-",
+      "date",    "enum",     "since",   "until",    "now",       "2024-01-01", "7d",
+      "42",      "\"s{d}\"", "\"",      "input",    "output",    "run",        "column",
+      "#c\n",    "removes",  "because", "external", "location",  "\n"};
   std::mt19937 random(6789);
   for (int round = 0; round < 200; ++round) {
     std::string text;
@@ -345,8 +348,9 @@ TEST(LowerRobustness, RandomTokenSoup) {
 TEST(LowerRobustness, InvalidUtf8AndNulBytes) {
   EXPECT_TRUE(diagnoses({{"a.dbuild", std::string("dataset x { external }\n\xff\xfe\n")}},
                         {"a.dbuild:2:1: error: syntax-error"}));
-  EXPECT_TRUE(diagnoses({{"a.dbuild", std::string("dataset x { external }\n\0\0\ndataset y { external }\n", 49)}},
-                        {"a.dbuild:2:1: error: syntax-error"}));
+  EXPECT_TRUE(diagnoses(
+      {{"a.dbuild", std::string("dataset x { external }\n\0\0\ndataset y { external }\n", 49)}},
+      {"a.dbuild:2:1: error: syntax-error"}));
   // Inside a string, invalid UTF-8 and NUL are just bytes of the value.
   std::string text("workspace w { data_root \"\xc3\x28\0\" }\n", 32);
   FileModel model = parse_and_lower(0, text);
@@ -377,15 +381,20 @@ TEST(LowerRobustness, DeeplyNestedParentheses) {
 TEST(LowerRobustness, LongArithmeticChain) {
   std::string chain = "d";
   for (int i = 0; i < 100000; ++i) chain += " + 1d";
-  std::string text = "dataset x[d: date]\n"
-                     "dataset y[d: date] { external }\n"
-                     "job j(d: date) {\n"
-                     "  input i = y[d = " + chain + "]\n"
-                     "  output o = x[d = d]\n"
-                     "  run [\"{" + chain + "}\"]\n"
-                     "}\n";
+  std::string text =
+      "dataset x[d: date]\n"
+      "dataset y[d: date] { external }\n"
+      "job j(d: date) {\n"
+      "  input i = y[d = " +
+      chain +
+      "]\n"
+      "  output o = x[d = d]\n"
+      "  run [\"{" +
+      chain +
+      "}\"]\n"
+      "}\n";
   EXPECT_TRUE(diagnoses({{"a.dbuild", text}}, {"a.dbuild:4:19: error: invalid-expression",
-                                              "a.dbuild:6:10: error: invalid-expression"}));
+                                               "a.dbuild:6:10: error: invalid-expression"}));
 }
 
 TEST(LowerRobustness, UnclosedNesting) {
@@ -403,22 +412,29 @@ TEST(LowerRobustness, LargeFile) {
   for (int i = 0; i < 40000; ++i) {
     std::string n = std::to_string(i);
     if (i % 10 != 9) {
-      text += "dataset d" + n + "[day: date since 2024-01-01, r: enum(us, eu)] {\n"
+      text += "dataset d" + n +
+              "[day: date since 2024-01-01, r: enum(us, eu)] {\n"
               "  external\n  column c: int (taint p)\n  column e: string\n}\n";
       lines += 5;
       continue;
     }
-    text += "dataset d" + n + "[day: date since 2024-01-01, r: enum(us, eu)]\n"
-            "job j" + n + "(day: date) {\n"
-            "  input i = d" + std::to_string(i - 1) + "[day in day - 6d .. day, r = *] { c }\n"
-            "  output o = d" + n + "[day = day, r = us]\n  run [\"x\", \"{day:%Y%m%d}\"]\n}\n";
+    text += "dataset d" + n +
+            "[day: date since 2024-01-01, r: enum(us, eu)]\n"
+            "job j" +
+            n +
+            "(day: date) {\n"
+            "  input i = d" +
+            std::to_string(i - 1) +
+            "[day in day - 6d .. day, r = *] { c }\n"
+            "  output o = d" +
+            n + "[day = day, r = us]\n  run [\"x\", \"{day:%Y%m%d}\"]\n}\n";
     lines += 6;
   }
   text += "job last {\n  output o = nowhere\n  run [\"x\"]\n}\n";
   EXPECT_GT(text.size(), 5'000'000u);
   auto start = std::chrono::steady_clock::now();
-  EXPECT_TRUE(diagnoses({{"a.dbuild", text}},
-                        {"a.dbuild:" + std::to_string(lines + 2) + ":14: error: unresolved-reference"}));
+  EXPECT_TRUE(diagnoses({{"a.dbuild", text}}, {"a.dbuild:" + std::to_string(lines + 2) +
+                                               ":14: error: unresolved-reference"}));
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_LT(seconds, 2.0);
 }

@@ -37,8 +37,8 @@ void render_one(std::ostream& out, Severity severity, const Location& location,
   const SourceFile& file = files[location.file];
   LineColumn start = file.lines.position(location.range.begin);
   out << bold << display_paths[location.file] << ':' << start.line + 1 << ':' << start.column + 1
-      << ": " << reset << (options.color ? severity_color(severity) : "")
-      << severity_name(severity) << ": " << reset << bold << message << reset;
+      << ": " << reset << (options.color ? severity_color(severity) : "") << severity_name(severity)
+      << ": " << reset << bold << message << reset;
   if (!code.empty()) out << " [" << code << ']';
   out << '\n';
   std::string_view line = file.lines.line_text(file.text, start.line);
@@ -46,10 +46,11 @@ void render_one(std::ostream& out, Severity severity, const Location& location,
   if ((line.empty() && file.text.empty()) || !is_text(line)) return;
   out << line << '\n';
   std::string caret;
-  for (uint32_t i = 0; i < start.column && i < line.size(); ++i) caret += line[i] == '\t' ? '\t' : ' ';
+  for (uint32_t i = 0; i < start.column && i < line.size(); ++i)
+    caret += line[i] == '\t' ? '\t' : ' ';
   caret += '^';
-  uint32_t end = std::min<uint32_t>(location.range.end, location.range.begin - start.column +
-                                                            static_cast<uint32_t>(line.size()));
+  uint32_t end = std::min<uint32_t>(
+      location.range.end, location.range.begin - start.column + static_cast<uint32_t>(line.size()));
   for (uint32_t i = location.range.begin + 1; i < end; ++i) caret += '~';
   out << (options.color ? "\033[1;32m" : "") << caret << reset << '\n';
 }

@@ -78,9 +78,9 @@ TEST(Utf16, Length) {
 
 TEST(Utf16, InvalidBytesCountOneUnitEach) {
   EXPECT_EQ(utf16_length("\xff"), 1u);
-  EXPECT_EQ(utf16_length("\x80\x80"), 2u);          // stray continuation bytes
-  EXPECT_EQ(utf16_length("\xc3("), 2u);             // lead byte without continuation
-  EXPECT_EQ(utf16_length("\xe2\x82"), 2u);          // truncated at the end
+  EXPECT_EQ(utf16_length("\x80\x80"), 2u);  // stray continuation bytes
+  EXPECT_EQ(utf16_length("\xc3("), 2u);     // lead byte without continuation
+  EXPECT_EQ(utf16_length("\xe2\x82"), 2u);  // truncated at the end
   EXPECT_EQ(utf16_length("\xf0\x9f\x98"), 3u);
   EXPECT_EQ(utf16_length("\xc0\x80"), 2u);          // overlong NUL
   EXPECT_EQ(utf16_length("\xe0\x80\xaf"), 3u);      // overlong '/'

@@ -64,7 +64,6 @@ std::optional<std::string> without_excess_parentheses(std::string_view text) {
   return blanked;
 }
 
-
 struct ParserDeleter {
   void operator()(TSParser* parser) const { ts_parser_delete(parser); }
 };

@@ -146,12 +146,14 @@ std::unique_ptr<Analysis> analyze_workspace(const std::string& root,
   std::string data_root = "data";
   if (workspace_text) {
     FileModel model = parse_and_lower(0, *workspace_text);
-    if (model.workspace && model.workspace->data_root) data_root = model.workspace->data_root->value;
+    if (model.workspace && model.workspace->data_root)
+      data_root = model.workspace->data_root->value;
   }
   std::vector<std::pair<std::string, std::string>> sources;
   std::vector<std::pair<FileId, std::string>> unreadable;
   for (const std::string& path : discover_files(root, data_root)) {
-    std::optional<std::string> text = path == workspace_path ? workspace_text : read_file(path, error);
+    std::optional<std::string> text =
+        path == workspace_path ? workspace_text : read_file(path, error);
     if (!text) unreadable.emplace_back(static_cast<FileId>(sources.size()), error);
     sources.emplace_back(path, text ? std::move(*text) : std::string());
   }

@@ -27,9 +27,9 @@ std::vector<std::string> discover_files(const std::string& root, const std::stri
 // A fully analyzed workspace. Not copyable or movable: `linked` points into
 // `models`; hold it by unique_ptr.
 struct Analysis {
-  std::string root;                // absolute
-  std::vector<SourceFile> files;   // indexed by FileId; paths are absolute
-  std::vector<FileModel> models;   // indexed by FileId
+  std::string root;               // absolute
+  std::vector<SourceFile> files;  // indexed by FileId; paths are absolute
+  std::vector<FileModel> models;  // indexed by FileId
   LinkedWorkspace linked;
 
   Analysis() = default;

@@ -57,7 +57,8 @@ int main(int argc, char** argv) {
       std::string value = arg == "-j" ? (i + 1 < argc ? argv[++i] : "") : arg.substr(2);
       char* end = nullptr;
       long n = std::strtol(value.c_str(), &end, 10);
-      if (value.empty() || *end || n < 1 || n > 1024) return usage("-j takes a number from 1 to 1024");
+      if (value.empty() || *end || n < 1 || n > 1024)
+        return usage("-j takes a number from 1 to 1024");
       threads = static_cast<unsigned>(n);
     } else if (arg == "--data-root") {
       if (i + 1 >= argc) return usage("--data-root takes a directory");
@@ -123,10 +124,11 @@ int main(int argc, char** argv) {
   run_pool(worker);
   double parse_seconds = seconds_since(parse_start);
 
-  std::printf("files %zu\nbytes %zu\ntop_level_nodes %llu\nfiles_with_syntax_errors %llu\n"
-              "threads %u\n",
-              texts.size(), bytes, static_cast<unsigned long long>(declarations.load()),
-              static_cast<unsigned long long>(with_errors.load()), threads);
+  std::printf(
+      "files %zu\nbytes %zu\ntop_level_nodes %llu\nfiles_with_syntax_errors %llu\n"
+      "threads %u\n",
+      texts.size(), bytes, static_cast<unsigned long long>(declarations.load()),
+      static_cast<unsigned long long>(with_errors.load()), threads);
   std::printf("read_seconds %.6f\nparse_seconds %.6f\ntotal_seconds %.6f\n", read_seconds,
               parse_seconds, seconds_since(start));
   if (!phases) return 0;

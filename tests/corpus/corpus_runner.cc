@@ -52,7 +52,7 @@
 #include <utility>
 #include <vector>
 
-extern "C" const TSLanguage *tree_sitter_databuild(void);
+extern "C" const TSLanguage* tree_sitter_databuild(void);
 
 namespace {
 
@@ -74,7 +74,7 @@ struct Line {
   std::size_t next;   // offset of the next line
 };
 
-std::vector<Line> split_lines(const std::string &text) {
+std::vector<Line> split_lines(const std::string& text) {
   std::vector<Line> lines;
   std::size_t pos = 0;
   while (pos < text.size()) {
@@ -89,13 +89,13 @@ std::vector<Line> split_lines(const std::string &text) {
   return lines;
 }
 
-bool line_has_newline(const std::string &text, const Line &l) {
+bool line_has_newline(const std::string& text, const Line& l) {
   return l.next > l.end && l.next <= text.size() && text[l.next - 1] == '\n';
 }
 
 // `CCC+SUFFIX?` where SUFFIX does not start with C: returns whether it matches
 // and the suffix.
-bool rule_line(std::string_view content, char c, std::string *suffix) {
+bool rule_line(std::string_view content, char c, std::string* suffix) {
   std::size_t n = 0;
   while (n < content.size() && content[n] == c) ++n;
   if (n < 3) return false;
@@ -103,7 +103,7 @@ bool rule_line(std::string_view content, char c, std::string *suffix) {
   return true;
 }
 
-std::string normalize_whitespace(const std::string &s) {
+std::string normalize_whitespace(const std::string& s) {
   std::string out;
   bool pending_space = false;
   for (char ch : s) {
@@ -120,25 +120,26 @@ std::string normalize_whitespace(const std::string &s) {
   return out;
 }
 
-std::string strip_comment_lines(const std::string &s) {
+std::string strip_comment_lines(const std::string& s) {
   std::string out;
-  for (const Line &l : split_lines(s)) {
+  for (const Line& l : split_lines(s)) {
     std::string_view content(s.data() + l.begin, l.end - l.begin);
     std::size_t first = content.find_first_not_of(" \t\f\v");
     bool comment = first != std::string_view::npos && content[first] == ';';
-    if (!comment) out.append(s, l.begin, l.next - l.begin);
-    else out += '\n';
+    if (!comment)
+      out.append(s, l.begin, l.next - l.begin);
+    else
+      out += '\n';
   }
   return out;
 }
 
 bool is_word_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '_';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
 // Matches tree-sitter's / \w+: \(/.
-bool has_field_names(const std::string &sexp) {
+bool has_field_names(const std::string& sexp) {
   for (std::size_t i = 0; i + 1 < sexp.size(); ++i) {
     if (sexp[i] != ':' || i == 0 || !is_word_char(sexp[i - 1])) continue;
     if (i + 2 >= sexp.size() || sexp[i + 1] != ' ' || sexp[i + 2] != '(') continue;
@@ -150,7 +151,7 @@ bool has_field_names(const std::string &sexp) {
 }
 
 // Replaces / \w+: \(/ with " (".
-std::string strip_field_names(const std::string &sexp) {
+std::string strip_field_names(const std::string& sexp) {
   std::string out;
   std::size_t i = 0;
   while (i < sexp.size()) {
@@ -178,7 +179,7 @@ struct Header {
 
 // Returns the cases of a corpus file; *suffix receives the header suffix of the
 // file (empty for plain `===` / `---` lines).
-std::vector<Case> parse_corpus(const std::string &text, std::string *suffix_out) {
+std::vector<Case> parse_corpus(const std::string& text, std::string* suffix_out) {
   std::vector<Line> lines = split_lines(text);
   std::vector<Header> headers;
   bool have_first = false;
@@ -218,8 +219,8 @@ std::vector<Case> parse_corpus(const std::string &text, std::string *suffix_out)
 
   *suffix_out = first_suffix;
   std::vector<Case> cases;
-  std::vector<const Header *> kept;
-  for (const Header &h : headers)
+  std::vector<const Header*> kept;
+  for (const Header& h : headers)
     if (h.suffix1 == first_suffix && h.suffix2 == first_suffix) kept.push_back(&h);
   for (std::size_t k = 0; k < kept.size(); ++k) {
     std::size_t body_begin = kept[k]->end;
@@ -227,7 +228,7 @@ std::vector<Case> parse_corpus(const std::string &text, std::string *suffix_out)
     std::string body = text.substr(body_begin, body_end - body_begin);
     // The longest `---` line (the last of equally long ones) is the divider.
     std::size_t div_begin = std::string::npos, div_end = 0, div_len = 0;
-    for (const Line &l : split_lines(body)) {
+    for (const Line& l : split_lines(body)) {
       std::string suffix;
       std::string_view content(body.data() + l.begin, l.end - l.begin);
       if (!rule_line(content, '-', &suffix) || !line_has_newline(body, l)) continue;
@@ -255,7 +256,7 @@ std::vector<Case> parse_corpus(const std::string &text, std::string *suffix_out)
 
 // ---- rendering --------------------------------------------------------------
 
-std::string describe_char(const std::string &src, uint32_t offset) {
+std::string describe_char(const std::string& src, uint32_t offset) {
   // Decode the first UTF-8 code point (tree-sitter prints its lookahead char).
   if (offset >= src.size()) return "INVALID";
   auto b = static_cast<unsigned char>(src[offset]);
@@ -290,16 +291,16 @@ std::string describe_char(const std::string &src, uint32_t offset) {
 
 // Renders the node under the cursor and its descendants the way tree-sitter's
 // ts_node_string() / `tree-sitter test` do.
-void render(TSTreeCursor *cursor, const std::string &src, std::string &out, bool is_root) {
+void render(TSTreeCursor* cursor, const std::string& src, std::string& out, bool is_root) {
   TSNode node = ts_tree_cursor_current_node(cursor);
   bool missing = ts_node_is_missing(node);
   bool named = ts_node_is_named(node);
   bool visible = missing || named;
-  const char *type = ts_node_type(node);
+  const char* type = ts_node_type(node);
   if (visible) {
     if (!is_root) {
       out += ' ';
-      if (const char *field = ts_tree_cursor_current_field_name(cursor)) {
+      if (const char* field = ts_tree_cursor_current_field_name(cursor)) {
         out += field;
         out += ": ";
       }
@@ -340,7 +341,7 @@ void render(TSTreeCursor *cursor, const std::string &src, std::string &out, bool
 
 // Tokens of a normalised S-expression: "(name" (with the atom of MISSING /
 // UNEXPECTED attached), ")" and "field:".
-std::vector<std::string> sexp_tokens(const std::string &s) {
+std::vector<std::string> sexp_tokens(const std::string& s) {
   std::vector<std::string> tokens;
   std::size_t i = 0;
   auto read_atom = [&](std::size_t from) {
@@ -383,7 +384,7 @@ std::vector<std::string> sexp_tokens(const std::string &s) {
   return tokens;
 }
 
-std::string format_sexp(const std::string &sexp) {
+std::string format_sexp(const std::string& sexp) {
   std::string out;
   int indent = 0;
   bool has_field = false;
@@ -391,7 +392,7 @@ std::string format_sexp(const std::string &sexp) {
     out += '\n';
     for (int k = 0; k < level; ++k) out += "  ";
   };
-  for (const std::string &tok : sexp_tokens(sexp)) {
+  for (const std::string& tok : sexp_tokens(sexp)) {
     if (tok == ")") {
       --indent;
       out += ')';
@@ -419,7 +420,7 @@ std::string format_sexp(const std::string &sexp) {
 
 // ---- diff ---------------------------------------------------------------------
 
-std::vector<std::string> lines_of(const std::string &s) {
+std::vector<std::string> lines_of(const std::string& s) {
   std::vector<std::string> v;
   std::stringstream in(s);
   std::string l;
@@ -427,7 +428,7 @@ std::vector<std::string> lines_of(const std::string &s) {
   return v;
 }
 
-void print_diff(const std::string &expected, const std::string &actual) {
+void print_diff(const std::string& expected, const std::string& actual) {
   std::vector<std::string> a = lines_of(expected), b = lines_of(actual);
   std::size_t n = a.size(), m = b.size();
   std::vector<std::vector<unsigned>> lcs(n + 1, std::vector<unsigned>(m + 1, 0));
@@ -478,10 +479,10 @@ void print_diff(const std::string &expected, const std::string &actual) {
       if (ops[x].kind != '+') ++a_len;
       if (ops[x].kind != '-') ++b_len;
     }
-    std::cout << "    @@ -" << a_start + 1 << ',' << a_len << " +" << b_start + 1 << ','
-              << b_len << " @@\n";
+    std::cout << "    @@ -" << a_start + 1 << ',' << a_len << " +" << b_start + 1 << ',' << b_len
+              << " @@\n";
     for (std::size_t x = start; x < end; ++x) {
-      const std::string &text = ops[x].kind == '+' ? b[ops[x].bi] : a[ops[x].ai];
+      const std::string& text = ops[x].kind == '+' ? b[ops[x].bi] : a[ops[x].ai];
       std::cout << "    " << ops[x].kind << text << '\n';
     }
     k = end;
@@ -490,7 +491,7 @@ void print_diff(const std::string &expected, const std::string &actual) {
 
 // ---- driver -------------------------------------------------------------------
 
-bool read_file(const fs::path &p, std::string *out) {
+bool read_file(const fs::path& p, std::string* out) {
   std::ifstream in(p, std::ios::binary);
   if (!in) return false;
   std::ostringstream ss;
@@ -513,15 +514,15 @@ int usage() {
 }
 
 struct ParserDeleter {
-  void operator()(TSParser *p) const { ts_parser_delete(p); }
+  void operator()(TSParser* p) const { ts_parser_delete(p); }
 };
 struct TreeDeleter {
-  void operator()(TSTree *t) const { ts_tree_delete(t); }
+  void operator()(TSTree* t) const { ts_tree_delete(t); }
 };
 
 }  // namespace
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   Options opt;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -543,7 +544,7 @@ int main(int argc, char **argv) {
   if (opt.paths.empty()) return usage();
 
   std::vector<fs::path> files;
-  for (const std::string &p : opt.paths) {
+  for (const std::string& p : opt.paths) {
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
       std::vector<fs::path> found;
@@ -577,7 +578,7 @@ int main(int argc, char **argv) {
   }
 
   std::size_t passed = 0, failed = 0, updated = 0, total = 0;
-  for (const fs::path &file : files) {
+  for (const fs::path& file : files) {
     std::string text;
     if (!read_file(file, &text)) {
       std::cerr << "error: cannot read " << file.string() << '\n';
@@ -590,9 +591,9 @@ int main(int argc, char **argv) {
       continue;
     }
     std::cout << file.string() << ":\n";
-    std::vector<std::pair<const Case *, std::string>> rewritten;  // case, formatted tree
+    std::vector<std::pair<const Case*, std::string>> rewritten;  // case, formatted tree
     bool file_failed = false;
-    for (const Case &c : cases) {
+    for (const Case& c : cases) {
       bool selected = opt.filter.empty() || c.name.find(opt.filter) != std::string::npos;
       if (!selected) {
         rewritten.emplace_back(&c, format_sexp(c.expected));
@@ -610,7 +611,7 @@ int main(int argc, char **argv) {
 
       std::string cross_error;
       if (opt.cross_check) {
-        char *lib = ts_node_string(root);
+        char* lib = ts_node_string(root);
         std::string lib_s = normalize_whitespace(lib);
         std::free(lib);
         if (lib_s != normalize_whitespace(full))
@@ -658,8 +659,7 @@ int main(int argc, char **argv) {
       }
     }
   }
-  std::cout << '\n'
-            << total << " cases: " << passed << " passed, " << failed << " failed";
+  std::cout << '\n' << total << " cases: " << passed << " passed, " << failed << " failed";
   if (opt.update) std::cout << ", " << updated << " updated";
   std::cout << '\n';
   if (total == 0) {
