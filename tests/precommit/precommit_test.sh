@@ -94,13 +94,19 @@ run_hooks() {  # prints pre-commit's output; returns its status
   (cd "$project" && pre-commit run --all-files --color never 2>&1)
 }
 
+# Runs the hooks, keeping their output and exit status in $output and $status
+# (a failing hook is expected in some steps, so errexit is off around it).
+run_hooks_showing() {
+  set +e
+  output=$(run_hooks)
+  status=$?
+  set -e
+  echo "--- pre-commit $1 (status $status):"
+  echo "$output"
+}
+
 # 3. Broken: the hook fails and shows the diagnostic.
-set +e
-output=$(run_hooks)
-status=$?
-set -e
-echo "--- pre-commit on the broken workspace (status $status):"
-echo "$output"
+run_hooks_showing "on the broken workspace"
 [[ $status -ne 0 ]] || fail "pre-commit passed on a broken workspace"
 grep -q "events.dbuild:12:18: error: unknown dataset 'raw_event' \[unresolved-reference\]" <<<"$output" ||
   fail "the diagnostic is missing from pre-commit's output"
@@ -109,12 +115,7 @@ grep -q "databuild check" <<<"$output" || fail "the hook's name is missing from 
 # 4. Fixed: the hook passes.
 sed -i 's/raw_event\[/raw_events[/' "$project/events.dbuild"
 git -C "$project" add -A
-set +e
-output=$(run_hooks)
-status=$?
-set -e
-echo "--- pre-commit on the fixed workspace (status $status):"
-echo "$output"
+run_hooks_showing "on the fixed workspace"
 [[ $status -eq 0 ]] || fail "pre-commit failed on a fixed workspace"
 grep -q "databuild check.*Passed" <<<"$output" || fail "the hook did not report Passed"
 
@@ -130,12 +131,7 @@ repos:
       - id: databuild-check-werror
 YAML
 git -C "$project" add -A
-set +e
-output=$(run_hooks)
-status=$?
-set -e
-echo "--- pre-commit with both hooks on a workspace with a warning (status $status):"
-echo "$output"
+run_hooks_showing "with both hooks on a workspace with a warning"
 [[ $status -ne 0 ]] || fail "databuild-check-werror passed despite a warning"
 grep -q "^databuild check\.\.*Passed" <<<"$output" || fail "databuild-check should pass on warnings"
 grep -q "^databuild check --werror\.\.*Failed" <<<"$output" || fail "databuild-check-werror should fail"
