@@ -47,15 +47,24 @@ std::string with_article(std::string_view type) {
 bool is(TSNode node, const char* type) { return std::strcmp(ts_node_type(node), type) == 0; }
 
 // Calls `visit` on each named child of `node`, comments excluded.
-void for_each_child(TSNode node, const std::function<void(TSNode)>& visit) {
+// Calls `visit` on each named child of `node`, comments included (they carry
+// documentation).
+void for_each_child_with_comments(TSNode node, const std::function<void(TSNode)>& visit) {
   TSTreeCursor cursor = ts_tree_cursor_new(node);
   if (ts_tree_cursor_goto_first_child(&cursor)) {
     do {
       TSNode child = ts_tree_cursor_current_node(&cursor);
-      if (ts_node_is_named(child) && !is(child, "comment")) visit(child);
+      if (ts_node_is_named(child)) visit(child);
     } while (ts_tree_cursor_goto_next_sibling(&cursor));
   }
   ts_tree_cursor_delete(&cursor);
+}
+
+// Calls `visit` on each named child of `node`, comments excluded.
+void for_each_child(TSNode node, const std::function<void(TSNode)>& visit) {
+  for_each_child_with_comments(node, [&](TSNode child) {
+    if (!is(child, "comment")) visit(child);
+  });
 }
 
 // What a node is, in words, for "unexpected … in …" messages.
@@ -126,17 +135,6 @@ class Lowerer {
 
   void report(DiagnosticCode id, Location location, std::initializer_list<std::string_view> args) {
     out_.diagnostics.push_back(make_diagnostic(id, location, args));
-  }
-
-  void for_each_child_with_comments(TSNode node, const std::function<void(TSNode)>& visit) {
-    TSTreeCursor cursor = ts_tree_cursor_new(node);
-    if (ts_tree_cursor_goto_first_child(&cursor)) {
-      do {
-        TSNode child = ts_tree_cursor_current_node(&cursor);
-        if (ts_node_is_named(child)) visit(child);
-      } while (ts_tree_cursor_goto_next_sibling(&cursor));
-    }
-    ts_tree_cursor_delete(&cursor);
   }
 
   // Whether only whitespace precedes `node` on its line (a trailing comment

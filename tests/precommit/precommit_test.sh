@@ -52,6 +52,14 @@ git -C "$hooks" add .pre-commit-hooks.yaml
 git -C "$hooks" commit -q -m "hooks"
 rev=$(git -C "$hooks" rev-parse HEAD)
 
+# Writes the project's .pre-commit-config.yaml using the given hook ids.
+use_hooks() {
+  {
+    printf 'repos:\n  - repo: %s\n    rev: %s\n    hooks:\n' "$hooks" "$rev"
+    printf '      - id: %s\n' "$@"
+  } >"$project/.pre-commit-config.yaml"
+}
+
 # 2. A project repository with a DataBuild workspace at its root.
 project="$tmp/project"
 mkdir -p "$project"
@@ -80,13 +88,7 @@ job clean(d: date) {
   run ["python3", "jobs/clean.py", "{d}"]
 }
 DBUILD
-cat >"$project/.pre-commit-config.yaml" <<YAML
-repos:
-  - repo: $hooks
-    rev: $rev
-    hooks:
-      - id: databuild-check
-YAML
+use_hooks databuild-check
 git -C "$project" add -A
 git -C "$project" commit -q -m "broken workspace"
 
@@ -122,14 +124,7 @@ grep -q "databuild check.*Passed" <<<"$output" || fail "the hook did not report 
 # 5. A warning only: databuild-check passes, databuild-check-werror fails.
 #    (a policy that nothing uses is an unused-definition warning.)
 printf '%s\n' '' '# Licensed data; not used yet.' 'policy acme_license' >>"$project/workspace.dbuild"
-cat >"$project/.pre-commit-config.yaml" <<YAML
-repos:
-  - repo: $hooks
-    rev: $rev
-    hooks:
-      - id: databuild-check
-      - id: databuild-check-werror
-YAML
+use_hooks databuild-check databuild-check-werror
 git -C "$project" add -A
 run_hooks_showing "with both hooks on a workspace with a warning"
 [[ $status -ne 0 ]] || fail "databuild-check-werror passed despite a warning"
