@@ -16,6 +16,7 @@
 #include <map>
 #include <set>
 
+#include "analysis_cache.h"
 #include "render.h"
 #include "report_json.h"
 #include "report_sarif.h"
@@ -29,12 +30,14 @@ namespace {
 
 const char* const kUsage =
     "usage: databuild check [--werror] [--color=auto|always|never] [--format text|json|sarif]\n"
-    "                       [-j N] [PATH...]\n"
+    "                       [-j N] [--no-cache] [PATH...]\n"
     "\n"
     "Checks the workspace holding each PATH (a workspace directory or .dbuild files\n"
     "inside one); with no PATH, the workspace holding the current directory.\n"
     "--format json or sarif writes one JSON document (docs/check-output.md) instead\n"
     "of the text report.\n"
+    "Results are cached by content in WORKSPACE/.databuild/cache; --no-cache\n"
+    "neither reads nor writes the cache.\n"
     "Exit status: 0 no errors, 1 errors (or warnings with --werror), 2 could not run.\n";
 
 // Paths are shown relative to the current directory when it and the workspace
@@ -60,6 +63,7 @@ struct Options {
   bool color = false;
   unsigned threads = 0;
   bool help = false;
+  bool cache = true;
   std::vector<std::string> paths;
 };
 
@@ -97,6 +101,8 @@ bool parse_options(const std::vector<std::string>& args, Options& options, std::
         return false;
       }
       options.threads = static_cast<unsigned>(std::stoul(value));
+    } else if (arg == "--no-cache") {
+      options.cache = false;
     } else if (arg == "-h" || arg == "--help") {
       options.help = true;
     } else if (!arg.empty() && arg[0] == '-' && arg != "-") {
@@ -108,6 +114,40 @@ bool parse_options(const std::vector<std::string>& args, Options& options, std::
   }
   options.color = color == "always" || (color == "auto" && isatty(STDOUT_FILENO));
   return true;
+}
+
+// A workspace's files and diagnostics: all a report needs.
+struct CheckedWorkspace {
+  std::vector<SourceFile> files;
+  std::vector<Diagnostic> diagnostics;
+};
+
+// Analyzes the workspace at `root`, or takes its diagnostics from the cache
+// when no file changed since they were stored.
+CheckedWorkspace check_workspace(const std::string& root, const Options& options) {
+  WorkspaceSources sources = load_workspace(root);
+  std::unique_ptr<AnalysisCache> cache = options.cache ? AnalysisCache::open(root) : nullptr;
+  // An unreadable file's diagnostic depends on more than content; never cache it.
+  if (cache && !sources.unreadable.empty()) cache.reset();
+  CheckedWorkspace checked;
+  ContentHash key;
+  if (cache) {
+    key = cache->workspace_key(sources.files);
+    if (auto diagnostics = cache->load_diagnostics(key, sources.files.size())) {
+      checked.diagnostics = std::move(*diagnostics);
+      for (auto& [path, text] : sources.files) checked.files.emplace_back(path, std::move(text));
+      return checked;
+    }
+    cache->prune(sources.files);
+  }
+  AnalysisOptions analysis_options;
+  analysis_options.threads = options.threads;
+  analysis_options.cache = cache.get();
+  std::unique_ptr<Analysis> analysis = analyze_loaded(std::move(sources), analysis_options);
+  checked.diagnostics = analysis->diagnostics();
+  if (cache) cache->store_diagnostics(key, checked.diagnostics);
+  checked.files = std::move(analysis->files);
+  return checked;
 }
 
 }  // namespace
@@ -148,18 +188,14 @@ int run_check(const std::vector<std::string>& args, std::ostream& out, std::ostr
   RenderOptions render;
   render.color = options.color;
   // Kept alive for the JSON and SARIF documents, which point into them. Reserved
-  // so that the reports' pointers into `diagnostics` stay put.
-  std::vector<std::unique_ptr<Analysis>> analyses;
-  std::vector<std::vector<Diagnostic>> diagnostics;
+  // so that the reports' pointers stay put.
+  std::vector<CheckedWorkspace> checked;
   std::vector<WorkspaceReport> reports;
-  diagnostics.reserve(workspaces.size());
+  checked.reserve(workspaces.size());
   for (const auto& [root, only] : workspaces) {
-    AnalysisOptions analysis_options;
-    analysis_options.threads = options.threads;
-    std::unique_ptr<Analysis>& analysis =
-        analyses.emplace_back(analyze_workspace(root, analysis_options));
+    CheckedWorkspace& workspace = checked.emplace_back(check_workspace(root, options));
     for (const std::string& file : only) {
-      bool analyzed = std::any_of(analysis->files.begin(), analysis->files.end(),
+      bool analyzed = std::any_of(workspace.files.begin(), workspace.files.end(),
                                   [&](const SourceFile& source) { return source.path == file; });
       if (!file.empty() && !analyzed)
         err << "databuild check: " << display_path(file, root)
@@ -168,14 +204,14 @@ int run_check(const std::vector<std::string>& args, std::ostream& out, std::ostr
     }
     WorkspaceReport& report = reports.emplace_back();
     report.root = root;
-    report.files = &analysis->files;
-    for (const SourceFile& file : analysis->files)
+    report.files = &workspace.files;
+    for (const SourceFile& file : workspace.files)
       report.display_paths.push_back(display_path(file.path, root));
-    for (const Diagnostic& diagnostic : diagnostics.emplace_back(analysis->diagnostics())) {
-      if (!only.count("") && !only.count(analysis->files[diagnostic.location.file].path)) continue;
+    for (const Diagnostic& diagnostic : workspace.diagnostics) {
+      if (!only.count("") && !only.count(workspace.files[diagnostic.location.file].path)) continue;
       (diagnostic.severity == Severity::Error ? errors : warnings)++;
       if (options.format == Format::Text)
-        render_text(out, diagnostic, analysis->files, report.display_paths, render);
+        render_text(out, diagnostic, workspace.files, report.display_paths, render);
       else
         report.diagnostics.push_back(&diagnostic);
     }

@@ -39,6 +39,8 @@ std::string_view severity_name(Severity severity);
 struct RelatedLocation {
   Location location;
   std::string message;
+
+  bool operator==(const RelatedLocation&) const = default;
 };
 
 struct Diagnostic {
@@ -47,6 +49,8 @@ struct Diagnostic {
   Location location;
   std::string message;
   std::vector<RelatedLocation> related;
+
+  bool operator==(const Diagnostic&) const = default;
 
   std::string_view code() const { return diagnostic_info(id).code; }
 };

@@ -7,6 +7,8 @@
 //      so a FileModel can be cached by content and rebuilt for one edited file;
 //   2. link() (link.h) resolves names across the workspace, fills the fields
 //      marked "linked" below, records every reference, and reports diagnostics.
+// Every struct compares field by field (operator==), which the cache's
+// round-trip test relies on to notice a field the encoding forgot.
 // Every element keeps the Location of its name (for navigation) and, where it
 // has one, of its whole declaration (for folding, symbols and code actions).
 #pragma once
@@ -25,6 +27,8 @@ namespace databuild {
 struct Name {
   std::string text;
   Location location;
+
+  bool operator==(const Name&) const = default;
 };
 
 // ---- expressions ---------------------------------------------------------
@@ -53,6 +57,8 @@ struct Expr {
   char op = 0;        // '+' or '-' for Binary
   std::vector<Expr> operands;
   Location function_location;  // Call: the function name
+
+  bool operator==(const Expr&) const = default;
 };
 
 // A string with `{expr[:format]}` interpolations (`run`, `env`, `location`).
@@ -62,16 +68,22 @@ struct TemplatePart {
   Expr value;
   std::optional<std::string> format;
   Location location;
+
+  bool operator==(const TemplatePart&) const = default;
 };
 
 struct TemplateString {
   std::vector<TemplatePart> parts;
   Location location;
+
+  bool operator==(const TemplateString&) const = default;
 };
 
 struct StringLiteral {
   std::string value;  // escapes decoded
   Location location;
+
+  bool operator==(const StringLiteral&) const = default;
 };
 
 // ---- types ---------------------------------------------------------------
@@ -81,11 +93,15 @@ enum class KeyKind { Date, Hour, Month, Int, String, Enum, Unknown };
 struct EnumValue {
   std::string value;
   Location location;
+
+  bool operator==(const EnumValue&) const = default;
 };
 
 struct EnumType {
   std::vector<EnumValue> values;
   Location location;
+
+  bool operator==(const EnumType&) const = default;
 };
 
 // A key or parameter type as written: a builtin or named type, or an inline enum.
@@ -98,6 +114,8 @@ struct TypeRef {
   KeyKind kind = KeyKind::Unknown;
   const EnumType* enumeration = nullptr;  // for KeyKind::Enum
   std::string display;                    // "date", "region", "enum(a, b)"
+
+  bool operator==(const TypeRef&) const = default;
 };
 
 // ---- declarations ----------------------------------------------------------
@@ -107,12 +125,16 @@ struct Workspace {
   std::optional<StringLiteral> data_root;
   std::optional<StringLiteral> catalog;
   Location declaration;
+
+  bool operator==(const Workspace&) const = default;
 };
 
 struct Policy {
   Name name;
   std::string doc;
   Location declaration;
+
+  bool operator==(const Policy&) const = default;
 };
 
 struct TypeDecl {
@@ -120,6 +142,8 @@ struct TypeDecl {
   EnumType enumeration;
   std::string doc;
   Location declaration;
+
+  bool operator==(const TypeDecl&) const = default;
 };
 
 struct KeyDecl {
@@ -128,6 +152,8 @@ struct KeyDecl {
   std::optional<Expr> since;
   std::optional<Expr> until;  // may be `now` or `now - DURATION`
   Location declaration;
+
+  bool operator==(const KeyDecl&) const = default;
 };
 
 struct Column {
@@ -135,6 +161,8 @@ struct Column {
   Name type;  // string int float bool date timestamp bytes
   std::vector<Name> taints;
   Location declaration;
+
+  bool operator==(const Column&) const = default;
 };
 
 struct Dataset {
@@ -154,12 +182,16 @@ struct Dataset {
   bool is_external() const { return external.has_value(); }
   const KeyDecl* find_key(std::string_view key) const;
   const Column* find_column(std::string_view column) const;
+
+  bool operator==(const Dataset&) const = default;
 };
 
 struct Parameter {
   Name name;
   TypeRef type;
   Location declaration;
+
+  bool operator==(const Parameter&) const = default;
 };
 
 enum class BindingOperator { Equals, In };
@@ -172,6 +204,8 @@ struct Binding {
 
   // Linked: the index of `key` in the dataset's keys, or -1.
   int key_index = -1;
+
+  bool operator==(const Binding&) const = default;
 };
 
 struct Pattern {
@@ -182,6 +216,8 @@ struct Pattern {
 
   // Linked: the dataset read or written, or nullptr when unresolved.
   const Dataset* target = nullptr;
+
+  bool operator==(const Pattern&) const = default;
 };
 
 enum class PortKind { Input, Output };
@@ -192,18 +228,24 @@ struct Port {
   Pattern pattern;
   std::optional<std::vector<Name>> columns;  // inputs only: `{ col, ... }`
   Location declaration;
+
+  bool operator==(const Port&) const = default;
 };
 
 struct Removal {
   std::vector<Name> policies;
   StringLiteral reason;
   Location declaration;
+
+  bool operator==(const Removal&) const = default;
 };
 
 struct EnvVar {
   Name name;
   TemplateString value;
   Location declaration;
+
+  bool operator==(const EnvVar&) const = default;
 };
 
 struct Job {
@@ -225,6 +267,8 @@ struct Job {
   std::string normalized_text;
 
   const Parameter* find_parameter(std::string_view parameter) const;
+
+  bool operator==(const Job&) const = default;
 };
 
 // One file's declarations, as lowered from its syntax tree.
@@ -237,6 +281,8 @@ struct FileModel {
   std::vector<Job> jobs;
   // Syntax errors and per-file checks (invalid literals, duplicate statements).
   std::vector<Diagnostic> diagnostics;
+
+  bool operator==(const FileModel&) const = default;
 };
 
 }  // namespace databuild

@@ -19,11 +19,15 @@ using FileId = uint32_t;
 struct ByteRange {
   uint32_t begin = 0;
   uint32_t end = 0;
+
+  bool operator==(const ByteRange&) const = default;
 };
 
 struct Location {
   FileId file = 0;
   ByteRange range;
+
+  bool operator==(const Location&) const = default;
 };
 
 // 0-based line; 0-based column counted in bytes.

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "analysis_cache.h"
 #include "lower.h"
 
 namespace databuild {
@@ -38,15 +39,24 @@ std::optional<std::string> read_file(const std::string& path, std::string& error
   return text.str();
 }
 
+FileModel lower_with_cache(FileId file, std::string_view text, const AnalysisCache* cache) {
+  if (!cache) return parse_and_lower(file, text);
+  if (std::optional<FileModel> cached = cache->load_model(text, file)) return std::move(*cached);
+  FileModel model = parse_and_lower(file, text);
+  cache->store_model(text, model);
+  return model;
+}
+
 // Parses and lowers every file; file i of `files` gets FileId i.
-std::vector<FileModel> lower_all(const std::vector<SourceFile>& files, unsigned threads) {
+std::vector<FileModel> lower_all(const std::vector<SourceFile>& files, unsigned threads,
+                                 const AnalysisCache* cache) {
   std::vector<FileModel> models(files.size());
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = std::min<unsigned>(threads, static_cast<unsigned>(files.size()));
   std::atomic<size_t> next{0};
   auto worker = [&] {
     for (size_t i; (i = next++) < files.size();) {
-      models[i] = parse_and_lower(static_cast<FileId>(i), files[i].text);
+      models[i] = lower_with_cache(static_cast<FileId>(i), files[i].text, cache);
     }
   };
   std::vector<std::thread> pool;
@@ -132,13 +142,14 @@ std::unique_ptr<Analysis> analyze_sources(std::string root,
   auto analysis = std::make_unique<Analysis>();
   analysis->root = std::move(root);
   for (auto& [path, text] : sources) analysis->files.emplace_back(path, std::move(text));
-  analysis->models = lower_all(analysis->files, options.threads);
+  analysis->models = lower_all(analysis->files, options.threads, options.cache);
   link_analysis(*analysis);
   return analysis;
 }
 
-std::unique_ptr<Analysis> analyze_workspace(const std::string& root,
-                                            const AnalysisOptions& options) {
+WorkspaceSources load_workspace(const std::string& root) {
+  WorkspaceSources sources;
+  sources.root = root;
   std::string workspace_path = (fs::path(root) / kWorkspaceFile).string();
   std::string error;
   std::optional<std::string> workspace_text = read_file(workspace_path, error);
@@ -149,20 +160,28 @@ std::unique_ptr<Analysis> analyze_workspace(const std::string& root,
     if (model.workspace && model.workspace->data_root)
       data_root = model.workspace->data_root->value;
   }
-  std::vector<std::pair<std::string, std::string>> sources;
-  std::vector<std::pair<FileId, std::string>> unreadable;
   for (const std::string& path : discover_files(root, data_root)) {
     std::optional<std::string> text =
         path == workspace_path ? workspace_text : read_file(path, error);
-    if (!text) unreadable.emplace_back(static_cast<FileId>(sources.size()), error);
-    sources.emplace_back(path, text ? std::move(*text) : std::string());
+    if (!text) sources.unreadable.emplace_back(static_cast<FileId>(sources.files.size()), error);
+    sources.files.emplace_back(path, text ? std::move(*text) : std::string());
   }
-  std::unique_ptr<Analysis> analysis = analyze_sources(root, std::move(sources), options);
-  for (const auto& [file, message] : unreadable) {
+  return sources;
+}
+
+std::unique_ptr<Analysis> analyze_loaded(WorkspaceSources sources, const AnalysisOptions& options) {
+  std::unique_ptr<Analysis> analysis =
+      analyze_sources(std::move(sources.root), std::move(sources.files), options);
+  for (const auto& [file, message] : sources.unreadable) {
     analysis->models[file].diagnostics.push_back(
         make_diagnostic(DiagnosticCode::UnreadableFile, Location{file, {0, 0}}, {message}));
   }
   return analysis;
+}
+
+std::unique_ptr<Analysis> analyze_workspace(const std::string& root,
+                                            const AnalysisOptions& options) {
+  return analyze_loaded(load_workspace(root), options);
 }
 
 }  // namespace databuild

@@ -42,12 +42,31 @@ struct Analysis {
   std::string catalog() const;    // as declared, default ".databuild/catalog.db"
 };
 
+class AnalysisCache;
+
 struct AnalysisOptions {
   unsigned threads = 0;  // 0: one per core
+  // Lowered files are taken from and added to this cache when set. Not owned.
+  const AnalysisCache* cache = nullptr;
 };
 
-// Loads and analyzes the workspace at `root` (a directory holding
-// workspace.dbuild). Unreadable files become diagnostics.
+// A workspace's files as read from disk, before analysis.
+struct WorkspaceSources {
+  std::string root;
+  std::vector<std::pair<std::string, std::string>> files;  // (absolute path, text)
+  // Files that could not be read (their text is empty), with the reason.
+  std::vector<std::pair<FileId, std::string>> unreadable;
+};
+
+// Discovers and reads the files of the workspace at `root` (a directory
+// holding workspace.dbuild).
+WorkspaceSources load_workspace(const std::string& root);
+
+// Analyzes loaded files; unreadable ones become diagnostics.
+std::unique_ptr<Analysis> analyze_loaded(WorkspaceSources sources,
+                                         const AnalysisOptions& options = {});
+
+// load_workspace() then analyze_loaded().
 std::unique_ptr<Analysis> analyze_workspace(const std::string& root,
                                             const AnalysisOptions& options = {});
 
