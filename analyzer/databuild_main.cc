@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "check_command.h"
+#include "explain_command.h"
 
 namespace {
 
@@ -15,6 +16,7 @@ const char* const kUsage =
     "\n"
     "commands:\n"
     "  check [PATH...]   check a workspace for errors and warnings\n"
+    "  explain REF       show what building a partition takes, as a tree\n"
     "\n"
     "Run 'databuild <command> --help' for a command's options.\n";
 
@@ -34,6 +36,7 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   try {
     if (command == "check") return databuild::run_check(args, std::cout, std::cerr);
+    if (command == "explain") return databuild::run_explain(args, std::cout, std::cerr);
   } catch (const std::exception& error) {
     std::cerr << "databuild " << command << ": internal error: " << error.what() << '\n';
     return databuild::kExitCannotRun;
