@@ -62,18 +62,22 @@ fi
 
 # timing CMD...: "WALL CPU": the best wall time of $runs runs and the mean CPU
 # time (user + system) per run, in seconds. CPU time is much less sensitive than
-# wall time to other processes competing for the cores.
+# wall time to other processes competing for the cores. When $prepare is set,
+# that shell command runs before each run (and warm-up), untimed.
+prepare=""
 timing() {
   if [[ $use_hyperfine == 1 ]]; then
     hyperfine --style none --warmup 1 --runs "$runs" --export-json "$work/hf.json" \
-      -- "$(printf '%q ' "$@")" >/dev/null
+      ${prepare:+--prepare "$prepare"} -- "$(printf '%q ' "$@")" >/dev/null
     python3 -c 'import json, sys
 r = json.load(open(sys.argv[1]))["results"][0]
 print("%.4f %.4f" % (min(r["times"]), r["user"] + r["system"]))' "$work/hf.json"
   else
+    [[ -z "$prepare" ]] || bash -c "$prepare"
     "$@" >/dev/null
     : >"$work/times"
     for ((i = 0; i < runs; i++)); do
+      [[ -z "$prepare" ]] || bash -c "$prepare"
       /usr/bin/time -f "%e %U %S" -a -o "$work/times" "$@" >/dev/null
     done
     python3 -c 'import sys
@@ -99,11 +103,12 @@ echo "tools: $databuild, $parse_only; -j $threads; best of $runs$([[ $use_hyperf
 
 # The process's fixed cost: peak RSS of a check of a one-job workspace.
 python3 "$repo/bench/gen_workspace.py" 1 "$work/ws-baseline" 2>/dev/null
-base_kib=$(peak_kib "$databuild" check -j "$threads" "$work/ws-baseline")
+base_kib=$(peak_kib "$databuild" check --no-cache -j "$threads" "$work/ws-baseline")
 rm -rf "$work/ws-baseline"
 
 rows=()
 phase_rows=()
+cache_rows=()
 for n in $sizes; do
   dir="$work/ws-$n"
   [[ -d "$dir" ]] || python3 "$repo/bench/gen_workspace.py" "$n" "$dir" 2>/dev/null
@@ -119,10 +124,27 @@ for n in $sizes; do
   [[ $(stat files_with_syntax_errors) == 0 ]] || { echo "check_bench: syntax errors in $dir" >&2; exit 1; }
 
   echo "$n jobs: timing databuild check…" >&2
-  read -r check_s check_cpu < <(timing "$databuild" check -j "$threads" "$dir")
+  read -r check_s check_cpu < <(timing "$databuild" check --no-cache -j "$threads" "$dir")
   echo "$n jobs: timing parse-only…" >&2
   read -r parse_s parse_cpu < <(timing "$parse_only" -j "$threads" "$dir")
-  check_kib=$(peak_kib "$databuild" check -j "$threads" "$dir")
+  check_kib=$(peak_kib "$databuild" check --no-cache -j "$threads" "$dir")
+
+  # The analysis cache: a first check that fills it, re-checks of the
+  # unchanged workspace, and re-checks after one file changed (a new comment
+  # line before each run, so each run sees a new version of that file).
+  echo "$n jobs: timing the cache…" >&2
+  edited=$(find "$dir" -name '*.dbuild' ! -name workspace.dbuild | sort | head -1)
+  cp "$edited" "$work/edited.orig"
+  prepare="rm -rf '$dir/.databuild'"
+  read -r fill_s _ < <(timing "$databuild" check -j "$threads" "$dir")
+  prepare=""
+  read -r warm_s _ < <(timing "$databuild" check -j "$threads" "$dir")
+  warm_kib=$(peak_kib "$databuild" check -j "$threads" "$dir")
+  prepare="echo \"# edit \$RANDOM\$RANDOM\" >> '$edited'"
+  read -r edit_s _ < <(timing "$databuild" check -j "$threads" "$dir")
+  prepare=""
+  cp "$work/edited.orig" "$edited"
+  cache_rows+=("| $n | $check_s s | $fill_s s | $warm_s s | $(human_bytes $((warm_kib * 1024))) | $edit_s s | $(du -sh "$dir/.databuild" | cut -f1) |")
   parse_kib=$(peak_kib "$parse_only" -j "$threads" "$dir")
 
   ratio=$(python3 -c "print('%.2f' % ($check_s / $parse_s))")
@@ -146,3 +168,9 @@ echo
 echo "| jobs | read | parse only | parse + lower | link |"
 echo "|---:|---:|---:|---:|---:|"
 printf '%s\n' "${phase_rows[@]}"
+echo
+echo "The analysis cache (\`-j $threads\`, best of $runs; \`--no-cache\` is the cold check above):"
+echo
+echo "| jobs | \`--no-cache\` | first check, filling the cache | re-check, unchanged | its peak RSS | re-check, one file edited | cache size |"
+echo "|---:|---:|---:|---:|---:|---:|---:|"
+printf '%s\n' "${cache_rows[@]}"
