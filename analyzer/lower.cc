@@ -46,7 +46,6 @@ std::string with_article(std::string_view type) {
 
 bool is(TSNode node, const char* type) { return std::strcmp(ts_node_type(node), type) == 0; }
 
-// Calls `visit` on each named child of `node`, comments excluded.
 // Calls `visit` on each named child of `node`, comments included (they carry
 // documentation).
 void for_each_child_with_comments(TSNode node, const std::function<void(TSNode)>& visit) {
