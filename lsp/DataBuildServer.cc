@@ -1,0 +1,304 @@
+// Disk files are cached by path and re-read only when the client says they
+// changed (workspace/didChangeWatchedFiles) or on load; discovery itself (a
+// directory walk) is repeated on every such event, so files created or deleted
+// on disk join or leave the workspace.
+#include "DataBuildServer.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "Hover.h"
+#include "lower.h"
+
+namespace databuild::lsp {
+
+namespace {
+
+std::optional<std::string> read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+DataBuildServer::DataBuildServer(AnalysisOptions options) : options_(options) {}
+
+void DataBuildServer::set_root(std::optional<std::string> root) {
+  root_ = std::move(root);
+  disk_.clear();
+  analysis_.reset();
+}
+
+bool DataBuildServer::in_workspace(const std::string& path) const {
+  return !root_ || path.starts_with(*root_ + "/");
+}
+
+void DataBuildServer::refresh_disk(const std::set<std::string>* changed) {
+  if (!root_) {
+    disk_.clear();
+    return;
+  }
+  // The data root is excluded from discovery, so it is read first, from
+  // workspace.dbuild as the editor has it.
+  std::string workspace_path = *root_ + "/workspace.dbuild";
+  const OpenDocument* open_workspace = documents_.find(workspace_path);
+  std::optional<std::string> workspace_text =
+      open_workspace ? open_workspace->text : read_text(workspace_path);
+  std::string data_root = "data";
+  if (workspace_text) {
+    FileModel model = parse_and_lower(0, *workspace_text);
+    if (model.workspace && model.workspace->data_root)
+      data_root = model.workspace->data_root->value;
+  }
+  std::map<std::string, std::string> cache;
+  for (auto& [path, text] : disk_) cache.emplace(path, std::move(text));
+  disk_.clear();
+  for (const std::string& path : discover_files(*root_, data_root)) {
+    auto cached = cache.find(path);
+    if (cached != cache.end() && changed && !changed->count(path)) {
+      disk_.emplace_back(path, std::move(cached->second));
+    } else if (std::optional<std::string> text = read_text(path)) {
+      disk_.emplace_back(path, std::move(*text));
+    }
+  }
+}
+
+std::vector<FileDiagnostics> DataBuildServer::reanalyze(const std::string* touched) {
+  std::vector<std::pair<std::string, std::string>> sources;
+  std::set<std::string> on_disk;
+  for (const auto& [path, text] : disk_) {
+    const OpenDocument* document = documents_.find(path);
+    sources.emplace_back(path, document ? document->text : text);
+    on_disk.insert(path);
+  }
+  for (const auto& [path, document] : documents_.all()) {
+    if (!on_disk.count(path) && in_workspace(path)) sources.emplace_back(path, document.text);
+  }
+  analysis_ = analyze_sources(root_.value_or(""), std::move(sources), options_);
+
+  std::map<std::string, std::vector<FileDiagnostic>> current;
+  for (const SourceFile& file : analysis_->files) current[file.path];
+  for (const Diagnostic& diagnostic : analysis_->diagnostics()) {
+    const SourceFile& file = analysis_->files[diagnostic.location.file];
+    FileDiagnostic converted{range_of(file, diagnostic.location.range),
+                             diagnostic.severity,
+                             std::string(diagnostic.code()),
+                             diagnostic.message,
+                             {}};
+    for (const RelatedLocation& related : diagnostic.related)
+      converted.related.push_back({to_file_range(related.location), related.message});
+    current[file.path].push_back(std::move(converted));
+  }
+  std::vector<FileDiagnostics> updates;
+  auto add_update = [&](const std::string& path, const std::vector<FileDiagnostic>& diagnostics) {
+    const OpenDocument* document = documents_.find(path);
+    updates.push_back(
+        {path, document ? std::optional(document->version) : std::nullopt, diagnostics});
+  };
+  for (const auto& [path, diagnostics] : current) {
+    auto published = published_.find(path);
+    bool changed =
+        published == published_.end() ? !diagnostics.empty() : published->second != diagnostics;
+    if (changed || (touched && *touched == path)) add_update(path, diagnostics);
+  }
+  for (const auto& [path, diagnostics] : published_) {
+    if (!current.count(path) && !diagnostics.empty()) add_update(path, {});
+  }
+  published_ = std::move(current);
+  return updates;
+}
+
+std::vector<FileDiagnostics> DataBuildServer::load() {
+  refresh_disk(nullptr);
+  return reanalyze(nullptr);
+}
+
+std::vector<FileDiagnostics> DataBuildServer::open(const std::string& path, std::string text,
+                                                   int64_t version) {
+  documents_.open(path, std::move(text), version);
+  if (!root_) {
+    root_ = find_workspace_root(path);
+    if (root_) analysis_.reset();
+  }
+  if (!analysis_) refresh_disk(nullptr);
+  return reanalyze(&path);
+}
+
+std::vector<FileDiagnostics> DataBuildServer::change(const std::string& path,
+                                                     const std::vector<TextChange>& changes,
+                                                     int64_t version) {
+  if (!documents_.change(path, changes, version)) return {};
+  return reanalyze(&path);
+}
+
+std::vector<FileDiagnostics> DataBuildServer::close(const std::string& path) {
+  if (!documents_.find(path)) return {};
+  documents_.close(path);
+  return reanalyze(nullptr);
+}
+
+std::vector<FileDiagnostics> DataBuildServer::files_changed_on_disk(
+    const std::vector<FileEvent>& events) {
+  if (events.empty() || !analysis_) return {};
+  std::set<std::string> changed;
+  for (const FileEvent& event : events) changed.insert(event.path);
+  refresh_disk(&changed);
+  return reanalyze(nullptr);
+}
+
+// ---- queries -----------------------------------------------------------------
+
+std::optional<FileId> DataBuildServer::file_id(const std::string& path) const {
+  if (!analysis_) return std::nullopt;
+  for (FileId id = 0; id < analysis_->files.size(); ++id) {
+    if (analysis_->files[id].path == path) return id;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::pair<FileId, uint32_t>> DataBuildServer::locate(const std::string& path,
+                                                                   TextPosition position) {
+  std::optional<FileId> id = file_id(path);
+  if (!id) return std::nullopt;
+  const SourceFile& file = analysis_->files[*id];
+  return std::pair(*id, offset_of(file.text, file.lines, position));
+}
+
+std::optional<SymbolAt> DataBuildServer::symbol_at(const std::string& path, TextPosition position) {
+  std::optional<std::pair<FileId, uint32_t>> at = locate(path, position);
+  if (!at) return std::nullopt;
+  return lsp::symbol_at(*analysis_, at->first, at->second);
+}
+
+FileRange DataBuildServer::to_file_range(const Location& location) const {
+  const SourceFile& file = analysis_->files[location.file];
+  return {file.path, range_of(file, location.range)};
+}
+
+std::optional<FileRange> DataBuildServer::definition(const std::string& path,
+                                                     TextPosition position) {
+  std::optional<SymbolAt> symbol = symbol_at(path, position);
+  if (!symbol) return std::nullopt;
+  return to_file_range(symbol->definition);
+}
+
+std::vector<FileRange> DataBuildServer::implementations(const std::string& path,
+                                                        TextPosition position) {
+  std::vector<FileRange> ranges;
+  if (std::optional<SymbolAt> symbol = symbol_at(path, position)) {
+    for (const Location& port : producers_of(*analysis_, symbol->definition))
+      ranges.push_back(to_file_range(port));
+  }
+  return ranges;
+}
+
+std::vector<FileRange> DataBuildServer::references(const std::string& path, TextPosition position,
+                                                   bool include_declaration) {
+  std::vector<FileRange> ranges;
+  if (std::optional<SymbolAt> symbol = symbol_at(path, position)) {
+    for (const Location& use : references_to(*analysis_, symbol->definition, include_declaration))
+      ranges.push_back(to_file_range(use));
+  }
+  return ranges;
+}
+
+std::optional<HoverResult> DataBuildServer::hover(const std::string& path, TextPosition position) {
+  std::optional<SymbolAt> symbol = symbol_at(path, position);
+  if (!symbol) return std::nullopt;
+  std::string markdown = hover_markdown(*analysis_, *symbol);
+  if (markdown.empty()) return std::nullopt;
+  return HoverResult{std::move(markdown), to_file_range(symbol->name).range};
+}
+
+std::vector<SymbolTree> DataBuildServer::document_symbols(const std::string& path) {
+  std::optional<FileId> id = file_id(path);
+  if (!id) return {};
+  const SourceFile& file = analysis_->files[*id];
+  auto convert = [&](const auto& self, const OutlineSymbol& symbol) -> SymbolTree {
+    SymbolTree tree{symbol.name,
+                    symbol.detail,
+                    symbol.kind,
+                    range_of(file, symbol.declaration.range),
+                    range_of(file, symbol.name_location.range),
+                    {}};
+    for (const OutlineSymbol& child : symbol.children) tree.children.push_back(self(self, child));
+    return tree;
+  };
+  std::vector<SymbolTree> trees;
+  for (const OutlineSymbol& symbol : outline(*analysis_, *id))
+    trees.push_back(convert(convert, symbol));
+  return trees;
+}
+
+std::vector<WorkspaceSymbolResult> DataBuildServer::workspace_symbols(const std::string& query) {
+  std::vector<WorkspaceSymbolResult> results;
+  if (!analysis_) return results;
+  for (const Definition* definition : matching_definitions(analysis_->linked, query))
+    results.push_back({definition->name, definition->kind, to_file_range(definition->location),
+                       definition->container});
+  return results;
+}
+
+std::vector<CompletionCandidate> DataBuildServer::complete(const std::string& path,
+                                                           TextPosition position) {
+  std::optional<std::pair<FileId, uint32_t>> at = locate(path, position);
+  if (!at) return {};
+  return complete_at(*analysis_, at->first, at->second);
+}
+
+Refusable<RenameTarget> DataBuildServer::prepare_rename(const std::string& path,
+                                                        TextPosition position) {
+  std::optional<SymbolAt> symbol = symbol_at(path, position);
+  if (!symbol) return {std::nullopt, ""};
+  if (std::string refusal = rename_refusal(*analysis_, *symbol); !refusal.empty())
+    return {std::nullopt, refusal};
+  return {RenameTarget{to_file_range(symbol->name).range,
+                       std::string(text_at(*analysis_, symbol->name))},
+          ""};
+}
+
+Refusable<std::map<std::string, std::vector<std::pair<TextRange, std::string>>>>
+DataBuildServer::rename(const std::string& path, TextPosition position,
+                        const std::string& new_name) {
+  std::optional<SymbolAt> symbol = symbol_at(path, position);
+  if (!symbol) return {std::nullopt, "there is no symbol to rename here"};
+  if (std::string refusal = rename_refusal(*analysis_, *symbol, new_name); !refusal.empty())
+    return {std::nullopt, refusal};
+  std::map<std::string, std::vector<std::pair<TextRange, std::string>>> edits;
+  for (const Location& use : references_to(*analysis_, symbol->definition, true)) {
+    FileRange range = to_file_range(use);
+    edits[range.path].emplace_back(range.range, new_name);
+  }
+  return {std::move(edits), ""};
+}
+
+std::vector<FoldingRegion> DataBuildServer::folding_ranges(const std::string& path) {
+  std::vector<FoldingRegion> regions;
+  std::optional<FileId> id = file_id(path);
+  if (!id) return regions;
+  const SourceFile& file = analysis_->files[*id];
+  for (const OutlineSymbol& symbol : outline(*analysis_, *id)) {
+    TextRange range = range_of(file, symbol.declaration.range);
+    if (range.end.line > range.start.line) regions.push_back({range.start.line, range.end.line});
+  }
+  return regions;
+}
+
+std::vector<SemanticToken> DataBuildServer::semantic_tokens(const std::string& path) {
+  std::vector<SemanticToken> tokens;
+  std::optional<FileId> id = file_id(path);
+  if (!id) return tokens;
+  const SourceFile& file = analysis_->files[*id];
+  for (const NameToken& token : name_tokens(*analysis_, *id)) {
+    TextRange range = range_of(file, token.location.range);
+    if (range.end.line != range.start.line) continue;
+    tokens.push_back({range.start, range.end.character - range.start.character, token.kind,
+                      token.is_declaration});
+  }
+  return tokens;
+}
+
+}  // namespace databuild::lsp

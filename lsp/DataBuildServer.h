@@ -1,0 +1,168 @@
+// The analysis server: the workspace as the editor sees it, and answers about
+// it, in plain structs. It knows neither JSON nor the LSP (LSPServer does the
+// binding), so it can be driven and tested directly.
+//
+// The workspace is the files on disk under the root, overlaid by the documents
+// the editor has open. Every change re-analyzes the whole workspace through
+// analyze_sources() (parse + lower + link); workspaces are small and link
+// needs every file anyway. After each analysis the server reports diagnostics
+// for every file whose diagnostics changed, including files that were not
+// edited (a rename in one file can break or fix references in another) and
+// files whose diagnostics went away (as an empty list).
+//
+// Positions in and out are UTF-16 (Positions.h); paths are absolute.
+// Ownership: the server owns the current Analysis and the disk cache; results
+// are values that do not point into either.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "Completion.h"
+#include "DocumentStore.h"
+#include "Navigation.h"
+#include "Outline.h"
+#include "Positions.h"
+#include "workspace.h"
+
+namespace databuild::lsp {
+
+struct RelatedNote {
+  FileRange location;
+  std::string message;
+  bool operator==(const RelatedNote&) const = default;
+};
+
+struct FileDiagnostic {
+  TextRange range;
+  Severity severity = Severity::Error;
+  std::string code;
+  std::string message;
+  std::vector<RelatedNote> related;
+  bool operator==(const FileDiagnostic&) const = default;
+};
+
+// The current diagnostics of one file, to be published as a whole.
+struct FileDiagnostics {
+  std::string path;
+  std::optional<int64_t> version;  // of the open document, if open
+  std::vector<FileDiagnostic> diagnostics;
+};
+
+struct HoverResult {
+  std::string markdown;
+  TextRange range;  // the name hovered
+};
+
+struct RenameTarget {
+  TextRange range;
+  std::string placeholder;  // the current name
+};
+
+// A symbol of one file, with its members (keys, columns, ports, ...).
+struct SymbolTree {
+  std::string name;
+  std::string detail;
+  SymbolKind kind;
+  TextRange range;            // the whole declaration
+  TextRange selection_range;  // the name
+  std::vector<SymbolTree> children;
+};
+
+struct WorkspaceSymbolResult {
+  std::string name;
+  SymbolKind kind;
+  FileRange location;
+  std::string container;
+};
+
+struct FoldingRegion {
+  uint32_t start_line;
+  uint32_t end_line;
+};
+
+struct SemanticToken {
+  TextPosition start;
+  uint32_t length;  // UTF-16 units, within one line
+  SymbolKind kind;
+  bool is_declaration;
+};
+
+enum class FileEventKind { Created, Changed, Deleted };
+
+struct FileEvent {
+  std::string path;
+  FileEventKind kind;
+};
+
+// Either a value or a message for the user saying why there is none.
+template <typename T>
+struct Refusable {
+  std::optional<T> value;
+  std::string error;
+};
+
+class DataBuildServer {
+ public:
+  explicit DataBuildServer(AnalysisOptions options = {});
+
+  // The workspace root (an absolute directory). Without one, the root is found
+  // from the first document opened (find_workspace_root), or, failing that,
+  // the open documents alone make up the workspace.
+  void set_root(std::optional<std::string> root);
+  const std::optional<std::string>& root() const { return root_; }
+  bool loaded() const { return analysis_ != nullptr; }
+
+  // Each returns the diagnostics to publish after the change. Until load() or
+  // open() has run there is no analysis, and queries answer nothing.
+  std::vector<FileDiagnostics> load();
+  std::vector<FileDiagnostics> open(const std::string& path, std::string text, int64_t version);
+  std::vector<FileDiagnostics> change(const std::string& path,
+                                      const std::vector<TextChange>& changes, int64_t version);
+  std::vector<FileDiagnostics> close(const std::string& path);
+  std::vector<FileDiagnostics> files_changed_on_disk(const std::vector<FileEvent>& events);
+
+  std::optional<FileRange> definition(const std::string& path, TextPosition position);
+  std::vector<FileRange> implementations(const std::string& path, TextPosition position);
+  std::vector<FileRange> references(const std::string& path, TextPosition position,
+                                    bool include_declaration);
+  std::optional<HoverResult> hover(const std::string& path, TextPosition position);
+  std::vector<SymbolTree> document_symbols(const std::string& path);
+  std::vector<WorkspaceSymbolResult> workspace_symbols(const std::string& query);
+  std::vector<CompletionCandidate> complete(const std::string& path, TextPosition position);
+  Refusable<RenameTarget> prepare_rename(const std::string& path, TextPosition position);
+  // New text per file, edits sorted by position.
+  Refusable<std::map<std::string, std::vector<std::pair<TextRange, std::string>>>> rename(
+      const std::string& path, TextPosition position, const std::string& new_name);
+  std::vector<FoldingRegion> folding_ranges(const std::string& path);
+  std::vector<SemanticToken> semantic_tokens(const std::string& path);
+
+ private:
+  // Re-reads the workspace's files from disk: all of them, or those named.
+  void refresh_disk(const std::set<std::string>* changed);
+  // Analyzes disk files overlaid by open documents; returns the diagnostics
+  // that changed since last published, and those of `touched` in any case.
+  std::vector<FileDiagnostics> reanalyze(const std::string* touched);
+  bool in_workspace(const std::string& path) const;
+  // The FileId of `path` in the current analysis and the byte offset of
+  // `position` in it; nullopt when the file is not part of the workspace.
+  std::optional<std::pair<FileId, uint32_t>> locate(const std::string& path, TextPosition position);
+  std::optional<FileId> file_id(const std::string& path) const;
+  std::optional<SymbolAt> symbol_at(const std::string& path, TextPosition position);
+  FileRange to_file_range(const Location& location) const;
+
+  AnalysisOptions options_;
+  std::optional<std::string> root_;
+  DocumentStore documents_;
+  // Workspace files on disk (path, text) in discovery order, workspace.dbuild
+  // first: the order decides which of two duplicate definitions is reported.
+  std::vector<std::pair<std::string, std::string>> disk_;
+  std::unique_ptr<Analysis> analysis_;
+  std::map<std::string, std::vector<FileDiagnostic>> published_;
+};
+
+}  // namespace databuild::lsp
