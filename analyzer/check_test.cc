@@ -434,7 +434,7 @@ job j(d: date, e: t) {
   env E = "{d - 1d}"
 }
 )"}},
-                        {}));
+                        {"a.dbuild:13:11: warning: useless-removal"}));
 }
 
 // ---- unused-definition ---------------------------------------------------------
@@ -452,7 +452,8 @@ dataset x[k: u] { external taint used }
 }
 
 TEST(Check, PolicyUsedOnlyByRemovesOrDenyOrColumnIsUsed) {
-  EXPECT_TRUE(diagnoses({{"a.dbuild", R"(
+  EXPECT_TRUE(diagnoses(
+      {{"a.dbuild", R"(
 policy p
 policy q
 policy r
@@ -466,7 +467,7 @@ job j(e: t) {
   run ["a", "{e}"]
 }
 )"}},
-                        {"a.dbuild:9:14: error: unbound-parameter"}));
+      {"a.dbuild:9:14: error: unbound-parameter", "a.dbuild:10:11: warning: useless-removal"}));
 }
 
 // ---- empty-reason --------------------------------------------------------------
@@ -484,7 +485,9 @@ job j {
   run ["a"]
 }
 )"}},
-                {"a.dbuild:5:21: error: empty-reason", "a.dbuild:6:21: error: empty-reason"}));
+                {"a.dbuild:5:11: warning: useless-removal", "a.dbuild:5:21: error: empty-reason",
+                 "a.dbuild:6:11: warning: useless-removal", "a.dbuild:6:21: error: empty-reason",
+                 "a.dbuild:7:11: warning: useless-removal"}));
 }
 
 // ---- missing-key, unknown-key --------------------------------------------------

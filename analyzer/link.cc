@@ -4,7 +4,8 @@
 //   3. datasets: keys, bounds, columns, labels, location templates;
 //   4. jobs: parameters, ports, patterns, removals, run and env templates;
 //   5. workspace-wide: producers (external-has-producer, no-producer) and
-//      unused policies and types.
+//      unused policies and types;
+//   6. flow (flow.h): overlapping producers, cycles, labels.
 // Expression typing is a small recursive function over Expr; nesting depth was
 // already bounded by lowering.
 #include "link.h"
@@ -178,6 +179,7 @@ class Linker {
     }
     check_producers();
     check_unused();
+    check_flow(files_, out_);
     return std::move(out_);
   }
 

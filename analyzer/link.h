@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "flow.h"
 #include "model.h"
 
 namespace databuild {
@@ -72,6 +73,8 @@ struct LinkedWorkspace {
   std::vector<Reference> references;
   std::unordered_map<const Dataset*, std::vector<PortRef>> producers;
   std::unordered_map<const Dataset*, std::vector<PortRef>> readers;
+  // Labels of each dataset and where they come from (flow.h).
+  DataFlow flow;
 
   std::vector<Diagnostic> diagnostics;
 
