@@ -472,7 +472,7 @@ class FlowChecker {
       const KeyDecl& key = dataset.keys[worst.earlier->key_index];
       report(DiagnosticCode::UnboundedRecursion, worst.earlier->value.location,
              {job.name.text, dataset.name.text, key.name.text},
-             {{key.name.location, "key '" + key.name.text + "' is declared here"}});
+             {{key.name.location, "key '" + key.name.text + "' is declared here without 'since'"}});
     }
     return false;
   }

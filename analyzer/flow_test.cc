@@ -300,7 +300,7 @@ TEST(Flow, UnboundedRecursion) {
       message_of(*analysis, "unbounded-recursion"),
       "job 'accumulate' reads its own output 'running' on key 'd', which has no 'since' bound");
   EXPECT_EQ(notes_of(*analysis, "unbounded-recursion"),
-            std::vector<std::string>{"3:17: key 'd' is declared here"});
+            std::vector<std::string>{"3:17: key 'd' is declared here without 'since'"});
   // Without 'since', reading the same partition is still a cycle.
   EXPECT_TRUE(diagnoses(self_read("", "d = d, r = r"), {"a.dbuild:6:18: error: cycle"}));
 }
