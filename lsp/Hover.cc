@@ -79,6 +79,8 @@ class HoverWriter {
 
   std::string key_line(const KeyDecl& key) const {
     std::string line = code(key.name.text) + ": " + code(key.type.display);
+    if (key.type.enumeration && !key.type.name.empty())
+      line += " = " + code(source(key.type.enumeration->location));
     if (key.since) line += ", since " + code(source(key.since->location));
     if (key.until) line += ", until " + code(source(key.until->location));
     return line;

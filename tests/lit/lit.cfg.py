@@ -20,3 +20,7 @@ config.substitutions.append(("%quickstart", os.path.join(config.databuild_source
 # FileCheck and not come from LLVM's tools directory.
 config.environment["PATH"] = os.pathsep.join([llvm_bin, config.environment.get("PATH", os.environ["PATH"])])
 config.environment["NO_COLOR"] = "1"
+# The language server's end-to-end test drives a real client, headless Neovim.
+import shutil
+if shutil.which("nvim"):
+    config.available_features.add("nvim")
