@@ -8,6 +8,7 @@
 // Usage, after `npx tsc -p .`: node tools/render-screenshots.js
 'use strict';
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 const { execFileSync } = require('child_process');
 const vsctm = require('vscode-textmate');
@@ -20,7 +21,7 @@ const BACKGROUND = '#1e1e1e';
 const FOREGROUND = '#d4d4d4';
 
 function writePng(name, svg) {
-  const svgFile = path.join(HERE, 'images', `${name}.svg`);
+  const svgFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'databuild-')), `${name}.svg`);
   fs.writeFileSync(svgFile, svg);
   execFileSync('rsvg-convert', ['-z', '1.5', '-o', path.join(HERE, 'images', `${name}.png`), svgFile]);
 }
