@@ -144,13 +144,31 @@ bool is_ordered_literal(ExprKind kind) {
          kind == ExprKind::Integer;
 }
 
+// Whether a literal in `value` (or at the ends of a range) has the key's type;
+// other values were typed by link() and are taken as they are.
+bool fits_key(const Expr& value, KeyKind key) {
+  if (value.kind == ExprKind::Range)
+    return fits_key(value.operands[0], key) && fits_key(value.operands[1], key);
+  static const std::pair<ExprKind, KeyKind> kLiteralTypes[] = {{ExprKind::Date, KeyKind::Date},
+                                                               {ExprKind::Hour, KeyKind::Hour},
+                                                               {ExprKind::Month, KeyKind::Month},
+                                                               {ExprKind::Integer, KeyKind::Int}};
+  for (const auto& [literal, type] : kLiteralTypes) {
+    if (value.kind == literal) return key == type;
+  }
+  return true;
+}
+
 // The binding of each key of `dataset` in `pattern`, or nullopt when a key is
-// unbound or a binding is unresolved (already reported: nothing to judge).
+// unbound or a binding is unresolved or mistyped (already reported: nothing to
+// judge).
 std::optional<std::vector<const Binding*>> bindings_by_key(const Pattern& pattern) {
   const Dataset& dataset = *pattern.target;
   std::vector<const Binding*> bound(dataset.keys.size(), nullptr);
   for (const Binding& binding : pattern.bindings) {
-    if (binding.key_index < 0 || binding.value.kind == ExprKind::Invalid) return std::nullopt;
+    if (binding.key_index < 0 || binding.value.kind == ExprKind::Invalid ||
+        !fits_key(binding.value, dataset.keys[binding.key_index].type.kind))
+      return std::nullopt;
     if (!bound[binding.key_index]) bound[binding.key_index] = &binding;
   }
   for (const Binding* binding : bound) {

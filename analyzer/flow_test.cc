@@ -292,6 +292,11 @@ TEST(Flow, SelfReadThatIsACycle) {
   }
 }
 
+TEST(Flow, SelfReadWithAMistypedBindingIsLeftToTypeMismatch) {
+  EXPECT_TRUE(
+      diagnoses(self_read(kSince, "d = 2024-01, r = r"), {"a.dbuild:6:30: error: type-mismatch"}));
+}
+
 TEST(Flow, UnboundedRecursion) {
   std::unique_ptr<Analysis> analysis = analyze(self_read("", "d = d - 1d, r = r"));
   EXPECT_EQ(testing::summarize(*analysis),
