@@ -141,10 +141,9 @@ std::vector<FileDiagnostics> DataBuildServer::close(const std::string& path) {
 }
 
 std::vector<FileDiagnostics> DataBuildServer::files_changed_on_disk(
-    const std::vector<FileEvent>& events) {
-  if (events.empty() || !analysis_) return {};
-  std::set<std::string> changed;
-  for (const FileEvent& event : events) changed.insert(event.path);
+    const std::vector<std::string>& paths) {
+  if (paths.empty() || !analysis_) return {};
+  std::set<std::string> changed(paths.begin(), paths.end());
   refresh_disk(&changed);
   return reanalyze(nullptr);
 }

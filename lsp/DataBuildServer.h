@@ -92,13 +92,6 @@ struct SemanticToken {
   bool is_declaration;
 };
 
-enum class FileEventKind { Created, Changed, Deleted };
-
-struct FileEvent {
-  std::string path;
-  FileEventKind kind;
-};
-
 // Either a value or a message for the user saying why there is none.
 template <typename T>
 struct Refusable {
@@ -124,7 +117,9 @@ class DataBuildServer {
   std::vector<FileDiagnostics> change(const std::string& path,
                                       const std::vector<TextChange>& changes, int64_t version);
   std::vector<FileDiagnostics> close(const std::string& path);
-  std::vector<FileDiagnostics> files_changed_on_disk(const std::vector<FileEvent>& events);
+  // Files created, changed or deleted on disk: whichever it was, discovery is
+  // redone and the named files are read again (a deleted one is simply gone).
+  std::vector<FileDiagnostics> files_changed_on_disk(const std::vector<std::string>& paths);
 
   std::optional<FileRange> definition(const std::string& path, TextPosition position);
   std::vector<FileRange> implementations(const std::string& path, TextPosition position);

@@ -83,16 +83,14 @@ TEST_F(DataBuildServerTest, FilesCreatedAndDeletedOnDiskJoinAndLeave) {
   server.set_root(root_.string());
   server.load();
   write("dup.dbuild", "dataset a\n");
-  std::vector<FileDiagnostics> created =
-      server.files_changed_on_disk({{path("dup.dbuild"), FileEventKind::Created}});
+  std::vector<FileDiagnostics> created = server.files_changed_on_disk({path("dup.dbuild")});
   const FileDiagnostics* duplicate = find(created, path("dup.dbuild"));
   ASSERT_NE(duplicate, nullptr);
   EXPECT_TRUE(std::any_of(
       duplicate->diagnostics.begin(), duplicate->diagnostics.end(),
       [](const FileDiagnostic& diagnostic) { return diagnostic.code == "duplicate-definition"; }));
   fs::remove(root_ / "dup.dbuild");
-  std::vector<FileDiagnostics> deleted =
-      server.files_changed_on_disk({{path("dup.dbuild"), FileEventKind::Deleted}});
+  std::vector<FileDiagnostics> deleted = server.files_changed_on_disk({path("dup.dbuild")});
   ASSERT_NE(find(deleted, path("dup.dbuild")), nullptr);
   EXPECT_TRUE(find(deleted, path("dup.dbuild"))->diagnostics.empty());
 }

@@ -176,6 +176,8 @@ void LSPServer::bind_notification(const std::string& method,
       (this->*handler)(decoded);
     } catch (const RequestError&) {
       // A URI that is not a file: nothing of ours.
+    } catch (const std::exception&) {
+      // Nothing to answer; the server carries on with the next message.
     }
   };
 }
@@ -242,7 +244,9 @@ void LSPServer::handle(const IncomingMessage& message) {
     }
     return;
   }
-  json params = body.value("params", json::object());
+  // Absent or null params (some clients send null for `shutdown`) mean none.
+  json params = body.value("params", json());
+  if (params.is_null()) params = json::object();
   if (!method->is_string() || (id != body.end() && !has_valid_id) ||
       !(params.is_object() || params.is_array())) {
     reply_error(has_valid_id ? *id : json(nullptr), ErrorCode::InvalidRequest,
@@ -451,16 +455,11 @@ void LSPServer::on_did_close(const protocol::TextDocumentParams& params) {
 void LSPServer::on_did_save(const protocol::TextDocumentParams&) {}
 
 void LSPServer::on_did_change_watched_files(const protocol::DidChangeWatchedFilesParams& params) {
-  std::vector<FileEvent> events;
+  std::vector<std::string> paths;
   for (const protocol::FileEvent& change : params.changes) {
-    std::optional<std::string> path = uri_to_path(change.uri);
-    if (!path) continue;
-    events.push_back(
-        {*path, change.type == protocol::FileChangeType::Created   ? FileEventKind::Created
-                : change.type == protocol::FileChangeType::Deleted ? FileEventKind::Deleted
-                                                                   : FileEventKind::Changed});
+    if (std::optional<std::string> path = uri_to_path(change.uri)) paths.push_back(*path);
   }
-  publish(server_.files_changed_on_disk(events));
+  publish(server_.files_changed_on_disk(paths));
 }
 
 // ---- queries -------------------------------------------------------------------

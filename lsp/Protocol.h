@@ -104,6 +104,7 @@ void from_json(const json& j, WorkspaceSymbolParams& p);
 
 enum class FileChangeType { Created = 1, Changed = 2, Deleted = 3 };
 
+// The server reads the uri only: it re-reads whatever changed, however.
 struct FileEvent {
   std::string uri;
   FileChangeType type = FileChangeType::Changed;
