@@ -1,0 +1,450 @@
+// Builder: the scheduling loop, the job environment and publishing.
+//
+// The loop: fail what cannot be built, start ready targets up to -j, poll
+// waiting external partitions about once a second, and handle each finished
+// command. A target is ready when every input partition is available; it
+// fails when any input has failed. Nothing is started after a catalog error:
+// the catalog is the record, and building without it would be unrecorded work.
+#include "builder.h"
+
+#include <algorithm>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+namespace databuild {
+
+namespace {
+
+std::string upper(std::string text) {
+  for (char& c : text) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
+  return text;
+}
+
+double steady_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+std::vector<std::string> own_labels(const LinkedWorkspace& workspace, const Dataset& dataset) {
+  std::vector<std::string> labels;
+  for (const LabelSource& source : workspace.flow.labels_of(dataset))
+    if (source.declared || !source.columns.empty()) labels.push_back(source.label);
+  return labels;
+}
+
+std::vector<std::string> output_labels(
+    const LinkedWorkspace& workspace, const JobTarget& target,
+    const std::vector<std::vector<const PartitionRecord*>>& inputs, const Dataset& output) {
+  std::set<std::string> labels;
+  for (size_t port = 0; port < target.inputs.size() && port < inputs.size(); ++port) {
+    const Port& input = *target.inputs[port].port;
+    const Dataset* dataset = input.pattern.target;
+    for (const PartitionRecord* partition : inputs[port]) {
+      for (const std::string& label : partition->labels) {
+        // A label the dataset holds statically travels only if this port reads
+        // it (its column list may leave a tainted column behind); a label put
+        // on this one partition by hand (`put --taint`) always travels.
+        bool static_label = dataset && workspace.flow.find_label(*dataset, label);
+        if (!static_label || workspace.flow.carries(input, label)) labels.insert(label);
+      }
+    }
+  }
+  for (const Removal& removal : target.job->removals)
+    for (const Name& policy : removal.policies) labels.erase(policy.text);
+  for (const std::string& label : own_labels(workspace, output)) labels.insert(label);
+  return {labels.begin(), labels.end()};
+}
+
+Builder::Builder(Plan& plan, const Analysis& analysis, Catalog& catalog, DiskInterface& disk,
+                 CommandRunner& runner, BuildStatus& status, BuildOptions options)
+    : plan_(plan),
+      analysis_(analysis),
+      catalog_(catalog),
+      disk_(disk),
+      runner_(runner),
+      status_(status),
+      options_(std::move(options)),
+      targets_(plan.targets.size()),
+      needed_(plan.partitions.size()),
+      failed_(plan.partitions.size()),
+      wait_until_(plan.partitions.size()) {
+  if (!options_.monotonic_seconds) options_.monotonic_seconds = steady_seconds;
+  if (!options_.sleep)
+    options_.sleep = [](double seconds) {
+      std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    };
+  options_.jobs = std::max<size_t>(options_.jobs, 1);
+}
+
+double Builder::now() const { return options_.monotonic_seconds(); }
+
+// Requested partitions, and the inputs of every target that must run for them.
+void Builder::mark_needed() {
+  std::vector<size_t> work(plan_.requested.begin(), plan_.requested.end());
+  while (!work.empty()) {
+    size_t partition = work.back();
+    work.pop_back();
+    if (needed_[partition]) continue;
+    needed_[partition] = true;
+    const PlannedPartition& node = plan_.partitions[partition];
+    if (!node.needs_run() || !node.target) continue;
+    for (const std::vector<size_t>& port : plan_.targets[*node.target].inputs)
+      work.insert(work.end(), port.begin(), port.end());
+  }
+}
+
+bool Builder::available(size_t partition) const {
+  const PlannedPartition& node = plan_.partitions[partition];
+  if (node.needs_run()) return targets_[*node.target].state == State::Done;
+  return node.decision == Decision::Reuse && !failed_[partition];
+}
+
+std::optional<std::string> Builder::failure_of(size_t partition) const {
+  if (failed_[partition]) return failed_[partition];
+  const PlannedPartition& node = plan_.partitions[partition];
+  if (node.decision == Decision::Missing || node.decision == Decision::Error) return node.reason;
+  return std::nullopt;
+}
+
+Status Builder::record_sources() {
+  for (size_t i = 0; i < plan_.partitions.size(); ++i) {
+    if (!needed_[i] && !plan_.partitions[i].external) continue;
+    if (Status recorded = record_source(i); !recorded) return recorded;
+  }
+  return ok();
+}
+
+// Records an external (or found-on-disk hand-made) partition's observed
+// version: a new version when its content is new, else just the file signature.
+Status Builder::record_source(size_t partition) {
+  PlannedPartition& node = plan_.partitions[partition];
+  if (!node.external) return ok();
+  const ExternalObservation& seen = *node.external;
+  if (node.current && node.current->content_hash == seen.content_hash) {
+    if (node.current->stat_signature == seen.stat_signature) return ok();
+    node.current->stat_signature = seen.stat_signature;
+    return catalog_.set_stat_signature(node.current->id, seen.stat_signature);
+  }
+  NewPartition version;
+  version.ref = node.name;
+  version.dataset = node.ref.dataset->name.text;
+  version.origin = node.producer == ProducerKind::External ? Origin::External : Origin::Manual;
+  version.path = node.location;
+  version.manifest = seen.manifest;
+  version.content_hash = seen.content_hash;
+  version.stat_signature = seen.stat_signature;
+  version.labels = own_labels(analysis_.linked, *node.ref.dataset);
+  Expected<std::vector<int64_t>> ids = catalog_.publish({version});
+  if (!ids) return Failure{ids.error()};
+  Expected<std::optional<PartitionRecord>> current = catalog_.partition(ids->front());
+  if (!current) return Failure{current.error()};
+  node.current = *current;
+  return ok();
+}
+
+// Waiting external partitions: present now? Past their deadline?
+Status Builder::poll_waiting(bool force) {
+  if (!force && now() - last_poll_ < 1.0) return ok();
+  last_poll_ = now();
+  for (size_t i = 0; i < plan_.partitions.size(); ++i) {
+    PlannedPartition& node = plan_.partitions[i];
+    if (!needed_[i] || node.decision != Decision::Wait || failed_[i]) continue;
+    if (!wait_until_[i]) {
+      const Dataset& dataset = *node.ref.dataset;
+      int64_t wait = options_.wait_timeout_seconds.value_or(dataset.wait ? dataset.wait->value : 0);
+      wait_until_[i] = now() + static_cast<double>(wait);
+      if (wait > 0)
+        status_.note("waiting up to " + std::to_string(wait) + "s for external " + node.name);
+    }
+    std::string marker = node.ref.dataset->ready ? node.ref.dataset->ready->value : "";
+    bool present = disk_.is_directory(node.location) &&
+                   (marker.empty() || disk_.exists(node.location + "/" + marker));
+    if (present) {
+      // Re-plan just this partition's observation: hash it and record it.
+      Expected<std::string> hash = hash_directory(disk_, node.location, marker);
+      if (!hash) return Failure{hash.error()};
+      ExternalObservation seen;
+      seen.content_hash = *hash;
+      seen.manifest = "[]";
+      node.external = seen;
+      if (Status recorded = record_source(i); !recorded) return recorded;
+      node.decision = Decision::Reuse;
+      node.reason = "external, arrived";
+    } else if (now() >= *wait_until_[i]) {
+      failed_[i] = node.reason + "; gave up waiting";
+      status_.partition_failed(node.name, *failed_[i]);
+    }
+  }
+  return ok();
+}
+
+void Builder::fail_target(size_t target, const std::string& reason) {
+  targets_[target].state = State::Failed;
+  for (size_t output : plan_.targets[target].outputs) failed_[output] = reason;
+}
+
+Status Builder::start(size_t target_id) {
+  PlannedTarget& planned = plan_.targets[target_id];
+  TargetState& state = targets_[target_id];
+  const JobTarget& target = planned.target;
+  ++state.attempt;
+  NewRun run;
+  run.job = target.job->name.text;
+  run.target = plan_.partitions[planned.outputs.at(0)].name;
+  nlohmann::ordered_json parameters = nlohmann::ordered_json::object();
+  for (const BoundParameter& parameter : target.parameters)
+    parameters[parameter.parameter->name.text] = value_text(parameter.value);
+  run.parameters = parameters.dump();
+  run.fingerprint = planned.fingerprint;
+  run.attempt = state.attempt;
+  run.pid = options_.pid;
+  run.host = options_.host;
+  run.build_now = plan_.clock.unix_seconds;
+  for (size_t port = 0; port < target.inputs.size(); ++port)
+    for (size_t input : planned.inputs[port])
+      run.inputs.push_back({target.inputs[port].port->name.text, plan_.partitions[input].name,
+                            plan_.partitions[input].current->id});
+  Expected<int64_t> run_id = catalog_.start_run(run);
+  if (!run_id) return Failure{run_id.error()};
+  state.run_id = *run_id;
+  std::string id = std::to_string(*run_id);
+  state.staging = plan_.data_root + "/.staging/run-" + id;
+  state.log_path = options_.log_directory + "/run-" + id + ".log";
+  if (Status made = disk_.make_directories(options_.log_directory); !made) return made;
+
+  // The job's environment and its DATABUILD_CONFIG document (runtime.md).
+  CommandSpec spec;
+  spec.argv = target.argv;
+  spec.env = target.env;
+  spec.working_directory = plan_.root;
+  spec.log_path = state.log_path;
+  if (target.job->timeout) spec.timeout_seconds = target.job->timeout->value;
+  nlohmann::ordered_json config;
+  config["job"] = target.job->name.text;
+  config["run_id"] = *run_id;
+  config["parameters"] = parameters;
+  auto describe = [&](size_t partition, const std::string& path) {
+    nlohmann::ordered_json entry;
+    entry["ref"] = plan_.partitions[partition].name;
+    nlohmann::ordered_json keys = nlohmann::ordered_json::object();
+    const PartitionRef& ref = plan_.partitions[partition].ref;
+    for (size_t k = 0; k < ref.values.size(); ++k)
+      keys[ref.dataset->keys[k].name.text] = value_text(ref.values[k]);
+    entry["keys"] = keys;
+    entry["path"] = path;
+    return entry;
+  };
+  for (size_t port = 0; port < target.inputs.size(); ++port) {
+    const InputPartitions& input = target.inputs[port];
+    std::string variable = "DATABUILD_IN_" + upper(input.port->name.text);
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    std::string paths;
+    for (size_t partition : planned.inputs[port]) {
+      const std::string& path = plan_.partitions[partition].current->path;
+      list.push_back(describe(partition, path));
+      paths += path + "\n";
+    }
+    config["inputs"][input.port->name.text] = list;
+    if (input.single && planned.inputs[port].size() == 1) {
+      spec.env.emplace_back(variable, plan_.partitions[planned.inputs[port][0]].current->path);
+    } else {
+      std::string list_path = state.staging + "/in-" + input.port->name.text + ".list";
+      if (Status made = disk_.make_directories(state.staging); !made) return made;
+      if (Status written = disk_.write_file(list_path, paths); !written) return written;
+      spec.env.emplace_back(variable, list_path);
+    }
+  }
+  for (size_t port = 0; port < target.outputs.size(); ++port) {
+    const std::string& name = target.outputs[port].port->name.text;
+    std::string staged = state.staging + "/out/" + name;
+    if (Status cleared = disk_.remove_all(staged); !cleared) return cleared;
+    if (Status made = disk_.make_directories(staged); !made) return made;
+    config["outputs"][name] =
+        nlohmann::ordered_json::array({describe(planned.outputs[port], staged)});
+    spec.env.emplace_back("DATABUILD_OUT_" + upper(name), staged);
+  }
+  std::string config_path = state.staging + "/config.json";
+  if (Status written = disk_.write_file(config_path, config.dump(2) + "\n"); !written)
+    return written;
+  spec.env.emplace_back("DATABUILD_CONFIG", config_path);
+  spec.env.emplace_back("DATABUILD_RUN_ID", id);
+  state.state = State::Running;
+  status_.job_started(planned.name, state.attempt, state.log_path);
+  runner_.start(static_cast<int64_t>(target_id), spec);
+  return ok();
+}
+
+Status Builder::publish(size_t target_id) {
+  PlannedTarget& planned = plan_.targets[target_id];
+  TargetState& state = targets_[target_id];
+  const JobTarget& target = planned.target;
+  std::vector<std::vector<const PartitionRecord*>> inputs;
+  for (const std::vector<size_t>& port : planned.inputs) {
+    inputs.emplace_back();
+    for (size_t partition : port) inputs.back().push_back(&*plan_.partitions[partition].current);
+  }
+  std::vector<NewPartition> versions;
+  std::vector<size_t> published;
+  for (size_t port = 0; port < target.outputs.size(); ++port) {
+    size_t partition = planned.outputs[port];
+    PlannedPartition& node = plan_.partitions[partition];
+    if (node.current && node.current->origin == Origin::Manual && !options_.replace_manual)
+      continue;  // a sibling output kept by hand: never overwritten
+    const std::string& name = target.outputs[port].port->name.text;
+    std::string staged = state.staging + "/out/" + name;
+    if (!disk_.is_directory(staged))
+      return Failure{"output " + name + " (" + node.name + ") was not written: " + staged +
+                     " is gone"};
+    const Dataset& dataset = *node.ref.dataset;
+    NewPartition version;
+    version.ref = node.name;
+    version.dataset = dataset.name.text;
+    version.labels = output_labels(analysis_.linked, target, inputs, dataset);
+    for (const Name& denied : dataset.denies) {
+      if (std::binary_search(version.labels.begin(), version.labels.end(), denied.text))
+        return Failure{"refused to publish " + node.name + ": it would carry label '" +
+                       denied.text + "', which dataset '" + dataset.name.text + "' denies"};
+    }
+    Expected<std::vector<FileEntry>> files = disk_.list_files(staged);
+    if (!files) return Failure{files.error()};
+    nlohmann::json manifest = nlohmann::json::array();
+    for (const FileEntry& file : *files)
+      manifest.push_back({{"path", file.path}, {"size", file.size}});
+    version.manifest = manifest.dump();
+    Expected<std::string> hash = hash_directory(disk_, staged);
+    if (!hash) return Failure{hash.error()};
+    version.content_hash = *hash;
+    version.path = plan_.data_root + "/.versions/run-" + std::to_string(state.run_id) + "-" + name;
+    if (Status made = disk_.make_directories(plan_.data_root + "/.versions"); !made) return made;
+    if (Status moved = disk_.rename(staged, version.path); !moved) return moved;
+    versions.push_back(std::move(version));
+    published.push_back(partition);
+  }
+  Expected<std::vector<int64_t>> ids = catalog_.publish(versions, state.run_id);
+  if (!ids) return Failure{ids.error()};
+  for (size_t i = 0; i < published.size(); ++i) {
+    PlannedPartition& node = plan_.partitions[published[i]];
+    if (Status linked = disk_.replace_symlink(versions[i].path, node.location); !linked)
+      return linked;
+    Expected<std::optional<PartitionRecord>> current = catalog_.partition((*ids)[i]);
+    if (!current) return Failure{current.error()};
+    node.current = *current;
+  }
+  return disk_.remove_all(state.staging);
+}
+
+Status Builder::finish(size_t target_id, const CommandResult& result) {
+  TargetState& state = targets_[target_id];
+  const PlannedTarget& planned = plan_.targets[target_id];
+  std::string message = result.describe();
+  if (result.succeeded()) {
+    Status published = publish(target_id);
+    if (published) {
+      state.state = State::Done;
+      status_.job_finished(planned.name, true, "", state.log_path);
+      return ok();
+    }
+    // Not a retryable failure: the job ran; what it wrote cannot be published.
+    message = published.error();
+    if (Status ended = catalog_.finish_run(state.run_id, false, 0, message); !ended) return ended;
+    disk_.remove_all(state.staging);
+    status_.job_finished(planned.name, false, message, state.log_path);
+    fail_target(target_id, message);
+    return ok();
+  }
+  std::optional<int> exit_status;
+  if (result.outcome == CommandResult::Outcome::Exited) exit_status = result.exit_code;
+  if (Status ended = catalog_.finish_run(state.run_id, false, exit_status, message); !ended)
+    return ended;
+  disk_.remove_all(state.staging);
+  status_.job_finished(planned.name, false, message, state.log_path);
+  int64_t retries = planned.target.job->retries.value_or(0);
+  if (state.attempt <= retries) {
+    state.state = State::Ready;  // started again by the loop
+    return ok();
+  }
+  fail_target(target_id, planned.name + " failed: " + message);
+  return ok();
+}
+
+Expected<bool> Builder::build() {
+  mark_needed();
+  if (Status recorded = record_sources(); !recorded) return Failure{recorded.error()};
+  size_t to_run = 0;
+  for (size_t t = 0; t < plan_.targets.size(); ++t) {
+    bool needed = false;
+    for (size_t output : plan_.targets[t].outputs)
+      needed = needed || (needed_[output] && plan_.partitions[output].needs_run());
+    if (needed && plan_.targets[t].run) {
+      targets_[t].state = State::Ready;
+      ++to_run;
+    }
+  }
+  status_.set_total(to_run);
+  if (Status polled = poll_waiting(true); !polled) return Failure{polled.error()};
+  while (true) {
+    // Fail targets whose inputs failed; collect the ready ones.
+    std::vector<size_t> ready;
+    bool waiting = false;
+    for (size_t t = 0; t < plan_.targets.size(); ++t) {
+      if (targets_[t].state != State::Ready) continue;
+      std::optional<std::string> upstream;
+      bool inputs_available = true;
+      for (const std::vector<size_t>& port : plan_.targets[t].inputs) {
+        for (size_t input : port) {
+          if (std::optional<std::string> why = failure_of(input); why && !upstream)
+            upstream = "needs " + plan_.partitions[input].name + ": " + *why;
+          if (!available(input)) inputs_available = false;
+          if (plan_.partitions[input].decision == Decision::Wait && !failed_[input]) waiting = true;
+        }
+      }
+      if (upstream) {
+        fail_target(t, *upstream);
+        for (size_t output : plan_.targets[t].outputs)
+          if (needed_[output]) status_.partition_failed(plan_.partitions[output].name, *upstream);
+      } else if (inputs_available) {
+        ready.push_back(t);
+      }
+    }
+    for (size_t t : ready) {
+      if (runner_.running() >= options_.jobs) break;
+      if (Status started = start(t); !started) {
+        runner_.kill_all();
+        return Failure{started.error()};
+      }
+    }
+    if (runner_.running() == 0 && !waiting) {
+      bool progress_possible = false;
+      for (const TargetState& state : targets_)
+        progress_possible = progress_possible || state.state == State::Ready;
+      // Ready targets that did not start have inputs that will never come.
+      if (!progress_possible || ready.empty()) break;
+      continue;
+    }
+    if (runner_.running() == 0) {
+      options_.sleep(0.2);
+    } else if (auto finished = runner_.wait(std::chrono::milliseconds(waiting ? 200 : 1000))) {
+      if (Status handled = finish(static_cast<size_t>(finished->first), finished->second);
+          !handled) {
+        runner_.kill_all();
+        return Failure{handled.error()};
+      }
+    }
+    if (Status polled = poll_waiting(false); !polled) return Failure{polled.error()};
+  }
+  bool all = true;
+  for (size_t requested : plan_.requested) {
+    if (available(requested)) continue;
+    all = false;
+    const PlannedPartition& node = plan_.partitions[requested];
+    std::optional<std::string> why = failure_of(requested);
+    if (!node.needs_run() || !node.target)
+      status_.partition_failed(node.name, why.value_or(node.reason));
+  }
+  return all;
+}
+
+}  // namespace databuild

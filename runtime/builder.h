@@ -1,0 +1,104 @@
+// The builder: carries out a Plan, running ready jobs in parallel and
+// publishing what they write.
+//
+// Like Ninja's Builder it owns no policy about *what* to build (the Plan
+// decided) and no system calls (CommandRunner, DiskInterface, BuildStatus do
+// those), so its scheduling is unit-tested with fakes. What it adds:
+// - only what the requested partitions need runs: a partition kept by hand
+//   does not pull its stale inputs into the build;
+// - a failed job (after `retries`) fails its downstream, never unrelated work;
+// - publishing is atomic: a job writes into `<data_root>/.staging/run-N/`;
+//   on exit 0 the builder lists the files (the manifest), computes labels,
+//   refuses a label the output dataset denies, renames the staging directory
+//   to `<data_root>/.versions/run-N-PORT` (one rename), records every output
+//   and the run's end in one catalog transaction, then points the partition's
+//   link at the new version (one rename). A reader of the link sees the old
+//   version or the new, and a crash between steps leaves a catalog and a
+//   disk that the next plan recognises as "missing" and rebuilds;
+// - external partitions still missing are polled until their `wait`
+//   (or --wait-timeout) runs out, failing only the jobs that need them.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog.h"
+#include "command_runner.h"
+#include "disk.h"
+#include "plan.h"
+#include "status.h"
+
+namespace databuild {
+
+struct BuildOptions {
+  size_t jobs = 1;
+  // Overrides every external dataset's `wait`; nullopt: the dataset's, else 0.
+  std::optional<int64_t> wait_timeout_seconds;
+  bool replace_manual = false;
+  std::string log_directory;  // absolute
+  std::string host;
+  int64_t pid = 0;  // this runner's, recorded with its runs
+  // Seconds on a monotonic clock, and a sleep: injected for the tests.
+  std::function<double()> monotonic_seconds;
+  std::function<void(double seconds)> sleep;
+};
+
+// The labels a job's output partition carries: the labels its input
+// partitions carried (a dataset label that the port's column list does not
+// read is left behind), plus the output dataset's own, minus the job's
+// `removes`. Sorted.
+std::vector<std::string> output_labels(
+    const LinkedWorkspace& workspace, const JobTarget& target,
+    const std::vector<std::vector<const PartitionRecord*>>& inputs, const Dataset& output);
+
+// The labels of a dataset's own (declared or column) taints, sorted.
+std::vector<std::string> own_labels(const LinkedWorkspace& workspace, const Dataset& dataset);
+
+class Builder {
+ public:
+  // None of the references is owned; all must outlive the Builder.
+  Builder(Plan& plan, const Analysis& analysis, Catalog& catalog, DiskInterface& disk,
+          CommandRunner& runner, BuildStatus& status, BuildOptions options);
+  // Runs the plan. True when every requested partition is available; false
+  // after reporting (through BuildStatus) what was not built and why.
+  Expected<bool> build();
+
+ private:
+  enum class State { Idle, Ready, Running, Done, Failed };
+  struct TargetState {
+    State state = State::Idle;
+    int attempt = 0;
+    int64_t run_id = 0;
+    std::string staging, log_path;
+  };
+
+  Status record_sources();
+  Status record_source(size_t partition);
+  void mark_needed();
+  bool available(size_t partition) const;
+  std::optional<std::string> failure_of(size_t partition) const;
+  Status poll_waiting(bool force);
+  Status start(size_t target);
+  Status finish(size_t target, const CommandResult& result);
+  Status publish(size_t target);
+  void fail_target(size_t target, const std::string& reason);
+  double now() const;
+
+  Plan& plan_;
+  const Analysis& analysis_;
+  Catalog& catalog_;
+  DiskInterface& disk_;
+  CommandRunner& runner_;
+  BuildStatus& status_;
+  BuildOptions options_;
+  std::vector<TargetState> targets_;
+  std::vector<bool> needed_;                        // per partition
+  std::vector<std::optional<std::string>> failed_;  // per partition: why
+  std::vector<std::optional<double>> wait_until_;   // per waiting partition
+  double last_poll_ = 0;
+};
+
+}  // namespace databuild

@@ -1,0 +1,583 @@
+// Catalog over the SQLite C API. A small Statement wrapper owns each prepared
+// statement and turns every SQLite error into a Failure naming the statement's
+// purpose, so a locked, corrupt or read-only catalog reaches the user as a
+// sentence. Migrations are a list indexed by schema version: migration i takes
+// a file from user_version i to i + 1, inside one transaction.
+#include "catalog.h"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <utility>
+
+namespace databuild {
+
+namespace {
+
+// The schema, one migration per version step.
+const char* const kMigrations[] = {
+    // 0 -> 1
+    R"sql(
+CREATE TABLE partitions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  ref TEXT NOT NULL,
+  dataset TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('live', 'invalidated', 'superseded', 'collected')),
+  origin TEXT NOT NULL CHECK (origin IN ('job', 'manual', 'external')),
+  run_id INTEGER REFERENCES runs(id),
+  path TEXT NOT NULL,
+  manifest TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  stat_signature TEXT NOT NULL DEFAULT '',
+  labels TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX partitions_current ON partitions(ref)
+  WHERE state IN ('live', 'invalidated');
+CREATE INDEX partitions_by_ref ON partitions(ref, id);
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  job TEXT NOT NULL,
+  target TEXT NOT NULL,
+  parameters TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('running', 'succeeded', 'failed')),
+  attempt INTEGER NOT NULL,
+  pid INTEGER NOT NULL,
+  host TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  ended_at INTEGER,
+  exit_status INTEGER,
+  log_path TEXT NOT NULL,
+  build_now INTEGER NOT NULL,
+  message TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX runs_by_target ON runs(target, id);
+CREATE INDEX runs_by_job ON runs(job, id);
+CREATE TABLE run_inputs (
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  port TEXT NOT NULL,
+  ref TEXT NOT NULL,
+  partition_id INTEGER NOT NULL REFERENCES partitions(id),
+  PRIMARY KEY (run_id, port, ref)
+);
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  ref TEXT NOT NULL,
+  run_id INTEGER,
+  detail TEXT NOT NULL
+);
+CREATE INDEX events_by_ref ON events(ref, id);
+CREATE TABLE claims (
+  ref TEXT PRIMARY KEY,
+  pid INTEGER NOT NULL,
+  host TEXT NOT NULL,
+  claimed_at INTEGER NOT NULL
+);
+)sql",
+};
+constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
+static_assert(kMigrationCount == kCatalogSchemaVersion);
+
+// One prepared statement; finalized on destruction.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &statement_, nullptr) != SQLITE_OK) error_ = true;
+  }
+  ~Statement() { sqlite3_finalize(statement_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int index, int64_t value) {
+    if (!error_) error_ = sqlite3_bind_int64(statement_, index, value) != SQLITE_OK;
+    return *this;
+  }
+  Statement& bind(int index, const std::string& value) {
+    if (!error_)
+      error_ = sqlite3_bind_text(statement_, index, value.data(), static_cast<int>(value.size()),
+                                 SQLITE_TRANSIENT) != SQLITE_OK;
+    return *this;
+  }
+  Statement& bind(int index, std::optional<int64_t> value) {
+    if (value) return bind(index, *value);
+    if (!error_) error_ = sqlite3_bind_null(statement_, index) != SQLITE_OK;
+    return *this;
+  }
+  // Steps once: true on a row, false when done or on error (see failed()).
+  bool step() {
+    if (error_) return false;
+    int status = sqlite3_step(statement_);
+    if (status == SQLITE_ROW) return true;
+    if (status != SQLITE_DONE) error_ = true;
+    return false;
+  }
+  bool failed() const { return error_; }
+  Failure failure(std::string_view purpose) const {
+    return Failure{"catalog: cannot " + std::string(purpose) + ": " + sqlite3_errmsg(db_)};
+  }
+  int64_t integer(int column) { return sqlite3_column_int64(statement_, column); }
+  std::optional<int64_t> optional_integer(int column) {
+    if (sqlite3_column_type(statement_, column) == SQLITE_NULL) return std::nullopt;
+    return integer(column);
+  }
+  std::string text(int column) {
+    const unsigned char* text = sqlite3_column_text(statement_, column);
+    return text ? std::string(reinterpret_cast<const char*>(text),
+                              static_cast<size_t>(sqlite3_column_bytes(statement_, column)))
+                : std::string();
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* statement_ = nullptr;
+  bool error_ = false;
+};
+
+// Rolls back on destruction unless committed: every early return is safe.
+class Transaction {
+ public:
+  Transaction(sqlite3* db, bool immediate) : db_(db) {
+    active_ = sqlite3_exec(db, immediate ? "BEGIN IMMEDIATE" : "BEGIN", nullptr, nullptr,
+                           nullptr) == SQLITE_OK;
+  }
+  ~Transaction() {
+    if (active_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  bool active() const { return active_; }
+  Status commit() {
+    if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+      return Failure{std::string("catalog: cannot commit: ") + sqlite3_errmsg(db_)};
+    active_ = false;
+    return ok();
+  }
+  Failure failure() const {
+    return Failure{std::string("catalog: cannot start a transaction: ") + sqlite3_errmsg(db_)};
+  }
+
+ private:
+  sqlite3* db_;
+  bool active_;
+};
+
+Origin parse_origin(const std::string& text) {
+  if (text == "manual") return Origin::Manual;
+  if (text == "external") return Origin::External;
+  return Origin::Job;
+}
+
+constexpr const char* kPartitionColumns =
+    "id, ref, dataset, state, origin, run_id, path, manifest, content_hash, stat_signature, "
+    "labels, created_at";
+
+PartitionRecord read_partition(Statement& row) {
+  PartitionRecord record;
+  record.id = row.integer(0);
+  record.ref = row.text(1);
+  record.dataset = row.text(2);
+  record.state = row.text(3);
+  record.origin = parse_origin(row.text(4));
+  record.run_id = row.optional_integer(5);
+  record.path = row.text(6);
+  record.manifest = row.text(7);
+  record.content_hash = row.text(8);
+  record.stat_signature = row.text(9);
+  record.labels = split_labels(row.text(10));
+  record.created_at = row.integer(11);
+  return record;
+}
+
+constexpr const char* kRunColumns =
+    "id, job, target, parameters, fingerprint, state, attempt, pid, host, started_at, ended_at, "
+    "exit_status, log_path, message";
+
+RunRecord read_run(Statement& row) {
+  RunRecord record;
+  record.id = row.integer(0);
+  record.job = row.text(1);
+  record.target = row.text(2);
+  record.parameters = row.text(3);
+  record.fingerprint = row.text(4);
+  record.state = row.text(5);
+  record.attempt = static_cast<int>(row.integer(6));
+  record.pid = row.integer(7);
+  record.host = row.text(8);
+  record.started_at = row.integer(9);
+  record.ended_at = row.optional_integer(10);
+  if (std::optional<int64_t> status = row.optional_integer(11))
+    record.exit_status = static_cast<int>(*status);
+  record.log_path = row.text(12);
+  record.message = row.text(13);
+  return record;
+}
+
+template <typename Record>
+Expected<std::vector<Record>> collect(Statement& statement, Record (*read)(Statement&),
+                                      std::string_view purpose) {
+  std::vector<Record> records;
+  while (statement.step()) records.push_back(read(statement));
+  if (statement.failed()) return statement.failure(purpose);
+  return records;
+}
+
+int64_t wall_clock_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+std::string_view origin_name(Origin origin) {
+  switch (origin) {
+    case Origin::Job:
+      return "job";
+    case Origin::Manual:
+      return "manual";
+    case Origin::External:
+      return "external";
+  }
+  return "job";
+}
+
+std::string join_labels(const std::vector<std::string>& labels) {
+  std::string text;
+  for (const std::string& label : labels) text += (text.empty() ? "" : ",") + label;
+  return text;
+}
+
+std::vector<std::string> split_labels(const std::string& text) {
+  std::vector<std::string> labels;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    if (comma > start) labels.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return labels;
+}
+
+Catalog::Catalog(sqlite3* db, std::function<int64_t()> clock)
+    : db_(db), clock_(clock ? std::move(clock) : wall_clock_seconds) {}
+
+Catalog::~Catalog() { sqlite3_close_v2(db_); }
+
+int64_t Catalog::now() const { return clock_(); }
+
+Expected<std::unique_ptr<Catalog>> Catalog::open(const std::string& path,
+                                                 std::function<int64_t()> clock) {
+  sqlite3* db = nullptr;
+  int status =
+      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  std::unique_ptr<Catalog> catalog(new Catalog(db, std::move(clock)));
+  if (status != SQLITE_OK)
+    return Failure{"cannot open the catalog " + path + ": " + sqlite3_errstr(status)};
+  // Wait for other runners' writes instead of failing with "database is locked".
+  sqlite3_busy_timeout(db, 30'000);
+  if (Status wal = catalog->exec("PRAGMA journal_mode = WAL"); !wal)
+    return Failure{"cannot open the catalog " + path + ": " + wal.error()};
+  if (Status keys = catalog->exec("PRAGMA foreign_keys = ON"); !keys) return Failure{keys.error()};
+  if (Status migrated = catalog->migrate(); !migrated)
+    return Failure{"cannot open the catalog " + path + ": " + migrated.error()};
+  return catalog;
+}
+
+Status Catalog::exec(const char* sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string text = message ? message : sqlite3_errmsg(db_);
+    sqlite3_free(message);
+    return Failure{text};
+  }
+  return ok();
+}
+
+int Catalog::schema_version() {
+  Statement statement(db_, "PRAGMA user_version");
+  return statement.step() ? static_cast<int>(statement.integer(0)) : -1;
+}
+
+Status Catalog::migrate() {
+  // Exclusive while migrating: two runners opening an old file migrate it once.
+  Transaction transaction(db_, /*immediate=*/true);
+  if (!transaction.active()) return transaction.failure();
+  int version = schema_version();
+  if (version < 0) return Failure{std::string("not a catalog: ") + sqlite3_errmsg(db_)};
+  if (version > kCatalogSchemaVersion)
+    return Failure{"it has schema version " + std::to_string(version) +
+                   ", newer than this databuild-run understands (" +
+                   std::to_string(kCatalogSchemaVersion) + "); use a newer databuild-run"};
+  for (; version < kCatalogSchemaVersion; ++version) {
+    if (Status step = exec(kMigrations[version]); !step)
+      return Failure{"migration to schema version " + std::to_string(version + 1) +
+                     " failed: " + step.error()};
+  }
+  std::string set_version = "PRAGMA user_version = " + std::to_string(version);
+  if (Status set = exec(set_version.c_str()); !set) return set;
+  return transaction.commit();
+}
+
+Expected<std::optional<PartitionRecord>> Catalog::current(const std::string& ref) {
+  std::string sql = std::string("SELECT ") + kPartitionColumns +
+                    " FROM partitions WHERE ref = ? AND state IN ('live', 'invalidated')";
+  Statement statement(db_, sql.c_str());
+  statement.bind(1, ref);
+  if (statement.step()) return std::optional(read_partition(statement));
+  if (statement.failed()) return statement.failure("read partition " + ref);
+  return std::optional<PartitionRecord>();
+}
+
+Expected<std::optional<PartitionRecord>> Catalog::partition(int64_t id) {
+  std::string sql = std::string("SELECT ") + kPartitionColumns + " FROM partitions WHERE id = ?";
+  Statement statement(db_, sql.c_str());
+  statement.bind(1, id);
+  if (statement.step()) return std::optional(read_partition(statement));
+  if (statement.failed()) return statement.failure("read a partition version");
+  return std::optional<PartitionRecord>();
+}
+
+Expected<std::vector<PartitionRecord>> Catalog::versions(const std::string& ref) {
+  std::string sql = std::string("SELECT ") + kPartitionColumns +
+                    " FROM partitions WHERE ref = ? ORDER BY id DESC";
+  Statement statement(db_, sql.c_str());
+  statement.bind(1, ref);
+  return collect(statement, read_partition, "list the versions of " + ref);
+}
+
+Expected<std::vector<PartitionRecord>> Catalog::current_partitions() {
+  std::string sql = std::string("SELECT ") + kPartitionColumns +
+                    " FROM partitions WHERE state IN ('live', 'invalidated') ORDER BY ref";
+  Statement statement(db_, sql.c_str());
+  return collect(statement, read_partition, "list partitions");
+}
+
+Expected<std::vector<PartitionRecord>> Catalog::superseded_partitions() {
+  std::string sql = std::string("SELECT ") + kPartitionColumns +
+                    " FROM partitions WHERE state = 'superseded' ORDER BY id";
+  Statement statement(db_, sql.c_str());
+  return collect(statement, read_partition, "list superseded partitions");
+}
+
+Expected<std::vector<int64_t>> Catalog::publish(const std::vector<NewPartition>& partitions,
+                                                std::optional<int64_t> run_id) {
+  Transaction transaction(db_, /*immediate=*/true);
+  if (!transaction.active()) return transaction.failure();
+  std::vector<int64_t> ids;
+  for (const NewPartition& partition : partitions) {
+    Statement supersede(db_,
+                        "UPDATE partitions SET state = 'superseded' "
+                        "WHERE ref = ? AND state IN ('live', 'invalidated')");
+    supersede.bind(1, partition.ref).step();
+    if (supersede.failed()) return supersede.failure("supersede " + partition.ref);
+    Statement insert(db_,
+                     "INSERT INTO partitions (ref, dataset, state, origin, run_id, path, manifest, "
+                     "content_hash, stat_signature, labels, created_at) "
+                     "VALUES (?, ?, 'live', ?, ?, ?, ?, ?, ?, ?, ?)");
+    insert.bind(1, partition.ref)
+        .bind(2, partition.dataset)
+        .bind(3, std::string(origin_name(partition.origin)))
+        .bind(4, run_id)
+        .bind(5, partition.path)
+        .bind(6, partition.manifest)
+        .bind(7, partition.content_hash)
+        .bind(8, partition.stat_signature)
+        .bind(9, join_labels(partition.labels))
+        .bind(10, now())
+        .step();
+    if (insert.failed()) return insert.failure("record partition " + partition.ref);
+    ids.push_back(sqlite3_last_insert_rowid(db_));
+    if (Status event = record_event("published", partition.ref, run_id,
+                                    "version " + std::to_string(ids.back()) + " (" +
+                                        std::string(origin_name(partition.origin)) + ")");
+        !event)
+      return Failure{event.error()};
+  }
+  if (run_id) {
+    if (Status finished = finish_run(*run_id, true, 0, ""); !finished)
+      return Failure{finished.error()};
+  }
+  if (Status committed = transaction.commit(); !committed) return Failure{committed.error()};
+  return ids;
+}
+
+Expected<bool> Catalog::invalidate(const std::string& ref) {
+  Transaction transaction(db_, /*immediate=*/true);
+  if (!transaction.active()) return transaction.failure();
+  Statement statement(db_,
+                      "UPDATE partitions SET state = 'invalidated' WHERE ref = ? AND state = "
+                      "'live'");
+  statement.bind(1, ref).step();
+  if (statement.failed()) return statement.failure("invalidate " + ref);
+  bool changed = sqlite3_changes(db_) > 0;
+  if (changed) {
+    if (Status event = record_event("invalidated", ref, std::nullopt, ""); !event)
+      return Failure{event.error()};
+  }
+  if (Status committed = transaction.commit(); !committed) return Failure{committed.error()};
+  return changed;
+}
+
+Status Catalog::set_stat_signature(int64_t id, const std::string& signature) {
+  Statement statement(db_, "UPDATE partitions SET stat_signature = ? WHERE id = ?");
+  statement.bind(1, signature).bind(2, id).step();
+  if (statement.failed()) return statement.failure("update a partition's file signature");
+  return ok();
+}
+
+Status Catalog::mark_collected(int64_t id) {
+  Statement statement(db_, "UPDATE partitions SET state = 'collected' WHERE id = ?");
+  statement.bind(1, id).step();
+  if (statement.failed()) return statement.failure("mark a version collected");
+  return ok();
+}
+
+Expected<int64_t> Catalog::start_run(const NewRun& run) {
+  Transaction transaction(db_, /*immediate=*/true);
+  if (!transaction.active()) return transaction.failure();
+  Statement insert(db_,
+                   "INSERT INTO runs (job, target, parameters, fingerprint, state, attempt, pid, "
+                   "host, started_at, log_path, build_now) "
+                   "VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)");
+  insert.bind(1, run.job)
+      .bind(2, run.target)
+      .bind(3, run.parameters)
+      .bind(4, run.fingerprint)
+      .bind(5, int64_t{run.attempt})
+      .bind(6, run.pid)
+      .bind(7, run.host)
+      .bind(8, now())
+      .bind(9, run.log_path)
+      .bind(10, run.build_now)
+      .step();
+  if (insert.failed()) return insert.failure("record a run of " + run.job);
+  int64_t id = sqlite3_last_insert_rowid(db_);
+  for (const RunInput& input : run.inputs) {
+    Statement row(db_, "INSERT INTO run_inputs (run_id, port, ref, partition_id) VALUES (?,?,?,?)");
+    row.bind(1, id).bind(2, input.port).bind(3, input.ref).bind(4, input.partition_id).step();
+    if (row.failed()) return row.failure("record the inputs of a run of " + run.job);
+  }
+  if (Status event = record_event("run-started", run.target, id, run.job); !event)
+    return Failure{event.error()};
+  if (Status committed = transaction.commit(); !committed) return Failure{committed.error()};
+  return id;
+}
+
+Status Catalog::finish_run(int64_t id, bool succeeded, std::optional<int> exit_status,
+                           const std::string& message) {
+  Statement statement(db_,
+                      "UPDATE runs SET state = ?, ended_at = ?, exit_status = ?, message = ? "
+                      "WHERE id = ?");
+  statement.bind(1, std::string(succeeded ? "succeeded" : "failed"))
+      .bind(2, now())
+      .bind(3, exit_status ? std::optional<int64_t>(*exit_status) : std::nullopt)
+      .bind(4, message)
+      .bind(5, id)
+      .step();
+  if (statement.failed()) return statement.failure("record the end of a run");
+  Statement target(db_, "SELECT target FROM runs WHERE id = ?");
+  target.bind(1, id);
+  std::string ref = target.step() ? target.text(0) : "";
+  return record_event(succeeded ? "run-succeeded" : "run-failed", ref, id, message);
+}
+
+Expected<std::optional<RunRecord>> Catalog::run(int64_t id) {
+  std::string sql = std::string("SELECT ") + kRunColumns + " FROM runs WHERE id = ?";
+  Statement statement(db_, sql.c_str());
+  statement.bind(1, id);
+  if (statement.step()) return std::optional(read_run(statement));
+  if (statement.failed()) return statement.failure("read a run");
+  return std::optional<RunRecord>();
+}
+
+Expected<std::vector<RunInput>> Catalog::run_inputs(int64_t run_id) {
+  Statement statement(db_,
+                      "SELECT port, ref, partition_id FROM run_inputs WHERE run_id = ? "
+                      "ORDER BY rowid");
+  statement.bind(1, run_id);
+  std::vector<RunInput> inputs;
+  while (statement.step())
+    inputs.push_back({statement.text(0), statement.text(1), statement.integer(2)});
+  if (statement.failed()) return statement.failure("read the inputs of a run");
+  return inputs;
+}
+
+Expected<std::vector<RunRecord>> Catalog::runs_for(const std::string& ref_or_job) {
+  std::string sql = std::string("SELECT ") + kRunColumns +
+                    " FROM runs WHERE target = ?1 OR job = ?1 ORDER BY id DESC";
+  Statement statement(db_, sql.c_str());
+  statement.bind(1, ref_or_job);
+  return collect(statement, read_run, "list runs");
+}
+
+Expected<int> Catalog::reap_orphaned_runs(const std::string& host,
+                                          const std::function<bool(int64_t pid)>& is_alive) {
+  Statement running(db_, "SELECT id, pid FROM runs WHERE state = 'running' AND host = ?");
+  running.bind(1, host);
+  std::vector<int64_t> orphans;
+  while (running.step())
+    if (!is_alive(running.integer(1))) orphans.push_back(running.integer(0));
+  if (running.failed()) return running.failure("list running runs");
+  for (int64_t id : orphans) {
+    if (Status ended = finish_run(id, false, std::nullopt, "orphaned: its runner is gone"); !ended)
+      return Failure{ended.error()};
+  }
+  return static_cast<int>(orphans.size());
+}
+
+Expected<bool> Catalog::claim(const std::string& ref, int64_t pid, const std::string& host,
+                              const std::function<bool(int64_t pid)>& is_alive) {
+  // BEGIN IMMEDIATE takes the write lock first: two runners cannot both see
+  // the row absent and both insert it.
+  Transaction transaction(db_, /*immediate=*/true);
+  if (!transaction.active()) return transaction.failure();
+  Statement holder(db_, "SELECT pid, host FROM claims WHERE ref = ?");
+  holder.bind(1, ref);
+  if (holder.step()) {
+    int64_t holder_pid = holder.integer(0);
+    std::string holder_host = holder.text(1);
+    bool ours = holder_pid == pid && holder_host == host;
+    bool stale = holder_host == host && !is_alive(holder_pid);
+    if (!ours && !stale) return false;
+  }
+  if (holder.failed()) return holder.failure("read the claim on " + ref);
+  Statement insert(db_,
+                   "INSERT OR REPLACE INTO claims (ref, pid, host, claimed_at) VALUES (?,?,?,?)");
+  insert.bind(1, ref).bind(2, pid).bind(3, host).bind(4, now()).step();
+  if (insert.failed()) return insert.failure("claim " + ref);
+  if (Status committed = transaction.commit(); !committed) return Failure{committed.error()};
+  return true;
+}
+
+Status Catalog::release(const std::string& ref, int64_t pid) {
+  Statement statement(db_, "DELETE FROM claims WHERE ref = ? AND pid = ?");
+  statement.bind(1, ref).bind(2, pid).step();
+  if (statement.failed()) return statement.failure("release the claim on " + ref);
+  return ok();
+}
+
+Status Catalog::record_event(const std::string& kind, const std::string& ref,
+                             std::optional<int64_t> run_id, const std::string& detail) {
+  Statement statement(db_, "INSERT INTO events (at, kind, ref, run_id, detail) VALUES (?,?,?,?,?)");
+  statement.bind(1, now()).bind(2, kind).bind(3, ref).bind(4, run_id).bind(5, detail).step();
+  if (statement.failed()) return statement.failure("record an event");
+  return ok();
+}
+
+Expected<std::vector<EventRecord>> Catalog::events_for(const std::string& ref) {
+  Statement statement(db_,
+                      "SELECT id, at, kind, ref, run_id, detail FROM events WHERE ref = ? "
+                      "ORDER BY id");
+  statement.bind(1, ref);
+  std::vector<EventRecord> events;
+  while (statement.step()) {
+    events.push_back({statement.integer(0), statement.integer(1), statement.text(2),
+                      statement.text(3), statement.optional_integer(4), statement.text(5)});
+  }
+  if (statement.failed()) return statement.failure("read events");
+  return events;
+}
+
+}  // namespace databuild

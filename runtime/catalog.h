@@ -1,0 +1,181 @@
+// The catalog: the runtime's SQLite record of what was built from what.
+//
+// It is the source of truth for partitions (each published version of each
+// ref, where its files are, its manifest and labels), runs (job, fingerprint,
+// state, pid, host, log, the exact input versions read) and an append-only
+// event log. Freshness, lineage and history are answered from it alone.
+//
+// The non-obvious parts:
+// - A partition ref has at most one *current* row (state `live` or
+//   `invalidated`); publishing supersedes it and inserts the new version in
+//   the same transaction as the run's end, so a crash leaves the old version
+//   or the new one recorded, never half of each.
+// - A version is the row's id: globally increasing, so "the input version I
+//   read is still current" is one integer comparison.
+// - WAL mode and a busy timeout let several `databuild-run` processes share
+//   the file; writes that must not interleave (claims) use BEGIN IMMEDIATE.
+// - The schema is versioned with PRAGMA user_version; open() migrates older
+//   files forward and refuses newer ones instead of guessing.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "disk.h"
+#include "expected.h"
+
+struct sqlite3;
+
+namespace databuild {
+
+constexpr int kCatalogSchemaVersion = 1;
+
+// Who made a partition version.
+enum class Origin { Job, Manual, External };
+std::string_view origin_name(Origin origin);
+
+struct PartitionRecord {
+  int64_t id = 0;  // the version
+  std::string ref;
+  std::string dataset;
+  std::string state;  // live | invalidated | superseded | collected
+  Origin origin = Origin::Job;
+  std::optional<int64_t> run_id;  // the producing run, for Origin::Job
+  std::string path;               // absolute: the version's directory
+  std::string manifest;           // JSON: [{"path", "size"}...]
+  std::string content_hash;
+  std::string stat_signature;       // external only: hash of names, sizes, mtimes
+  std::vector<std::string> labels;  // sorted
+  int64_t created_at = 0;
+};
+
+// What publish() records for one partition.
+struct NewPartition {
+  std::string ref;
+  std::string dataset;
+  Origin origin = Origin::Job;
+  std::string path;
+  std::string manifest;
+  std::string content_hash;
+  std::string stat_signature;
+  std::vector<std::string> labels;
+};
+
+struct RunInput {
+  std::string port;
+  std::string ref;
+  int64_t partition_id = 0;  // the version read
+};
+
+struct NewRun {
+  std::string job;
+  std::string target;      // the requested output's ref
+  std::string parameters;  // JSON object
+  std::string fingerprint;
+  int attempt = 1;
+  int64_t pid = 0;
+  std::string host;
+  std::string log_path;
+  int64_t build_now = 0;  // the BuildClock of the build
+  std::vector<RunInput> inputs;
+};
+
+struct RunRecord {
+  int64_t id = 0;
+  std::string job, target, parameters, fingerprint;
+  std::string state;  // running | succeeded | failed
+  int attempt = 1;
+  int64_t pid = 0;
+  std::string host;
+  int64_t started_at = 0;
+  std::optional<int64_t> ended_at;
+  std::optional<int> exit_status;
+  std::string log_path;
+  std::string message;
+};
+
+struct EventRecord {
+  int64_t id = 0;
+  int64_t at = 0;
+  std::string kind;  // published, invalidated, run-started, run-ended, ...
+  std::string ref;
+  std::optional<int64_t> run_id;
+  std::string detail;
+};
+
+// One open catalog file. Owns its connection; not copyable; one per thread.
+class Catalog {
+ public:
+  // Opens (creating and migrating as needed) the catalog at `path`; ":memory:"
+  // gives a private in-memory catalog for tests. `clock` gives the seconds
+  // since the epoch stamped on rows (the wall clock by default).
+  static Expected<std::unique_ptr<Catalog>> open(const std::string& path,
+                                                 std::function<int64_t()> clock = {});
+  ~Catalog();
+  Catalog(const Catalog&) = delete;
+  Catalog& operator=(const Catalog&) = delete;
+
+  int schema_version();
+
+  // ---- partitions ----
+  Expected<std::optional<PartitionRecord>> current(const std::string& ref);
+  Expected<std::optional<PartitionRecord>> partition(int64_t id);
+  // Every version of `ref`, newest first.
+  Expected<std::vector<PartitionRecord>> versions(const std::string& ref);
+  // Every current partition, ordered by ref.
+  Expected<std::vector<PartitionRecord>> current_partitions();
+  Expected<std::vector<PartitionRecord>> superseded_partitions();
+  // Supersedes the current versions of `partitions` and inserts the new ones,
+  // ending `run_id` (when set) as succeeded, all in one transaction. Returns
+  // the new versions in order.
+  Expected<std::vector<int64_t>> publish(const std::vector<NewPartition>& partitions,
+                                         std::optional<int64_t> run_id = {});
+  // Marks the current version invalidated: the next build rebuilds it.
+  Expected<bool> invalidate(const std::string& ref);
+  Status set_stat_signature(int64_t id, const std::string& signature);
+  Status mark_collected(int64_t id);
+
+  // ---- runs ----
+  Expected<int64_t> start_run(const NewRun& run);
+  Status finish_run(int64_t id, bool succeeded, std::optional<int> exit_status,
+                    const std::string& message);
+  Expected<std::optional<RunRecord>> run(int64_t id);
+  Expected<std::vector<RunInput>> run_inputs(int64_t run_id);
+  // Runs that produced (or tried to produce) `ref` as their target, or of
+  // job `job`, newest first.
+  Expected<std::vector<RunRecord>> runs_for(const std::string& ref_or_job);
+  // Runs still `running` on `host` whose process is gone (a killed runner):
+  // ends them as failed. Returns how many.
+  Expected<int> reap_orphaned_runs(const std::string& host,
+                                   const std::function<bool(int64_t pid)>& is_alive);
+
+  // ---- claims: one builder per partition across processes ----
+  // Claims `ref` for (pid, host) unless a live claim by someone else holds it.
+  // Stale claims (same host, dead pid) are taken over.
+  Expected<bool> claim(const std::string& ref, int64_t pid, const std::string& host,
+                       const std::function<bool(int64_t pid)>& is_alive);
+  Status release(const std::string& ref, int64_t pid);
+
+  // ---- events ----
+  Status record_event(const std::string& kind, const std::string& ref,
+                      std::optional<int64_t> run_id, const std::string& detail);
+  Expected<std::vector<EventRecord>> events_for(const std::string& ref);
+
+ private:
+  Catalog(sqlite3* db, std::function<int64_t()> clock);
+  Status exec(const char* sql);
+  Status migrate();
+  int64_t now() const;
+
+  sqlite3* db_;  // owned
+  std::function<int64_t()> clock_;
+};
+
+std::string join_labels(const std::vector<std::string>& labels);
+std::vector<std::string> split_labels(const std::string& text);
+
+}  // namespace databuild

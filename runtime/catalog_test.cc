@@ -1,0 +1,183 @@
+// Catalog tests on a real SQLite file in a temporary directory: schema
+// versioning, publishing as one transaction, invalidation, runs and their
+// inputs, orphan reaping and claims across two connections.
+#include "catalog.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+
+namespace databuild {
+namespace {
+
+class CatalogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    directory_ = std::filesystem::temp_directory_path() /
+                 ("catalog_test_" + std::to_string(::getpid()) + "_" +
+                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(directory_);
+    std::filesystem::create_directories(directory_);
+    path_ = (directory_ / "catalog.db").string();
+  }
+  void TearDown() override { std::filesystem::remove_all(directory_); }
+
+  std::unique_ptr<Catalog> open() {
+    Expected<std::unique_ptr<Catalog>> catalog = Catalog::open(path_, [] { return 1000; });
+    EXPECT_TRUE(catalog) << catalog.error();
+    return std::move(*catalog);
+  }
+
+  static NewPartition partition(const std::string& ref) {
+    NewPartition result;
+    result.ref = ref;
+    result.dataset = ref.substr(0, ref.find('/'));
+    result.path = "/data/" + ref;
+    result.manifest = "[]";
+    result.content_hash = "0";
+    return result;
+  }
+
+  std::filesystem::path directory_;
+  std::string path_;
+};
+
+TEST_F(CatalogTest, CreatesTheSchemaAtTheCurrentVersionInWalMode) {
+  std::unique_ptr<Catalog> catalog = open();
+  EXPECT_EQ(catalog->schema_version(), kCatalogSchemaVersion);
+  EXPECT_TRUE(std::filesystem::exists(path_ + "-wal"));
+}
+
+TEST_F(CatalogTest, RefusesAFileFromANewerRuntime) {
+  open().reset();
+  sqlite3* db = nullptr;
+  sqlite3_open(path_.c_str(), &db);
+  sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  Expected<std::unique_ptr<Catalog>> catalog = Catalog::open(path_);
+  ASSERT_FALSE(catalog);
+  EXPECT_NE(catalog.error().find("schema version 99"), std::string::npos) << catalog.error();
+}
+
+TEST_F(CatalogTest, RefusesAFileThatIsNotACatalog) {
+  std::filesystem::create_directories(directory_);
+  FILE* file = fopen(path_.c_str(), "w");
+  fputs("this is not a database, just some text that is long enough to look like a header.....",
+        file);
+  fclose(file);
+  Expected<std::unique_ptr<Catalog>> catalog = Catalog::open(path_);
+  ASSERT_FALSE(catalog);
+  EXPECT_NE(catalog.error().find("cannot open the catalog"), std::string::npos);
+}
+
+TEST_F(CatalogTest, PublishSupersedesTheCurrentVersion) {
+  std::unique_ptr<Catalog> catalog = open();
+  Expected<std::vector<int64_t>> first = catalog->publish({partition("a/x=1")});
+  ASSERT_TRUE(first) << first.error();
+  Expected<std::vector<int64_t>> second = catalog->publish({partition("a/x=1")});
+  ASSERT_TRUE(second) << second.error();
+  EXPECT_GT((*second)[0], (*first)[0]);
+  Expected<std::optional<PartitionRecord>> current = catalog->current("a/x=1");
+  ASSERT_TRUE(current && *current);
+  EXPECT_EQ((*current)->id, (*second)[0]);
+  EXPECT_EQ((*current)->state, "live");
+  Expected<std::vector<PartitionRecord>> versions = catalog->versions("a/x=1");
+  ASSERT_TRUE(versions);
+  ASSERT_EQ(versions->size(), 2u);
+  EXPECT_EQ((*versions)[1].state, "superseded");
+}
+
+TEST_F(CatalogTest, AFailedPublishLeavesThePreviousVersionCurrent) {
+  std::unique_ptr<Catalog> catalog = open();
+  int64_t before = (*catalog->publish({partition("a/x=1")}))[0];
+  // Run 42 does not exist: the insert breaks the foreign key after the old
+  // version was superseded; the rollback must restore it.
+  Expected<std::vector<int64_t>> published = catalog->publish({partition("a/x=1")}, 42);
+  ASSERT_FALSE(published);
+  Expected<std::optional<PartitionRecord>> current = catalog->current("a/x=1");
+  ASSERT_TRUE(current && *current);
+  EXPECT_EQ((*current)->id, before);
+  EXPECT_EQ((*current)->state, "live");
+}
+
+TEST_F(CatalogTest, InvalidateMarksTheCurrentVersion) {
+  std::unique_ptr<Catalog> catalog = open();
+  ASSERT_TRUE(catalog->publish({partition("a/x=1")}));
+  Expected<bool> changed = catalog->invalidate("a/x=1");
+  ASSERT_TRUE(changed && *changed);
+  EXPECT_EQ((*catalog->current("a/x=1"))->state, "invalidated");
+  Expected<bool> again = catalog->invalidate("a/x=1");
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(*again);
+  Expected<bool> unknown = catalog->invalidate("b");
+  ASSERT_TRUE(unknown);
+  EXPECT_FALSE(*unknown);
+}
+
+TEST_F(CatalogTest, RunsRecordTheirInputVersionsAndEnd) {
+  std::unique_ptr<Catalog> catalog = open();
+  int64_t input = (*catalog->publish({partition("a/x=1")}))[0];
+  NewRun run;
+  run.job = "j";
+  run.target = "b/x=1";
+  run.parameters = "{}";
+  run.fingerprint = "f";
+  run.pid = 7;
+  run.host = "h";
+  run.inputs = {{"in", "a/x=1", input}};
+  Expected<int64_t> id = catalog->start_run(run);
+  ASSERT_TRUE(id) << id.error();
+  Expected<std::vector<int64_t>> out = catalog->publish({partition("b/x=1")}, *id);
+  ASSERT_TRUE(out) << out.error();
+  Expected<std::optional<RunRecord>> record = catalog->run(*id);
+  ASSERT_TRUE(record && *record);
+  EXPECT_EQ((*record)->state, "succeeded");
+  EXPECT_EQ((*catalog->current("b/x=1"))->run_id, *id);
+  Expected<std::vector<RunInput>> inputs = catalog->run_inputs(*id);
+  ASSERT_TRUE(inputs);
+  ASSERT_EQ(inputs->size(), 1u);
+  EXPECT_EQ((*inputs)[0].partition_id, input);
+  Expected<std::vector<RunRecord>> history = catalog->runs_for("j");
+  ASSERT_TRUE(history);
+  EXPECT_EQ(history->size(), 1u);
+  Expected<std::vector<EventRecord>> events = catalog->events_for("b/x=1");
+  ASSERT_TRUE(events);
+  ASSERT_GE(events->size(), 2u);
+  EXPECT_EQ(events->front().kind, "run-started");
+}
+
+TEST_F(CatalogTest, ReapsRunsWhoseProcessIsGone) {
+  std::unique_ptr<Catalog> catalog = open();
+  NewRun run;
+  run.job = "j";
+  run.target = "t";
+  run.pid = 12345;
+  run.host = "h";
+  int64_t id = *catalog->start_run(run);
+  Expected<int> reaped = catalog->reap_orphaned_runs("h", [](int64_t) { return false; });
+  ASSERT_TRUE(reaped);
+  EXPECT_EQ(*reaped, 1);
+  EXPECT_EQ((*catalog->run(id))->state, "failed");
+}
+
+TEST_F(CatalogTest, ClaimsExcludeOtherLiveProcesses) {
+  std::unique_ptr<Catalog> first = open();
+  std::unique_ptr<Catalog> second = open();
+  auto alive = [](int64_t) { return true; };
+  auto dead = [](int64_t) { return false; };
+  EXPECT_TRUE(*first->claim("a", 1, "h", alive));
+  EXPECT_FALSE(*second->claim("a", 2, "h", alive));
+  EXPECT_TRUE(*second->claim("a", 2, "h", dead));  // the holder died: taken over
+  ASSERT_TRUE(second->release("a", 2));
+  EXPECT_TRUE(*first->claim("a", 1, "h", alive));
+}
+
+TEST(Labels, JoinAndSplitRoundTrip) {
+  EXPECT_EQ(join_labels({"a", "b"}), "a,b");
+  EXPECT_EQ(split_labels("a,b"), (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(split_labels("").empty());
+}
+
+}  // namespace
+}  // namespace databuild

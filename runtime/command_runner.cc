@@ -1,0 +1,168 @@
+// ProcessRunner: posix_spawnp with the child in a new process group, stdin
+// from /dev/null, stdout and stderr into the run's log, and the working
+// directory set by the spawn itself (glibc's addchdir_np), so nothing runs
+// between fork and exec in our address space.
+#include "command_runner.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <thread>
+
+extern char** environ;
+
+namespace databuild {
+
+std::string CommandResult::describe() const {
+  switch (outcome) {
+    case Outcome::Exited:
+      return "exit status " + std::to_string(exit_code);
+    case Outcome::Signaled:
+      return std::string("killed by signal ") + std::to_string(signal) + " (" + strsignal(signal) +
+             ")";
+    case Outcome::TimedOut:
+      return "timed out after " + std::to_string(timeout_seconds) + "s and was killed";
+    case Outcome::SpawnFailed:
+      return "could not be started: " + message;
+  }
+  return "";
+}
+
+namespace {
+
+// The runtime's environment with `extra` added; later names win.
+std::vector<std::string> child_environment(
+    const std::vector<std::pair<std::string, std::string>>& extra) {
+  std::map<std::string, std::string> variables;
+  for (char** entry = environ; entry && *entry; ++entry) {
+    std::string text = *entry;
+    size_t equals = text.find('=');
+    if (equals != std::string::npos) variables[text.substr(0, equals)] = text.substr(equals + 1);
+  }
+  for (const auto& [name, value] : extra) variables[name] = value;
+  std::vector<std::string> result;
+  for (const auto& [name, value] : variables) result.push_back(name + "=" + value);
+  return result;
+}
+
+std::vector<char*> pointers(std::vector<std::string>& strings) {
+  std::vector<char*> result;
+  for (std::string& text : strings) result.push_back(text.data());
+  result.push_back(nullptr);
+  return result;
+}
+
+}  // namespace
+
+ProcessRunner::~ProcessRunner() { kill_all(); }
+
+void ProcessRunner::start(int64_t token, const CommandSpec& spec) {
+  auto fail = [&](const std::string& why) {
+    CommandResult result;
+    result.outcome = CommandResult::Outcome::SpawnFailed;
+    result.message = why;
+    finished_.emplace_back(token, result);
+  };
+  if (spec.argv.empty()) return fail("empty command");
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attributes;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawnattr_init(&attributes);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, spec.log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  if (!spec.working_directory.empty())
+    posix_spawn_file_actions_addchdir_np(&actions, spec.working_directory.c_str());
+  // A new process group (so kill(-pid) reaches the job's children) and default
+  // signal dispositions (the runtime may ignore SIGPIPE; the job should not).
+  sigset_t defaults, empty;
+  sigemptyset(&empty);
+  sigemptyset(&defaults);
+  for (int signal_number : {SIGPIPE, SIGINT, SIGTERM, SIGQUIT, SIGHUP})
+    sigaddset(&defaults, signal_number);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setsigmask(&attributes, &empty);
+  posix_spawnattr_setpgroup(&attributes, 0);
+  posix_spawnattr_setflags(&attributes,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  std::vector<std::string> argv = spec.argv;
+  std::vector<std::string> environment = child_environment(spec.env);
+  std::vector<char*> argv_pointers = pointers(argv);
+  std::vector<char*> environment_pointers = pointers(environment);
+  pid_t pid = 0;
+  int error = posix_spawnp(&pid, argv_pointers[0], &actions, &attributes, argv_pointers.data(),
+                           environment_pointers.data());
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  if (error != 0) return fail(spec.argv[0] + ": " + std::strerror(error));
+  Child child{token, pid, std::nullopt, 0};
+  if (spec.timeout_seconds) {
+    child.timeout_seconds = *spec.timeout_seconds;
+    child.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(*spec.timeout_seconds);
+  }
+  children_.push_back(child);
+}
+
+std::optional<std::pair<int64_t, CommandResult>> ProcessRunner::reap_one() {
+  if (!finished_.empty()) {
+    auto result = finished_.front();
+    finished_.erase(finished_.begin());
+    return result;
+  }
+  auto now = std::chrono::steady_clock::now();
+  for (size_t i = 0; i < children_.size(); ++i) {
+    Child& child = children_[i];
+    int status = 0;
+    pid_t done = waitpid(child.pid, &status, WNOHANG);
+    if (done == child.pid) {
+      // The leader is gone; its group may live on (a backgrounded helper).
+      // Jobs own their group, so nothing of theirs may outlive them.
+      kill(-child.pid, SIGKILL);
+      CommandResult result;
+      if (child.timed_out) {
+        result.outcome = CommandResult::Outcome::TimedOut;
+        result.timeout_seconds = child.timeout_seconds;
+      } else if (WIFEXITED(status)) {
+        result.exit_code = WEXITSTATUS(status);
+      } else {
+        result.outcome = CommandResult::Outcome::Signaled;
+        result.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+      }
+      int64_t token = child.token;
+      children_.erase(children_.begin() + static_cast<ptrdiff_t>(i));
+      return std::pair(token, result);
+    }
+    if (child.deadline && now >= *child.deadline && !child.timed_out) {
+      child.timed_out = true;
+      kill(-child.pid, SIGKILL);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::pair<int64_t, CommandResult>> ProcessRunner::wait(
+    std::chrono::milliseconds max_wait) {
+  auto give_up = std::chrono::steady_clock::now() + max_wait;
+  std::chrono::milliseconds pause(1);
+  while (true) {
+    if (auto result = reap_one()) return result;
+    if (children_.empty() || std::chrono::steady_clock::now() >= give_up) return std::nullopt;
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(20));
+  }
+}
+
+void ProcessRunner::kill_all() {
+  for (const Child& child : children_) kill(-child.pid, SIGKILL);
+  for (const Child& child : children_) waitpid(child.pid, nullptr, 0);
+  children_.clear();
+}
+
+}  // namespace databuild

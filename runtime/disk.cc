@@ -1,0 +1,151 @@
+// RealDisk over std::filesystem, with error codes turned into messages that
+// name the path: a full disk or a permission problem must reach the user as a
+// sentence, never as an exception out of the scheduler.
+#include "disk.h"
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+namespace databuild {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+Status failed(std::string_view what, const std::string& path, const std::error_code& error) {
+  return Failure{std::string(what) + " " + path + ": " + error.message()};
+}
+
+}  // namespace
+
+void ContentHasher::add(std::string_view bytes) {
+  for (unsigned char byte : bytes) {
+    state_ ^= byte;
+    state_ *= 1099511628211ull;
+  }
+}
+
+std::string ContentHasher::hex() const {
+  char text[17];
+  snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(state_));
+  return text;
+}
+
+Expected<std::string> hash_directory(const DiskInterface& disk, const std::string& directory,
+                                     std::string_view skip) {
+  Expected<std::vector<FileEntry>> files = disk.list_files(directory);
+  if (!files) return Failure{files.error()};
+  ContentHasher hasher;
+  for (const FileEntry& file : *files) {
+    if (!skip.empty() && file.path == skip) continue;
+    Expected<std::string> bytes = disk.read_file(directory + "/" + file.path);
+    if (!bytes) return Failure{bytes.error()};
+    // Name and size delimit each file, so moving bytes between files changes the hash.
+    hasher.add(file.path);
+    hasher.add(std::string_view("\0", 1));
+    hasher.add(std::to_string(bytes->size()));
+    hasher.add(std::string_view("\0", 1));
+    hasher.add(*bytes);
+  }
+  return hasher.hex();
+}
+
+bool RealDisk::exists(const std::string& path) const {
+  std::error_code error;
+  return fs::exists(path, error);
+}
+
+bool RealDisk::is_directory(const std::string& path) const {
+  std::error_code error;
+  return fs::is_directory(path, error);
+}
+
+Expected<std::vector<FileEntry>> RealDisk::list_files(const std::string& directory) const {
+  std::error_code error;
+  std::vector<FileEntry> files;
+  fs::recursive_directory_iterator it(directory, error), end;
+  if (error) return Failure{"cannot list " + directory + ": " + error.message()};
+  for (; it != end; it.increment(error)) {
+    if (error) return Failure{"cannot list " + directory + ": " + error.message()};
+    if (!it->is_regular_file(error)) continue;
+    FileEntry entry;
+    entry.path = fs::relative(it->path(), directory, error).generic_string();
+    entry.size = it->file_size(error);
+    entry.mtime_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         it->last_write_time(error).time_since_epoch())
+                         .count();
+    files.push_back(std::move(entry));
+  }
+  std::sort(files.begin(), files.end(),
+            [](const FileEntry& a, const FileEntry& b) { return a.path < b.path; });
+  return files;
+}
+
+Expected<std::string> RealDisk::read_file(const std::string& path) const {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Failure{"cannot read " + path + ": " + std::strerror(errno)};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+Status RealDisk::write_file(const std::string& path, std::string_view text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  out.close();
+  if (!out) return Failure{"cannot write " + path + ": " + std::strerror(errno)};
+  return ok();
+}
+
+Status RealDisk::make_directories(const std::string& path) {
+  std::error_code error;
+  fs::create_directories(path, error);
+  if (error) return failed("cannot create directory", path, error);
+  return ok();
+}
+
+Status RealDisk::rename(const std::string& from, const std::string& to) {
+  std::error_code error;
+  fs::rename(from, to, error);
+  if (error) return failed("cannot rename " + from + " to", to, error);
+  return ok();
+}
+
+Status RealDisk::remove_all(const std::string& path) {
+  std::error_code error;
+  fs::remove_all(path, error);
+  if (error) return failed("cannot remove", path, error);
+  return ok();
+}
+
+Status RealDisk::copy_tree(const std::string& from, const std::string& to) {
+  std::error_code error;
+  fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::copy_symlinks, error);
+  if (error) return failed("cannot copy " + from + " to", to, error);
+  return ok();
+}
+
+Status RealDisk::replace_symlink(const std::string& target, const std::string& link) {
+  std::error_code error;
+  fs::create_directories(fs::path(link).parent_path(), error);
+  if (error) return failed("cannot create directory for", link, error);
+  std::string temporary = link + ".databuild-new";
+  fs::remove(temporary, error);
+  fs::create_directory_symlink(target, temporary, error);
+  if (error) return failed("cannot create link", temporary, error);
+  return rename(temporary, link);
+}
+
+std::optional<std::string> RealDisk::read_symlink(const std::string& path) const {
+  std::error_code error;
+  if (!fs::is_symlink(fs::symlink_status(path, error))) return std::nullopt;
+  fs::path target = fs::read_symlink(path, error);
+  if (error) return std::nullopt;
+  return target.string();
+}
+
+}  // namespace databuild

@@ -1,0 +1,332 @@
+// make_plan(): the iterative pull walk and the per-partition decisions.
+//
+// Decisions are made bottom-up: a job's outputs are decided once every input
+// is, because "an input will be rebuilt" makes them stale (staleness is
+// transitive at build time). The first reason found is the one reported; the
+// order is the one `plan` users debug in: the partition itself (missing,
+// invalidated), its job definition, then its inputs in declaration order.
+#include "plan.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace databuild {
+
+std::string_view decision_name(Decision decision) {
+  switch (decision) {
+    case Decision::Reuse:
+      return "reuse";
+    case Decision::Build:
+      return "build";
+    case Decision::Rebuild:
+      return "rebuild";
+    case Decision::Wait:
+      return "wait";
+    case Decision::Missing:
+      return "missing";
+    case Decision::Error:
+      return "error";
+  }
+  return "error";
+}
+
+std::string job_fingerprint(const JobTarget& target, const std::string& root,
+                            const DiskInterface& disk) {
+  ContentHasher hasher;
+  hasher.add(target.job->normalized_text);
+  hasher.add(std::string_view("\0", 1));
+  if (target.job->version) hasher.add(target.job->version->value);
+  for (const std::string& argument : target.argv) {
+    // Only plain relative paths inside the workspace: never follow `..` out.
+    bool path_like = !argument.empty() && argument[0] != '-' && argument[0] != '/' &&
+                     argument.find("..") == std::string::npos;
+    if (!path_like) continue;
+    std::string path = root + "/" + argument;
+    if (!disk.exists(path) || disk.is_directory(path)) continue;
+    if (Expected<std::string> bytes = disk.read_file(path)) {
+      hasher.add(std::string_view("\0file\0", 6));
+      hasher.add(argument);
+      hasher.add(*bytes);
+    }
+  }
+  return hasher.hex();
+}
+
+bool version_on_disk(const DiskInterface& disk, const PartitionRecord& version,
+                     const std::string& location) {
+  if (version.origin == Origin::External) return disk.is_directory(location);
+  std::optional<std::string> link = disk.read_symlink(location);
+  return link && *link == version.path && disk.is_directory(version.path);
+}
+
+namespace {
+
+class Planner {
+ public:
+  Planner(const Analysis& analysis, Catalog& catalog, const DiskInterface& disk, BuildClock clock,
+          const PlanOptions& options)
+      : analysis_(analysis), catalog_(catalog), disk_(disk), options_(options) {
+    plan_.root = analysis.root;
+    plan_.data_root = analysis.root + "/" + analysis.data_root();
+    plan_.clock = clock;
+  }
+
+  Expected<Plan> run(const std::vector<PartitionRef>& requested) {
+    for (const PartitionRef& ref : requested) {
+      Expected<size_t> node = node_for(ref);
+      if (!node) return Failure{node.error()};
+      plan_.requested.push_back(*node);
+      if (Status walked = walk(*node); !walked) return Failure{walked.error()};
+    }
+    return std::move(plan_);
+  }
+
+ private:
+  Expected<size_t> node_for(const PartitionRef& ref) {
+    std::string name = ref.canonical();
+    if (auto found = plan_.by_name.find(name); found != plan_.by_name.end()) return found->second;
+    PlannedPartition node;
+    node.ref = ref;
+    node.name = name;
+    Expected<std::string> location = partition_location(ref);
+    node.location = plan_.data_root + "/" + (location ? *location : name);
+    Expected<std::optional<PartitionRecord>> current = catalog_.current(name);
+    if (!current) return Failure{current.error()};
+    node.current = *current;
+    plan_.partitions.push_back(std::move(node));
+    plan_.by_name[name] = plan_.partitions.size() - 1;
+    return plan_.partitions.size() - 1;
+  }
+
+  void decide(size_t index, Decision decision, std::string reason) {
+    PlannedPartition& node = plan_.partitions[index];
+    node.decision = decision;
+    node.reason = std::move(reason);
+    node.decided = true;
+  }
+
+  Status walk(size_t start) {
+    std::vector<size_t> stack{start};
+    while (!stack.empty()) {
+      size_t index = stack.back();
+      if (plan_.partitions[index].decided) {
+        stack.pop_back();
+        continue;
+      }
+      if (!plan_.partitions[index].expanded) {
+        if (Status expanded = expand(index, stack); !expanded) return expanded;
+        continue;
+      }
+      // Expanded and its inputs pushed above it: they are decided by now.
+      if (Status decided = decide_target(*plan_.partitions[index].target); !decided) return decided;
+    }
+    return ok();
+  }
+
+  Status expand(size_t index, std::vector<size_t>& stack) {
+    plan_.partitions[index].expanded = true;
+    Expected<Resolution> resolution =
+        resolve(analysis_.linked, plan_.partitions[index].ref, plan_.clock);
+    if (!resolution) {
+      decide(index, Decision::Error, resolution.error());
+      return ok();
+    }
+    plan_.partitions[index].producer = resolution->producer;
+    if (resolution->producer != ProducerKind::Job) return observe_source(index);
+    const JobTarget& target = *resolution->target;
+    if (!target.buildable()) {
+      for (const InputPartitions& input : target.inputs) {
+        if (input.outside) {
+          decide(index, Decision::Error,
+                 "cannot be built: input " + input.port->name.text + " needs " +
+                     input.outside->canonical() + ", " + input.outside_reason);
+          return ok();
+        }
+      }
+    }
+    std::string target_name = target.job->name.text + "(";
+    for (size_t i = 0; i < target.parameters.size(); ++i)
+      target_name += (i ? ", " : "") + target.parameters[i].parameter->name.text + " = " +
+                     value_text(target.parameters[i].value);
+    target_name += ")";
+    if (auto found = target_index_.find(target_name); found != target_index_.end()) {
+      plan_.partitions[index].target = found->second;  // a sibling output: decided with it
+      if (plan_.targets[found->second].outputs.empty()) return ok();
+      if (plan_.partitions[plan_.targets[found->second].outputs[0]].decided)
+        return decide_target(found->second);
+      return ok();
+    }
+    PlannedTarget planned;
+    planned.target = target;
+    planned.name = target_name;
+    planned.fingerprint = job_fingerprint(target, analysis_.root, disk_);
+    size_t target_id = plan_.targets.size();
+    target_index_[target_name] = target_id;
+    plan_.targets.push_back(std::move(planned));
+    plan_.partitions[index].target = target_id;
+    for (const OutputPartition& output : target.outputs) {
+      Expected<size_t> node = node_for(output.partition);
+      if (!node) return Failure{node.error()};
+      plan_.partitions[*node].target = target_id;
+      plan_.partitions[*node].expanded = true;
+      plan_.partitions[*node].producer = ProducerKind::Job;
+      plan_.targets[target_id].outputs.push_back(*node);
+    }
+    for (const InputPartitions& input : target.inputs) {
+      std::vector<size_t> nodes;
+      for (const PartitionRef& partition : input.partitions) {
+        Expected<size_t> node = node_for(partition);
+        if (!node) return Failure{node.error()};
+        nodes.push_back(*node);
+        const PlannedPartition& child = plan_.partitions[*node];
+        if (child.expanded && !child.decided && child.target != target_id)
+          return Failure{"cycle: " + child.name + " depends on itself through " + target_name};
+        if (!child.decided) stack.push_back(*node);
+      }
+      plan_.targets[target_id].inputs.push_back(std::move(nodes));
+    }
+    return ok();
+  }
+
+  // An external or hand-made partition: present on disk or not.
+  Status observe_source(size_t index) {
+    PlannedPartition& node = plan_.partitions[index];
+    bool external = node.producer == ProducerKind::External;
+    const Dataset& dataset = *node.ref.dataset;
+    if (!external && node.current && version_on_disk(disk_, *node.current, node.location)) {
+      decide(index, Decision::Reuse,
+             node.current->origin == Origin::Manual ? "hand-made (put)" : "hand-made");
+      return ok();
+    }
+    std::string marker = dataset.ready ? dataset.ready->value : "";
+    bool present = disk_.is_directory(node.location) &&
+                   (marker.empty() || disk_.exists(node.location + "/" + marker));
+    if (!present) {
+      if (external) {
+        decide(index, Decision::Wait,
+               "external, not present" +
+                   (marker.empty() ? std::string() : " (no " + marker + " marker)"));
+      } else {
+        decide(index, Decision::Missing,
+               "no job produces it; make it by hand with `databuild-run put`");
+      }
+      return ok();
+    }
+    Expected<std::vector<FileEntry>> files = disk_.list_files(node.location);
+    if (!files) {
+      decide(index, Decision::Error, files.error());
+      return ok();
+    }
+    ContentHasher signature;
+    std::string manifest = "[";
+    for (const FileEntry& file : *files) {
+      if (file.path == marker) continue;
+      signature.add(file.path + "\n" + std::to_string(file.size) + "\n" +
+                    std::to_string(file.mtime_ns) + "\n");
+      manifest += std::string(manifest.size() > 1 ? "," : "") + "{\"path\":\"" + file.path +
+                  "\",\"size\":" + std::to_string(file.size) + "}";
+    }
+    manifest += "]";
+    ExternalObservation observation;
+    observation.stat_signature = signature.hex();
+    observation.manifest = manifest;
+    if (node.current && node.current->stat_signature == observation.stat_signature) {
+      observation.content_hash = node.current->content_hash;
+    } else {
+      Expected<std::string> hash = hash_directory(disk_, node.location, marker);
+      if (!hash) {
+        decide(index, Decision::Error, hash.error());
+        return ok();
+      }
+      observation.content_hash = *hash;
+      observation.redelivered = node.current && node.current->content_hash != *hash;
+    }
+    std::string what = external ? "external" : "hand-made";
+    std::string reason = !node.current             ? what + ", present (first seen)"
+                         : observation.redelivered ? what + ", redelivered (new content)"
+                                                   : what + ", present";
+    node.external = std::move(observation);
+    decide(index, Decision::Reuse, reason);
+    return ok();
+  }
+
+  Status decide_target(size_t target_id) {
+    PlannedTarget& planned = plan_.targets[target_id];
+    for (size_t output : planned.outputs) {
+      Expected<std::pair<Decision, std::string>> decision = decide_output(planned, output);
+      if (!decision) return Failure{decision.error()};
+      decide(output, decision->first, decision->second);
+      if (plan_.partitions[output].needs_run()) planned.run = true;
+    }
+    return ok();
+  }
+
+  Expected<std::pair<Decision, std::string>> decide_output(const PlannedTarget& planned,
+                                                           size_t output) {
+    const PlannedPartition& node = plan_.partitions[output];
+    const std::optional<PartitionRecord>& current = node.current;
+    if (current && current->origin == Origin::Manual && !options_.replace_manual)
+      return std::pair(Decision::Reuse,
+                       std::string("hand-made (put); --replace-manual rebuilds it"));
+    if (!current) return std::pair(Decision::Build, std::string("missing"));
+    if (!version_on_disk(disk_, *current, node.location))
+      return std::pair(Decision::Build, "missing: the files of version " +
+                                            std::to_string(current->id) + " are gone");
+    if (current->state == "invalidated")
+      return std::pair(Decision::Rebuild, std::string("invalidated"));
+    if (current->origin == Origin::Manual)
+      return std::pair(Decision::Rebuild, std::string("replacing a hand-made partition"));
+    if (!current->run_id) return std::pair(Decision::Rebuild, std::string("no recorded run"));
+    Expected<std::optional<RunRecord>> run = catalog_.run(*current->run_id);
+    if (!run) return Failure{run.error()};
+    if (!*run || (*run)->fingerprint != planned.fingerprint)
+      return std::pair(Decision::Rebuild, std::string("job definition changed"));
+    Expected<std::vector<RunInput>> recorded = catalog_.run_inputs(*current->run_id);
+    if (!recorded) return Failure{recorded.error()};
+    std::map<std::string, std::map<std::string, int64_t>> read;  // port -> ref -> version
+    for (const RunInput& input : *recorded) read[input.port][input.ref] = input.partition_id;
+    const JobTarget& target = planned.target;
+    for (size_t port = 0; port < target.inputs.size(); ++port) {
+      const std::string& port_name = target.inputs[port].port->name.text;
+      const std::map<std::string, int64_t>& before = read[port_name];
+      std::set<std::string> now_refs;
+      for (size_t input : planned.inputs[port]) now_refs.insert(plan_.partitions[input].name);
+      std::set<std::string> before_refs;
+      for (const auto& [ref, version] : before) before_refs.insert(ref);
+      if (now_refs != before_refs)
+        return std::pair(Decision::Rebuild,
+                         "input " + port_name + " now reads " + std::to_string(now_refs.size()) +
+                             " partitions (was " + std::to_string(before_refs.size()) + ")");
+      for (size_t input : planned.inputs[port]) {
+        const PlannedPartition& source = plan_.partitions[input];
+        if (source.needs_run())
+          return std::pair(Decision::Rebuild, "input " + source.name + " will be rebuilt");
+        if (source.external && source.external->redelivered)
+          return std::pair(Decision::Rebuild, "input " + source.name + " was redelivered");
+        int64_t version_read = before.at(source.name);
+        if (!source.current || source.current->id != version_read)
+          return std::pair(Decision::Rebuild, "input " + source.name + " changed (version " +
+                                                  std::to_string(version_read) + " was read)");
+      }
+    }
+    return std::pair(Decision::Reuse, std::string("fresh"));
+  }
+
+  const Analysis& analysis_;
+  Catalog& catalog_;
+  const DiskInterface& disk_;
+  PlanOptions options_;
+  Plan plan_;
+  std::unordered_map<std::string, size_t> target_index_;
+};
+
+}  // namespace
+
+Expected<Plan> make_plan(const Analysis& analysis, Catalog& catalog, const DiskInterface& disk,
+                         BuildClock clock, const std::vector<PartitionRef>& requested,
+                         const PlanOptions& options) {
+  return Planner(analysis, catalog, disk, clock, options).run(requested);
+}
+
+}  // namespace databuild

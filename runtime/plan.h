@@ -1,0 +1,103 @@
+// The plan: what a build must do for the partitions requested, and why.
+//
+// Planning is pull: from each requested partition it walks producers with
+// resolve() (analyzer/resolve.h) down to external and hand-made partitions,
+// and decides every partition on the way against the catalog and the disk:
+//   reuse     live, on disk, built by the current job definition from input
+//             versions that are still current, over the same input set;
+//   build     missing (never built, or its files are gone);
+//   rebuild   stale: invalidated, job definition changed, an input version
+//             superseded or about to be rebuilt, an external input
+//             redelivered, or a range/`*` input now resolving to other
+//             partitions;
+//   wait      external and not (yet) present;
+//   missing   hand-made (no producer) and absent: only `put` can make it;
+//   error     unresolvable (outside a domain, overlapping producers).
+// Planning reads the catalog and the disk and writes nothing, so `plan` is
+// safe to run beside a build; the builder carries the plan out.
+//
+// The walk is iterative (a day-by-day recursion goes back to `since`, which
+// may be years) and shares nodes: a partition read by many jobs is decided
+// once. Partitions and targets are indices into vectors owned by the Plan.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "catalog.h"
+#include "disk.h"
+#include "resolve.h"
+#include "workspace.h"
+
+namespace databuild {
+
+enum class Decision { Reuse, Build, Rebuild, Wait, Missing, Error };
+std::string_view decision_name(Decision decision);
+
+// An external partition as found on disk now.
+struct ExternalObservation {
+  std::string content_hash;
+  std::string stat_signature;  // names, sizes, mtimes: rehash only when it changes
+  std::string manifest;
+  bool redelivered = false;  // differs from the catalog's current version
+};
+
+struct PlannedPartition {
+  PartitionRef ref;
+  std::string name;  // canonical ref
+  ProducerKind producer = ProducerKind::HandMade;
+  Decision decision = Decision::Missing;
+  std::string reason;
+  std::string location;  // absolute: where readers find it (a link for built partitions)
+  std::optional<PartitionRecord> current;  // the catalog's current version
+  std::optional<ExternalObservation> external;
+  std::optional<size_t> target;  // the job target producing it
+  bool expanded = false, decided = false;
+
+  bool needs_run() const { return decision == Decision::Build || decision == Decision::Rebuild; }
+};
+
+struct PlannedTarget {
+  JobTarget target;
+  std::string name;  // job(param = value, ...)
+  std::string fingerprint;
+  std::vector<size_t> outputs;              // partition indices, per output port
+  std::vector<std::vector<size_t>> inputs;  // partition indices, per input port
+  bool run = false;                         // some output needs building
+};
+
+struct PlanOptions {
+  bool replace_manual = false;
+};
+
+struct Plan {
+  std::string root;       // the workspace root
+  std::string data_root;  // absolute
+  BuildClock clock;
+  std::vector<PlannedPartition> partitions;
+  std::vector<PlannedTarget> targets;
+  std::vector<size_t> requested;
+  std::unordered_map<std::string, size_t> by_name;
+};
+
+// The job fingerprint: the job block's normalized text, its `version`, and the
+// bytes of every workspace file a `run` argument names (`jobs/clean.py`).
+std::string job_fingerprint(const JobTarget& target, const std::string& root,
+                            const DiskInterface& disk);
+
+// Plans `requested` (single partitions; expand selectors first). Fails only
+// when the catalog cannot be read; per-partition problems are decisions.
+Expected<Plan> make_plan(const Analysis& analysis, Catalog& catalog, const DiskInterface& disk,
+                         BuildClock clock, const std::vector<PartitionRef>& requested,
+                         const PlanOptions& options = {});
+
+// Whether a built or manual version is what readers see: its directory exists
+// and the partition's link points at it.
+bool version_on_disk(const DiskInterface& disk, const PartitionRecord& version,
+                     const std::string& location);
+
+}  // namespace databuild

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# databuild-run end to end on a scratch copy of examples/quickstart: build from
+# scratch, a no-op rebuild, redelivery and invalidation rebuilding downstream,
+# a failing job stopping only its downstream, a timeout killing its job, a
+# manual `put`, a denied label refused, hostile refs, kill -9 then rebuild.
+set -uo pipefail
+run=$1
+source_workspace=$2
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+cp -r "$source_workspace" "$scratch/ws"
+ws=$scratch/ws
+failures=0
+check() {  # check DESCRIPTION COMMAND...: the command must succeed
+  local what=$1; shift
+  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; failures=$((failures + 1)); fi
+}
+dr() { "$run" -C "$ws" --wait-timeout 0 "$@"; }
+report=customer_report/date=2024-01-03
+
+out=$(dr build $report); status=$?
+check "build from scratch exits 0" test $status -eq 0
+check "build ran four jobs" test "$(grep -c '^\[.*\] done' <<<"$out")" -eq 4
+check "the report is published" test -s "$ws/data/$report/report.tsv"
+
+out=$(dr build $report)
+check "a second build runs nothing" bash -c "! grep -q ' run ' <<<'$out'"
+check "plan says reuse" bash -c "'$run' -C '$ws' plan $report | grep -q '^$report: reuse'"
+
+# A redelivery with new bytes rebuilds its clean partition and the report.
+echo '{"user_id": "late", "event": "click", "ts": "2024-01-03T23:00:00Z"}' \
+  >>"$ws/data/vendor/eu/20240103/events.jsonl"
+plan=$(dr plan $report)
+check "plan names the redelivery" grep -q 'raw_events/date=2024-01-03/region=eu: reuse: external, redelivered' <<<"$plan"
+check "plan rebuilds downstream of it" grep -q 'clean_events/date=2024-01-03/region=eu: rebuild: input raw_events/date=2024-01-03/region=eu was redelivered' <<<"$plan"
+out=$(dr build $report)
+check "redelivery rebuilds two jobs" test "$(grep -c ' done' <<<"$out")" -eq 2
+touch "$ws/data/vendor/eu/20240103/events.jsonl"
+check "a touch alone rebuilds nothing" bash -c "! '$run' -C '$ws' build $report | grep -q ' run '"
+
+# Invalidate an upstream partition.
+dr invalidate clean_events/date=2024-01-03/region=us >/dev/null
+out=$(dr build $report)
+check "invalidate rebuilds it and the report" test "$(grep -c ' done' <<<"$out")" -eq 2
+
+# A job that fails stops only its downstream; a job that hangs is killed.
+cat >>"$ws/reports.dbuild" <<'DBUILD'
+
+dataset broken[date: date] { column n: int }
+job broken(d: date) {
+  input  events = clean_events[date = d, region = us]
+  output out    = broken[date = d]
+  run ["sh", "-c", "echo failing >&2; exit 3"]
+  retries 1
+}
+dataset downstream[date: date] { column n: int }
+job downstream(d: date) {
+  input  b   = broken[date = d]
+  output out = downstream[date = d]
+  run ["true"]
+}
+dataset slow[date: date] { column n: int }
+job slow(d: date) {
+  input  events = clean_events[date = d, region = us]
+  output out    = slow[date = d]
+  run ["sh", "-c", "sleep 30 & sleep 30"]
+  timeout 1s
+}
+DBUILD
+out=$(dr build downstream/date=2024-01-04 $report customer_report/date=2024-01-05 2>&1); status=$?
+check "a failure makes build exit 1" test $status -eq 1
+check "the failing job was retried" test "$(grep -c 'FAILED broken' <<<"$out")" -eq 2
+check "its downstream is not built" grep -q 'not built: downstream/date=2024-01-04' <<<"$out"
+check "unrelated work still completes" test -s "$ws/data/customer_report/date=2024-01-05/report.tsv"
+start=$(date +%s)
+out=$(dr build slow/date=2024-01-03 2>&1); status=$?
+check "a timed-out job fails" grep -q 'timed out after 1s' <<<"$out"
+check "and is killed at once" test $(( $(date +%s) - start )) -lt 10
+check "with its whole process group" test "$(ps -eo args | grep -c '^sleep 30$')" -eq 0
+
+# Manual partitions: put, reuse, refusal to overwrite, denied labels.
+mkdir -p "$scratch/manual" && echo '{"user_hash": "x", "event": "view", "ts": "t"}' >"$scratch/manual/events.jsonl"
+check "put publishes a manual partition" "$run" -C "$ws" put clean_events/date=2024-01-06/region=us "$scratch/manual" --taint pii
+check "put refuses to overwrite" bash -c "! '$run' -C '$ws' put clean_events/date=2024-01-06/region=us '$scratch/manual' 2>/dev/null"
+out=$(dr build customer_report/date=2024-01-06 2>&1); status=$?
+check "a denied label through a manual partition is refused" grep -q "would carry label 'pii'" <<<"$out"
+check "and the build fails" test $status -eq 1
+check "put into a denying dataset is refused" bash -c "! '$run' -C '$ws' put customer_report/date=2024-01-07 '$scratch/manual' --taint pii 2>/dev/null"
+
+# Hostile refs get messages, not crashes.
+for ref in '../etc/passwd' '/etc' 'clean_events/date=2024-01-03/region=us;rm' 'clean_events/date=../x' \
+           "customer_report/date=\$(id)" 'clean_events/date=2024-02-30/region=us'; do
+  err=$(dr build "$ref" 2>&1); status=$?
+  check "hostile ref '$ref' is rejected with exit 2" test $status -eq 2
+  check "  with a message" grep -q 'databuild-run: ' <<<"$err"
+done
+
+# kill -9 during a build, then rebuild completes and the orphaned run is closed.
+sed -i 's|run \["python3", "jobs/report.py", "{d}"\]|run ["sh", "-c", "sleep 2; python3 jobs/report.py {d}"]|' "$ws/reports.dbuild"
+"$run" -C "$ws" build customer_report/date=2024-01-02 --wait-timeout 0 >/dev/null 2>&1 &
+runner=$!
+for _ in $(seq 50); do sleep 0.1; grep -q . <("$run" -C "$ws" history report 2>/dev/null | grep running) && break; done
+kill -9 $runner; wait $runner 2>/dev/null
+dr build customer_report/date=2024-01-02 >/dev/null; status=$?
+check "rebuild after kill -9 completes" test $status -eq 0
+check "the orphaned run is closed" bash -c "'$run' -C '$ws' history report | grep -q 'orphaned'"
+
+echo "$failures failures"
+exit $((failures > 0))
