@@ -26,3 +26,16 @@ echo "== the same workspace with mistakes"
 (cd "$scratch/quickstart" && "$databuild" check --color=never) && exit 1 || status=$?
 echo "exit status $status (1: errors found)"
 [[ $status -eq 1 ]]
+
+# Build a customer report from the sample vendor deliveries, then ask the
+# catalog what it holds and what the report was built from.
+run=$PWD/${DATABUILD_BUILD_DIR:-build}/runtime/databuild-run
+echo
+echo "== databuild-run build customer_report/date=2024-01-03"
+"$run" -C examples/quickstart build customer_report/date=2024-01-03 --wait-timeout 0
+echo
+echo "== databuild-run status"
+"$run" -C examples/quickstart status
+echo
+echo "== databuild-run lineage customer_report/date=2024-01-03"
+"$run" -C examples/quickstart lineage customer_report/date=2024-01-03
