@@ -52,7 +52,10 @@ Context scan(std::string_view text) {
     char c = text[i];
     if (c == '#') {
       size_t end = text.find('\n', i);
-      if (end == std::string_view::npos) return context.in_string_or_comment = true, context;
+      if (end == std::string_view::npos) {
+        context.in_string_or_comment = true;
+        return context;
+      }
       i = end;
       continue;
     }
@@ -60,7 +63,10 @@ Context scan(std::string_view text) {
       for (++i; i < text.size() && text[i] != '"' && text[i] != '\n'; ++i) {
         if (text[i] == '\\') ++i;
       }
-      if (i >= text.size()) return context.in_string_or_comment = true, context;
+      if (i >= text.size()) {
+        context.in_string_or_comment = true;
+        return context;
+      }
       continue;
     }
     if (is_word_char(c)) {
@@ -161,11 +167,10 @@ class Completer {
   }
 
   // Inside `[…]` of a key list or `(…)` of a parameter list: types after ':'.
-  bool type_context() {
-    if (!matches(segment("\n[(,"), R"(^\s*\w+\s*:\s*\w*$)")) return false;
+  void type_context() {
+    if (!matches(segment("\n[(,"), R"(^\s*\w+\s*:\s*\w*$)")) return;
     add_builtin_types(kKeyTypes);
     add_named_types();
-    return true;
   }
 
   void dataset_context() {
@@ -173,7 +178,7 @@ class Completer {
       type_context();
     } else if (innermost().bracket == '(') {
       if (matches(segment("\n("), R"(^\s*taint\s+[\w,\s]*$)")) add_policies();
-    } else if (matches(segment(), R"(^\s*column\s+\w+\s*:\s*\w*$)")) {
+    } else if (matches(segment(), R"(\bcolumn\s+\w+\s*:\s*\w*$)")) {
       add_builtin_types(kColumnTypes);
     } else if (matches(segment(), R"(\b(taint|deny)\s+[\w,\s]*$)")) {
       add_policies();
@@ -234,9 +239,8 @@ class Completer {
 
   // `input name = dataset[…] { col, … }`: the columns of that dataset.
   void input_columns_context() {
-    std::string_view line = text_.substr(0, innermost().offset);
-    line = line.substr(
-        line.find_last_of('\n') == std::string_view::npos ? 0 : line.find_last_of('\n') + 1);
+    std::string_view before = text_.substr(0, innermost().offset);
+    std::string_view line = before.substr(before.rfind('\n') + 1);  // npos + 1 == 0: line 1
     std::match_results<std::string_view::const_iterator> port;
     if (!std::regex_search(line.begin(), line.end(), port,
                            std::regex(R"(^\s*input\s+\w+\s*=\s*(\w+))")))

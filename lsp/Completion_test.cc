@@ -64,6 +64,7 @@ TEST(Completion, PoliciesTypesAndColumns) {
   EXPECT_TRUE(has(key_types, "region"));
   EXPECT_TRUE(has(key_types, "month"));
   EXPECT_TRUE(has(labels_at("dataset x {\n  column c: |\n}"), "timestamp"));
+  EXPECT_TRUE(has(labels_at("dataset x { external column c: |"), "bool"));
   EXPECT_TRUE(
       has(labels_at("job j(d: date) {\n  input i = raw[day = d, region = *] { |\n}"), "user"));
 }

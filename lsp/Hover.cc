@@ -184,7 +184,7 @@ class HoverWriter {
   }
 
   const Analysis& analysis_;
-  const Location& definition_;
+  Location definition_;
 };
 
 }  // namespace

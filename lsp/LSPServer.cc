@@ -5,6 +5,7 @@
 // place per direction.
 #include "LSPServer.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
