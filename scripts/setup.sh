@@ -10,6 +10,8 @@ packages=(
   libtree-sitter-dev nlohmann-json3-dev libsqlite3-dev
   # tests: GoogleTest, lit + FileCheck (python3), the real pre-commit, Neovim (LSP e2e)
   libgtest-dev libgmock-dev llvm-14-tools python3 pre-commit neovim
+  # benchmarks (bench/): Google Benchmark
+  libbenchmark-dev
   # the graph test renders `databuild graph` output with Graphviz's dot
   graphviz
   # grammar regeneration: tree-sitter's generator is built from Debian sources
