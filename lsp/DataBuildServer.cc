@@ -77,7 +77,7 @@ std::vector<FileDiagnostics> DataBuildServer::reanalyze(const std::string* touch
   for (const auto& [path, document] : documents_.all()) {
     if (!on_disk.count(path) && in_workspace(path)) sources.emplace_back(path, document.text);
   }
-  analysis_ = analyze_sources(root_.value_or(""), std::move(sources), options_);
+  analysis_ = models_.analyze(root_.value_or(""), std::move(sources), options_.threads);
 
   std::map<std::string, std::vector<FileDiagnostic>> current;
   for (const SourceFile& file : analysis_->files) current[file.path];

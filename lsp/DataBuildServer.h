@@ -3,9 +3,9 @@
 // binding), so it can be driven and tested directly.
 //
 // The workspace is the files on disk under the root, overlaid by the documents
-// the editor has open. Every change re-analyzes the whole workspace through
-// analyze_sources() (parse + lower + link); workspaces are small and link
-// needs every file anyway. After each analysis the server reports diagnostics
+// the editor has open. Every change re-links the whole workspace (a change in
+// one file can change what another means); only changed files are parsed and
+// lowered again (ModelCache). After each analysis the server reports diagnostics
 // for every file whose diagnostics changed, including files that were not
 // edited (a rename in one file can break or fix references in another) and
 // files whose diagnostics went away (as an empty list).
@@ -24,6 +24,7 @@
 
 #include "Completion.h"
 #include "DocumentStore.h"
+#include "ModelCache.h"
 #include "Navigation.h"
 #include "Outline.h"
 #include "Positions.h"
@@ -156,6 +157,7 @@ class DataBuildServer {
   // Workspace files on disk (path, text) in discovery order, workspace.dbuild
   // first: the order decides which of two duplicate definitions is reported.
   std::vector<std::pair<std::string, std::string>> disk_;
+  ModelCache models_;
   std::unique_ptr<Analysis> analysis_;
   std::map<std::string, std::vector<FileDiagnostic>> published_;
 };

@@ -1,0 +1,67 @@
+// Files to lower are shared out to a few threads through one atomic counter,
+// as the analyzer does on a full load; in the editor it is usually one file.
+#include "ModelCache.h"
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+#include "lower.h"
+
+namespace databuild::lsp {
+
+namespace {
+
+// Lowers files[ids[i]] into models[ids[i]] for every i, on up to `threads` threads.
+void lower_files(const std::vector<SourceFile>& files, const std::vector<FileId>& ids,
+                 std::vector<FileModel>& models, unsigned threads) {
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min<unsigned>(threads, static_cast<unsigned>(ids.size()));
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i; (i = next++) < ids.size();)
+      models[ids[i]] = parse_and_lower(ids[i], files[ids[i]].text);
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (std::thread& thread : pool) thread.join();
+}
+
+}  // namespace
+
+std::unique_ptr<Analysis> ModelCache::analyze(
+    std::string root, std::vector<std::pair<std::string, std::string>> sources, unsigned threads) {
+  auto analysis = std::make_unique<Analysis>();
+  analysis->root = std::move(root);
+  for (auto& [path, text] : sources) analysis->files.emplace_back(path, std::move(text));
+  const std::vector<SourceFile>& files = analysis->files;
+  analysis->models.resize(files.size());
+
+  std::unordered_map<std::string, Entry> kept;
+  std::vector<FileId> stale;
+  for (FileId id = 0; id < files.size(); ++id) {
+    auto entry = entries_.find(files[id].path);
+    if (entry != entries_.end() && entry->second.file == id && entry->second.text == files[id].text)
+      kept.emplace(files[id].path, std::move(entry->second));
+    else
+      stale.push_back(id);
+  }
+  lower_files(files, stale, analysis->models, threads);
+  for (FileId id : stale)
+    kept.insert_or_assign(files[id].path, Entry{id, files[id].text, analysis->models[id]});
+  for (FileId id = 0; id < files.size(); ++id) {
+    // Stale files' models are already in place, and still pristine.
+    if (!std::binary_search(stale.begin(), stale.end(), id))
+      analysis->models[id] = kept.at(files[id].path).model;
+  }
+  entries_ = std::move(kept);
+  last_lowered_ = stale.size();
+
+  std::vector<std::string> paths;
+  for (const SourceFile& file : files) paths.push_back(file.path);
+  analysis->linked = link(analysis->models, paths);
+  return analysis;
+}
+
+}  // namespace databuild::lsp

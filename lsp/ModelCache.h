@@ -1,0 +1,47 @@
+// Re-analysis for the editor: the whole workspace is linked again after every
+// change, but only files whose text changed are parsed and lowered again.
+//
+// analyze_sources() parses every file each time, which at 10k jobs costs most
+// of a second per keystroke. Lowering is per file and context-free (an
+// invariant of the analyzer), so a file's FileModel can be kept while its text
+// is unchanged. The cache keeps a pristine (never linked) copy of each model;
+// each analysis links fresh copies, because link() fills pointer fields that
+// must point into the Analysis that owns them. A model is reused only under
+// the same FileId, since its Locations carry the FileId it was lowered with.
+//
+// The analyzer's on-disk cache (analysis_cache.h) serves `databuild check`;
+// it is not used here, so that typing does not write an entry per keystroke
+// into the workspace.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "workspace.h"
+
+namespace databuild::lsp {
+
+class ModelCache {
+ public:
+  // What analyze_sources(root, sources) returns, reusing unchanged files'
+  // models from the previous call. `threads` as in AnalysisOptions.
+  std::unique_ptr<Analysis> analyze(std::string root,
+                                    std::vector<std::pair<std::string, std::string>> sources,
+                                    unsigned threads);
+  // How many files the last analyze() lowered (for tests).
+  size_t last_lowered() const { return last_lowered_; }
+
+ private:
+  struct Entry {
+    FileId file;
+    std::string text;
+    FileModel model;  // as lowered; never linked
+  };
+  std::unordered_map<std::string, Entry> entries_;  // by path
+  size_t last_lowered_ = 0;
+};
+
+}  // namespace databuild::lsp
