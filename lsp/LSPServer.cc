@@ -26,12 +26,6 @@ struct RequestError {
 
 constexpr const char* kLoadProgressToken = "databuild/load";
 
-std::string path_of(const std::string& uri) {
-  std::optional<std::string> path = uri_to_path(uri);
-  if (!path) throw RequestError{ErrorCode::InvalidParams, "not a file URI: " + uri};
-  return *path;
-}
-
 TextPosition to_position(const protocol::Position& position) {
   auto clamp = [](int64_t value) {
     return static_cast<uint32_t>(std::min<int64_t>(value, UINT32_MAX));
@@ -43,18 +37,8 @@ protocol::Range to_protocol(const TextRange& range) {
   return {{range.start.line, range.start.character}, {range.end.line, range.end.character}};
 }
 
-protocol::Location to_protocol(const FileRange& range) {
-  return {path_to_uri(range.path), to_protocol(range.range)};
-}
-
 TextRange to_text_range(const protocol::Range& range) {
   return {to_position(range.start), to_position(range.end)};
-}
-
-json locations(const std::vector<FileRange>& ranges) {
-  json list = json::array();
-  for (const FileRange& range : ranges) list.push_back(to_protocol(range));
-  return list;
 }
 
 // LSP SymbolKind.
@@ -181,6 +165,28 @@ void LSPServer::bind_notification(const std::string& method,
       // Nothing to answer; the server carries on with the next message.
     }
   };
+}
+
+std::string LSPServer::path_of(const std::string& uri) {
+  std::optional<std::string> path = uri_to_path(uri);
+  if (!path) throw RequestError{ErrorCode::InvalidParams, "not a file URI: " + uri};
+  client_uris_.emplace(*path, uri);
+  return *path;
+}
+
+std::string LSPServer::uri_of(const std::string& path) const {
+  auto known = client_uris_.find(path);
+  return known != client_uris_.end() ? known->second : path_to_uri(path);
+}
+
+protocol::Location LSPServer::location_of(const FileRange& range) const {
+  return {uri_of(range.path), to_protocol(range.range)};
+}
+
+nlohmann::json LSPServer::locations(const std::vector<FileRange>& ranges) const {
+  json list = json::array();
+  for (const FileRange& range : ranges) list.push_back(location_of(range));
+  return list;
 }
 
 LSPServer::LSPServer(Transport& transport, DataBuildServer& server)
@@ -348,7 +354,7 @@ void LSPServer::send_request(const std::string& method, json params,
 
 void LSPServer::publish(const std::vector<FileDiagnostics>& updates) {
   for (const FileDiagnostics& update : updates) {
-    protocol::PublishDiagnosticsParams params{path_to_uri(update.path), update.version, {}};
+    protocol::PublishDiagnosticsParams params{uri_of(update.path), update.version, {}};
     for (const FileDiagnostic& diagnostic : update.diagnostics) {
       protocol::Diagnostic converted{
           to_protocol(diagnostic.range),
@@ -359,7 +365,7 @@ void LSPServer::publish(const std::vector<FileDiagnostics>& updates) {
           diagnostic.message,
           {}};
       for (const RelatedNote& note : diagnostic.related)
-        converted.relatedInformation.push_back({to_protocol(note.location), note.message});
+        converted.relatedInformation.push_back({location_of(note.location), note.message});
       params.diagnostics.push_back(std::move(converted));
     }
     notify("textDocument/publishDiagnostics", params);
@@ -468,7 +474,7 @@ void LSPServer::on_did_change_watched_files(const protocol::DidChangeWatchedFile
 json LSPServer::on_definition(const protocol::TextDocumentPositionParams& params) {
   std::optional<FileRange> definition =
       server_.definition(path_of(params.uri), to_position(params.position));
-  return definition ? json(to_protocol(*definition)) : json(nullptr);
+  return definition ? json(location_of(*definition)) : json(nullptr);
 }
 
 json LSPServer::on_implementation(const protocol::TextDocumentPositionParams& params) {
@@ -508,7 +514,7 @@ json LSPServer::on_workspace_symbol(const protocol::WorkspaceSymbolParams& param
   json symbols = json::array();
   for (const WorkspaceSymbolResult& symbol : server_.workspace_symbols(params.query))
     symbols.push_back(protocol::SymbolInformation{symbol.name, lsp_symbol_kind(symbol.kind),
-                                                  to_protocol(symbol.location), symbol.container});
+                                                  location_of(symbol.location), symbol.container});
   return symbols;
 }
 
@@ -534,7 +540,7 @@ json LSPServer::on_rename(const protocol::RenameParams& params) {
   if (!plan.value) throw RequestError{ErrorCode::RequestFailed, plan.error};
   protocol::WorkspaceEdit edit;
   for (const auto& [path, edits] : *plan.value) {
-    std::vector<protocol::TextEdit>& converted = edit.changes[path_to_uri(path)];
+    std::vector<protocol::TextEdit>& converted = edit.changes[uri_of(path)];
     for (const auto& [range, text] : edits) converted.push_back({to_protocol(range), text});
   }
   return edit;

@@ -58,6 +58,12 @@ class LSPServer {
   void notify(const std::string& method, json params);
   void send_request(const std::string& method, json params, std::function<void()> on_success);
   void publish(const std::vector<FileDiagnostics>& updates);
+  // The path a file:// URI names (else InvalidParams), remembering the URI:
+  // clients escape differently, and answers should name files as they did.
+  std::string path_of(const std::string& uri);
+  std::string uri_of(const std::string& path) const;
+  protocol::Location location_of(const FileRange& range) const;
+  json locations(const std::vector<FileRange>& ranges) const;
   void load_workspace();
 
   // Requests.
@@ -97,6 +103,7 @@ class LSPServer {
   // Our own requests to the client awaiting an answer, by id.
   std::map<std::string, std::function<void()>> awaiting_response_;
   int next_request_id_ = 0;
+  std::map<std::string, std::string> client_uris_;  // path -> URI as the client sent it
 };
 
 }  // namespace databuild::lsp

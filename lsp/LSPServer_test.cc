@@ -90,5 +90,19 @@ TEST(LSPServer, CancellationAlreadyWaitingIsHonoured) {
   EXPECT_EQ(error_code(session.replies[1]), -32800);
 }
 
+TEST(LSPServer, DiagnosticsNameFilesAsTheClientDid) {
+  // '+' needs no escape, but path_to_uri() escapes it; the client's form wins.
+  Session session =
+      serve({kInitialize, R"({"jsonrpc":"2.0","method":"initialized","params":{}})",
+             R"({"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":)"
+             R"({"uri":"file:///nowhere/a+b.dbuild","languageId":"databuild","version":1,)"
+             R"("text":"dataset d { deny nothing }"}}})",
+             kShutdown, kExit});
+  ASSERT_EQ(session.replies.size(), 3u);
+  EXPECT_EQ(session.replies[1]["method"], "textDocument/publishDiagnostics");
+  EXPECT_EQ(session.replies[1]["params"]["uri"], "file:///nowhere/a+b.dbuild");
+  EXPECT_FALSE(session.replies[1]["params"]["diagnostics"].empty());
+}
+
 }  // namespace
 }  // namespace databuild::lsp

@@ -4,8 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include "Hover.h"
-
 namespace databuild::lsp {
 namespace {
 
@@ -99,17 +97,6 @@ TEST_F(NavigationTest, RenameRefusesClashesAndBadNames) {
   std::optional<SymbolAt> key = symbol_at(*analysis_, 0, offset(0, "day"));
   ASSERT_TRUE(key);
   EXPECT_NE(rename_refusal(*analysis_, *key, "region").find("already a key"), std::string::npos);
-}
-
-TEST_F(NavigationTest, HoverShowsDocKeysColumnsProducersAndReaders) {
-  std::optional<SymbolAt> raw = symbol_at(*analysis_, 1, offset(1, "raw["));
-  ASSERT_TRUE(raw);
-  std::string hover = hover_markdown(*analysis_, *raw);
-  EXPECT_NE(hover.find("**external dataset** `raw`\n\nRaw clicks."), std::string::npos) << hover;
-  EXPECT_NE(hover.find("- `day`: `date`, since `2024-01-01`"), std::string::npos) << hover;
-  EXPECT_NE(hover.find("- `user`: `string` (taint `pii`)"), std::string::npos) << hover;
-  EXPECT_NE(hover.find("Produced by: delivered from outside"), std::string::npos) << hover;
-  EXPECT_NE(hover.find("Read by:\n- job `tidy`, input `src`"), std::string::npos) << hover;
 }
 
 }  // namespace
