@@ -37,6 +37,8 @@ struct OpenBracket {
 // What the scanner learns from the text before the cursor.
 struct Context {
   bool in_string_or_comment = false;
+  // Inside `{…}` of a template string: a parameter (job) or key (dataset) goes here.
+  bool in_interpolation = false;
   std::vector<OpenBracket> open;
   std::string declaration_kind;  // keyword of the enclosing top-level declaration
   std::string declaration_name;
@@ -60,11 +62,18 @@ Context scan(std::string_view text) {
       continue;
     }
     if (c == '"') {
+      bool interpolating = false;
       for (++i; i < text.size() && text[i] != '"' && text[i] != '\n'; ++i) {
-        if (text[i] == '\\') ++i;
+        bool doubled = i + 1 < text.size() && text[i + 1] == text[i];
+        if (text[i] == '\\' || ((text[i] == '{' || text[i] == '}') && doubled)) {
+          ++i;  // an escape, or `{{` / `}}` for a literal brace
+        } else if (text[i] == '{' || text[i] == '}') {
+          interpolating = text[i] == '{';
+        }
       }
       if (i >= text.size()) {
         context.in_string_or_comment = true;
+        context.in_interpolation = interpolating;
         return context;
       }
       continue;
@@ -110,8 +119,11 @@ class Completer {
       : analysis_(analysis), text_(before_cursor), context_(scan(before_cursor)) {}
 
   std::vector<CompletionCandidate> run() {
-    if (context_.in_string_or_comment || context_.naming_declaration) return {};
-    if (context_.open.empty()) {
+    if (context_.in_interpolation) {
+      interpolation_context();
+    } else if (context_.in_string_or_comment || context_.naming_declaration) {
+      return {};
+    } else if (context_.open.empty()) {
       add_keywords(kDeclarationKeywords);
     } else if (context_.declaration_kind == "dataset") {
       dataset_context();
@@ -235,6 +247,23 @@ class Completer {
     for (const char* function : kFunctions)
       candidates_.push_back({function, CompletionKind::Function, "built-in function"});
     candidates_.push_back({"now", CompletionKind::Keyword, "the build's start time"});
+  }
+
+  // `"…{|"` in `run` or `env` names a parameter; in `location`, a key.
+  void interpolation_context() {
+    const LinkedWorkspace& linked = analysis_.linked;
+    if (context_.declaration_kind == "job") {
+      if (const Job* job = linked.find_job(context_.declaration_name)) {
+        for (const Parameter& parameter : job->parameters)
+          candidates_.push_back(
+              {parameter.name.text, CompletionKind::Parameter, parameter.type.display});
+      }
+    } else if (context_.declaration_kind == "dataset") {
+      if (const Dataset* dataset = linked.find_dataset(context_.declaration_name)) {
+        for (const KeyDecl& key : dataset->keys)
+          candidates_.push_back({key.name.text, CompletionKind::Key, key.type.display});
+      }
+    }
   }
 
   // `input name = dataset[…] { col, … }`: the columns of that dataset.

@@ -69,5 +69,14 @@ TEST(Completion, PoliciesTypesAndColumns) {
       has(labels_at("job j(d: date) {\n  input i = raw[day = d, region = *] { |\n}"), "user"));
 }
 
+TEST(Completion, ParametersAndKeysInInterpolations) {
+  // As typed in an editor that closes brackets and quotes.
+  EXPECT_EQ(labels_at("job j(d: date, n: int) {\n  run [\"x\", \"--day={|}\"]\n}"),
+            (std::vector<std::string>{"d", "n"}));
+  EXPECT_TRUE(labels_at("job j(d: date) {\n  run [\"{{|\"]\n}").empty());  // a literal brace
+  EXPECT_TRUE(labels_at("job j(d: date) {\n  run [\"{d}|\"]\n}").empty());
+  EXPECT_TRUE(has(labels_at("dataset raw[day: date] {\n  location \"r/{|}\"\n}"), "day"));
+}
+
 }  // namespace
 }  // namespace databuild::lsp
