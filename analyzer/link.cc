@@ -165,8 +165,9 @@ struct Scope {
 
 class Linker {
  public:
-  Linker(std::vector<FileModel>& files, const std::vector<std::string>& paths)
-      : files_(files), paths_(paths) {}
+  Linker(std::vector<FileModel>& files, const std::vector<std::string>& paths,
+         const LinkOptions& options)
+      : files_(files), paths_(paths), options_(options) {}
 
   LinkedWorkspace run() {
     declare();
@@ -193,11 +194,12 @@ class Linker {
 
   void define(SymbolKind kind, const Name& name, Location declaration,
               const std::string& container = {}) {
-    out_.definitions.push_back({kind, name.text, name.location, declaration, container});
+    if (options_.navigation)
+      out_.definitions.push_back({kind, name.text, name.location, declaration, container});
   }
 
   void refer(Location use, SymbolKind kind, Location definition) {
-    out_.references.push_back({use, kind, definition});
+    if (options_.navigation) out_.references.push_back({use, kind, definition});
   }
 
   // ---- pass 1: namespaces ----------------------------------------------------
@@ -905,6 +907,7 @@ class Linker {
 
   std::vector<FileModel>& files_;
   const std::vector<std::string>& paths_;
+  LinkOptions options_;
   LinkedWorkspace out_;
   std::unordered_map<std::string, GlobalSymbol> globals_;
   std::set<std::string> used_;  // policies and types referenced anywhere
@@ -920,8 +923,9 @@ std::string describe_type(const TypeRef& type) {
   return describe_kind(type.kind);
 }
 
-LinkedWorkspace link(std::vector<FileModel>& files, const std::vector<std::string>& paths) {
-  return Linker(files, paths).run();
+LinkedWorkspace link(std::vector<FileModel>& files, const std::vector<std::string>& paths,
+                     const LinkOptions& options) {
+  return Linker(files, paths, options).run();
 }
 
 }  // namespace databuild

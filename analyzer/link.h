@@ -69,6 +69,7 @@ struct LinkedWorkspace {
   std::unordered_map<std::string, const Dataset*> datasets;
   std::unordered_map<std::string, const Job*> jobs;
 
+  // The navigation index; empty unless linked with LinkOptions::navigation.
   std::vector<Definition> definitions;
   std::vector<Reference> references;
   std::unordered_map<const Dataset*, std::vector<PortRef>> producers;
@@ -82,9 +83,17 @@ struct LinkedWorkspace {
   const Job* find_job(std::string_view name) const;
 };
 
+struct LinkOptions {
+  // Fill `definitions` and `references`, the navigation index that only an
+  // editor needs. Off for `databuild check`: at 100k jobs the two tables are
+  // a quarter of the analysis's memory.
+  bool navigation = true;
+};
+
 // `paths` gives each file's path (indexed by FileId), used to check that the
 // workspace declaration sits in workspace.dbuild.
-LinkedWorkspace link(std::vector<FileModel>& files, const std::vector<std::string>& paths);
+LinkedWorkspace link(std::vector<FileModel>& files, const std::vector<std::string>& paths,
+                     const LinkOptions& options = {});
 
 // "a date", "an int", "a value of enum region (us, eu, apac)".
 std::string describe_type(const TypeRef& type);

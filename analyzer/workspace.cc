@@ -66,10 +66,10 @@ std::vector<FileModel> lower_all(const std::vector<SourceFile>& files, unsigned 
   return models;
 }
 
-void link_analysis(Analysis& analysis) {
+void link_analysis(Analysis& analysis, const AnalysisOptions& options) {
   std::vector<std::string> paths;
   for (const SourceFile& file : analysis.files) paths.push_back(file.path);
-  analysis.linked = link(analysis.models, paths);
+  analysis.linked = link(analysis.models, paths, {.navigation = options.navigation});
 }
 
 }  // namespace
@@ -143,7 +143,7 @@ std::unique_ptr<Analysis> analyze_sources(std::string root,
   analysis->root = std::move(root);
   for (auto& [path, text] : sources) analysis->files.emplace_back(path, std::move(text));
   analysis->models = lower_all(analysis->files, options.threads, options.cache);
-  link_analysis(*analysis);
+  link_analysis(*analysis, options);
   return analysis;
 }
 

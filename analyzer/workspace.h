@@ -48,6 +48,8 @@ struct AnalysisOptions {
   unsigned threads = 0;  // 0: one per core
   // Lowered files are taken from and added to this cache when set. Not owned.
   const AnalysisCache* cache = nullptr;
+  // Build the navigation index (LinkOptions::navigation).
+  bool navigation = true;
 };
 
 // A workspace's files as read from disk, before analysis.
