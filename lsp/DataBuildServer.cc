@@ -259,14 +259,13 @@ Refusable<RenameTarget> DataBuildServer::prepare_rename(const std::string& path,
           ""};
 }
 
-Refusable<std::map<std::string, std::vector<std::pair<TextRange, std::string>>>>
-DataBuildServer::rename(const std::string& path, TextPosition position,
-                        const std::string& new_name) {
+Refusable<FileEdits> DataBuildServer::rename(const std::string& path, TextPosition position,
+                                             const std::string& new_name) {
   std::optional<SymbolAt> symbol = symbol_at(path, position);
   if (!symbol) return {std::nullopt, "there is no symbol to rename here"};
   if (std::string refusal = rename_refusal(*analysis_, *symbol, new_name); !refusal.empty())
     return {std::nullopt, refusal};
-  std::map<std::string, std::vector<std::pair<TextRange, std::string>>> edits;
+  FileEdits edits;
   for (const Location& use : references_to(*analysis_, symbol->definition, true)) {
     FileRange range = to_file_range(use);
     edits[range.path].emplace_back(range.range, new_name);

@@ -93,6 +93,9 @@ struct SemanticToken {
   bool is_declaration;
 };
 
+// Replacement text per file, edits in position order.
+using FileEdits = std::map<std::string, std::vector<std::pair<TextRange, std::string>>>;
+
 // Either a value or a message for the user saying why there is none.
 template <typename T>
 struct Refusable {
@@ -131,9 +134,8 @@ class DataBuildServer {
   std::vector<WorkspaceSymbolResult> workspace_symbols(const std::string& query);
   std::vector<CompletionCandidate> complete(const std::string& path, TextPosition position);
   Refusable<RenameTarget> prepare_rename(const std::string& path, TextPosition position);
-  // New text per file, edits sorted by position.
-  Refusable<std::map<std::string, std::vector<std::pair<TextRange, std::string>>>> rename(
-      const std::string& path, TextPosition position, const std::string& new_name);
+  Refusable<FileEdits> rename(const std::string& path, TextPosition position,
+                              const std::string& new_name);
   std::vector<FoldingRegion> folding_ranges(const std::string& path);
   std::vector<SemanticToken> semantic_tokens(const std::string& path);
 
