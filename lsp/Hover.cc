@@ -4,6 +4,8 @@
 // re-printed from the model, so they read as the user wrote them.
 #include "Hover.h"
 
+#include <algorithm>
+#include <set>
 #include <sstream>
 
 namespace databuild::lsp {
@@ -27,7 +29,7 @@ class HoverWriter {
     for (const FileModel& model : analysis_.models) {
       if (model.workspace && defines(model.workspace->name)) return workspace(*model.workspace);
       for (const Policy& policy : model.policies) {
-        if (defines(policy.name)) return headed("policy", policy.name.text, policy.doc);
+        if (defines(policy.name)) return this->policy(policy);
       }
       for (const TypeDecl& type : model.types) {
         if (defines(type.name)) return type_declaration(type);
@@ -62,6 +64,41 @@ class HoverWriter {
         << "- data root: " << code(analysis_.data_root()) << "\n"
         << "- catalog: " << code(analysis_.catalog());
     return out.str();
+  }
+
+  // A policy and where it is applied: taints, denials, removals.
+  std::string policy(const Policy& policy) const {
+    std::set<std::pair<FileId, uint32_t>> uses;
+    for (const Location& use : references_to(analysis_, definition_, false))
+      uses.emplace(use.file, use.range.begin);
+    auto names_it = [&](const std::vector<Name>& names) {
+      return std::any_of(names.begin(), names.end(), [&](const Name& name) {
+        return uses.count({name.location.file, name.location.range.begin}) > 0;
+      });
+    };
+    std::string tainted, denied, removed;
+    auto add = [](std::string& list, const std::string& item) {
+      list += (list.empty() ? "" : ", ") + code(item);
+    };
+    for (const FileModel& model : analysis_.models) {
+      for (const Dataset& dataset : model.datasets) {
+        if (names_it(dataset.taints)) add(tainted, dataset.name.text);
+        for (const Column& column : dataset.columns) {
+          if (names_it(column.taints)) add(tainted, dataset.name.text + "." + column.name.text);
+        }
+        if (names_it(dataset.denies)) add(denied, dataset.name.text);
+      }
+      for (const Job& job : model.jobs) {
+        for (const Removal& removal : job.removals) {
+          if (names_it(removal.policies)) add(removed, job.name.text);
+        }
+      }
+    }
+    std::string text = headed("policy", policy.name.text, policy.doc);
+    if (!tainted.empty()) text += "\n\nTainted: " + tainted;
+    if (!denied.empty()) text += "\n\nDenied by: " + denied;
+    if (!removed.empty()) text += "\n\nRemoved by: " + removed;
+    return text;
   }
 
   std::string type_declaration(const TypeDecl& type) const {

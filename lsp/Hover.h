@@ -1,7 +1,7 @@
 // Hover text: what a symbol is, in Markdown, from the linked model: the doc
 // comment, keys with their domains, columns, producers and readers of a
 // dataset; parameters and ports of a job; the type of a key, column or
-// parameter; the values of an enum.
+// parameter; the values of an enum; where a policy is tainted, denied, removed.
 #pragma once
 
 #include <string>

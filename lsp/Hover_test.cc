@@ -69,7 +69,8 @@ TEST_F(HoverTest, JobAndItsMembers) {
 }
 
 TEST_F(HoverTest, DeclarationsAndMembers) {
-  EXPECT_EQ(hover_at("pii"), "**policy** `pii`\n\nPersonal data.");
+  EXPECT_EQ(hover_at("pii"),
+            "**policy** `pii`\n\nPersonal data.\n\nTainted: `raw.user`\n\nRemoved by: `tidy`");
   EXPECT_EQ(hover_at("region ="), "**type** `region`\n\n`enum(us, eu)`");
   EXPECT_EQ(hover_at("eu]"), "**enum value** `eu` of `region`");
   EXPECT_EQ(hover_at("user:"), "**column** `user`: `string` (taint `pii`) of dataset `raw`");
