@@ -3,9 +3,10 @@
 //
 // Edits arrive as incremental changes in UTF-16 positions (LSP
 // TextDocumentSyncKind.Incremental); each is applied to the text as left by
-// the previous one, as the protocol prescribes. The store keeps text only: the
-// analysis re-parses every file through analyze_sources(), so a tree kept here
-// could not be reused by it.
+// the previous one, as the protocol prescribes. The store keeps text only: a
+// changed file is parsed afresh by parse_and_lower() (see ModelCache), which
+// takes no previous tree, so an edited tree-sitter tree kept here would not
+// be reused.
 #pragma once
 
 #include <cstdint>
