@@ -312,9 +312,9 @@ void LSPServer::handle_response(const json& message) {
   const json& id = message.at("id");
   auto waiting = awaiting_response_.find(id.is_string() ? id.get<std::string>() : id.dump());
   if (waiting == awaiting_response_.end()) return;
-  std::function<void()> on_success = std::move(waiting->second);
+  std::function<void(bool)> on_reply = std::move(waiting->second);
   awaiting_response_.erase(waiting);
-  if (message.contains("result")) on_success();
+  on_reply(!message.contains("error"));
 }
 
 bool LSPServer::cancelled_while_waiting(const json& id) {
@@ -345,9 +345,9 @@ void LSPServer::notify(const std::string& method, json params) {
 }
 
 void LSPServer::send_request(const std::string& method, json params,
-                             std::function<void()> on_success) {
+                             std::function<void(bool)> on_reply) {
   std::string id = "databuild-" + std::to_string(next_request_id_++);
-  awaiting_response_[id] = std::move(on_success);
+  awaiting_response_[id] = std::move(on_reply);
   transport_.write(
       {{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}});
 }
@@ -417,23 +417,29 @@ void LSPServer::on_initialized(const json&) {
                    {{{"id", "databuild-watched-files"},
                      {"method", "workspace/didChangeWatchedFiles"},
                      {"registerOptions", {{"watchers", {watcher}}}}}}}},
-                 [] {});
+                 [](bool) {});
   }
   if (!server_.root()) return;  // nothing to load until a document is opened
   if (!client_supports_progress_) {
     load_workspace();
     return;
   }
-  // Progress needs a token the client has accepted; load once it has (unless
-  // a document opened meanwhile already loaded the workspace).
-  send_request("window/workDoneProgress/create", {{"token", kLoadProgressToken}}, [this] {
-    if (server_.loaded()) return;
-    notify("$/progress",
-           {{"token", kLoadProgressToken},
-            {"value", {{"kind", "begin"}, {"title", "Loading the DataBuild workspace"}}}});
-    load_workspace();
-    notify("$/progress", {{"token", kLoadProgressToken}, {"value", {{"kind", "end"}}}});
-  });
+  // Progress needs a token the client has accepted; load once it has answered
+  // (unless a document opened meanwhile already loaded the workspace), with
+  // progress only if it accepted.
+  send_request(
+      "window/workDoneProgress/create", {{"token", kLoadProgressToken}}, [this](bool accepted) {
+        if (server_.loaded()) return;
+        if (!accepted) {
+          load_workspace();
+          return;
+        }
+        notify("$/progress",
+               {{"token", kLoadProgressToken},
+                {"value", {{"kind", "begin"}, {"title", "Loading the DataBuild workspace"}}}});
+        load_workspace();
+        notify("$/progress", {{"token", kLoadProgressToken}, {"value", {{"kind", "end"}}}});
+      });
 }
 
 void LSPServer::load_workspace() { publish(server_.load()); }

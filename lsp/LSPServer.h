@@ -56,7 +56,10 @@ class LSPServer {
   void reply(const json& id, json result);
   void reply_error(const json& id, protocol::ErrorCode code, const std::string& message);
   void notify(const std::string& method, json params);
-  void send_request(const std::string& method, json params, std::function<void()> on_success);
+  // Sends a request to the client; `on_reply(accepted)` runs when it answers,
+  // with `accepted` false when the answer is an error.
+  void send_request(const std::string& method, json params,
+                    std::function<void(bool accepted)> on_reply);
   void publish(const std::vector<FileDiagnostics>& updates);
   // The path a file:// URI names (else InvalidParams), remembering the URI:
   // clients escape differently, and answers should name files as they did.
@@ -101,7 +104,7 @@ class LSPServer {
   // Messages read ahead while looking for cancellations, served next.
   std::deque<IncomingMessage> pending_;
   // Our own requests to the client awaiting an answer, by id.
-  std::map<std::string, std::function<void()>> awaiting_response_;
+  std::map<std::string, std::function<void(bool accepted)>> awaiting_response_;
   int next_request_id_ = 0;
   std::map<std::string, std::string> client_uris_;  // path -> URI as the client sent it
 };

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 
 namespace databuild::lsp {
 namespace {
@@ -88,6 +90,26 @@ TEST(LSPServer, CancellationAlreadyWaitingIsHonoured) {
   ASSERT_EQ(session.replies.size(), 3u);
   EXPECT_EQ(session.replies[1]["id"], "s");
   EXPECT_EQ(error_code(session.replies[1]), -32800);
+}
+
+TEST(LSPServer, WorkspaceLoadsWithoutProgressWhenTheTokenIsRefused) {
+  std::filesystem::path root = std::filesystem::path(testing::TempDir()) / "lsp-refused-token";
+  std::filesystem::create_directories(root);
+  std::ofstream(root / "workspace.dbuild") << "dataset d { deny nothing }\n";
+  json initialize = {{"jsonrpc", "2.0"},
+                     {"id", 1},
+                     {"method", "initialize"},
+                     {"params",
+                      {{"rootUri", "file://" + root.string()},
+                       {"capabilities", {{"window", {{"workDoneProgress", true}}}}}}}};
+  Session session =
+      serve({initialize.dump(), R"({"jsonrpc":"2.0","method":"initialized","params":{}})",
+             R"({"jsonrpc":"2.0","id":"databuild-0","error":{"code":-32603,"message":"no"}})",
+             kShutdown, kExit});
+  std::filesystem::remove_all(root);
+  ASSERT_EQ(session.replies.size(), 4u);
+  EXPECT_EQ(session.replies[1]["method"], "window/workDoneProgress/create");
+  EXPECT_EQ(session.replies[2]["method"], "textDocument/publishDiagnostics");
 }
 
 TEST(LSPServer, DiagnosticsNameFilesAsTheClientDid) {
