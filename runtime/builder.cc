@@ -72,6 +72,7 @@ Builder::Builder(Plan& plan, const Analysis& analysis, Catalog& catalog, DiskInt
       failed_(plan.partitions.size()),
       wait_until_(plan.partitions.size()) {
   if (!options_.monotonic_seconds) options_.monotonic_seconds = steady_seconds;
+  if (!options_.is_alive) options_.is_alive = [](int64_t) { return true; };
   if (!options_.sleep)
     options_.sleep = [](double seconds) {
       std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
@@ -186,6 +187,85 @@ void Builder::fail_target(size_t target, const std::string& reason) {
   for (size_t output : plan_.targets[target].outputs) failed_[output] = reason;
 }
 
+// `.staging/run-N` of a run no longer running, and `.staging/put-PID-...` of
+// a dead `put`: what a killed runner left. Never visible to readers, but
+// they hold disk space and, for a reused run id, would be in the way.
+Status Builder::clean_stale_staging() {
+  std::string staging = plan_.data_root + "/.staging";
+  for (const std::string& name : disk_.list_names(staging)) {
+    bool stale = false;
+    if (name.rfind("run-", 0) == 0) {
+      Expected<std::optional<RunRecord>> run = catalog_.run(std::atoll(name.c_str() + 4));
+      if (!run) return Failure{run.error()};
+      stale = !*run || (*run)->state != "running";
+    } else if (name.rfind("put-", 0) == 0) {
+      stale = !options_.is_alive(std::atoll(name.c_str() + 4));
+    }
+    if (!stale) continue;
+    status_.note("removing the staging directory of a dead run: " + staging + "/" + name);
+    if (Status removed = disk_.remove_all(staging + "/" + name); !removed) return removed;
+  }
+  return ok();
+}
+
+Expected<Builder::Claim> Builder::acquire(size_t target_id) {
+  TargetState& state = targets_[target_id];
+  if (state.claimed) return Claim::Acquired;  // a retry keeps its claims
+  const std::vector<size_t>& outputs = plan_.targets[target_id].outputs;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    Expected<bool> claimed = catalog_.claim(plan_.partitions[outputs[i]].name, options_.pid,
+                                            options_.host, options_.is_alive);
+    if (!claimed) return Failure{claimed.error()};
+    if (*claimed) continue;
+    for (size_t j = 0; j < i; ++j)
+      if (Status released = catalog_.release(plan_.partitions[outputs[j]].name, options_.pid);
+          !released)
+        return Failure{released.error()};
+    return Claim::HeldElsewhere;
+  }
+  state.claimed = true;
+  Expected<bool> adopted = adopt_published(target_id);
+  if (!adopted) return Failure{adopted.error()};
+  if (!*adopted) return Claim::Acquired;
+  state.state = State::Done;
+  if (Status released = release_claims(target_id); !released) return Failure{released.error()};
+  status_.job_reused(plan_.targets[target_id].name);
+  return Claim::Reused;
+}
+
+// With the claims held: did another runner publish every output since the
+// plan was made, fresh for the inputs this build has? Then those versions are
+// this build's too.
+Expected<bool> Builder::adopt_published(size_t target_id) {
+  const PlannedTarget& planned = plan_.targets[target_id];
+  std::vector<PartitionRecord> published;
+  for (size_t output : planned.outputs) {
+    const PlannedPartition& node = plan_.partitions[output];
+    Expected<std::optional<PartitionRecord>> current = catalog_.current(node.name);
+    if (!current) return Failure{current.error()};
+    if (!*current || (node.current && node.current->id == (*current)->id) ||
+        (*current)->state != "live" || !version_on_disk(disk_, **current, node.location))
+      return false;
+    Expected<std::optional<std::string>> stale =
+        stale_reason(catalog_, plan_, planned, **current, /*inputs_settled=*/true);
+    if (!stale) return Failure{stale.error()};
+    if (*stale) return false;
+    published.push_back(std::move(**current));
+  }
+  for (size_t i = 0; i < planned.outputs.size(); ++i)
+    plan_.partitions[planned.outputs[i]].current = std::move(published[i]);
+  return true;
+}
+
+Status Builder::release_claims(size_t target_id) {
+  if (!targets_[target_id].claimed) return ok();
+  targets_[target_id].claimed = false;
+  for (size_t output : plan_.targets[target_id].outputs)
+    if (Status released = catalog_.release(plan_.partitions[output].name, options_.pid); !released)
+      return released;
+  return ok();
+}
+
 Status Builder::start(size_t target_id) {
   PlannedTarget& planned = plan_.targets[target_id];
   TargetState& state = targets_[target_id];
@@ -203,6 +283,7 @@ Status Builder::start(size_t target_id) {
   run.pid = options_.pid;
   run.host = options_.host;
   run.build_now = plan_.clock.unix_seconds;
+  run.log_path = options_.log_directory + "/run-{run}.log";
   for (size_t port = 0; port < target.inputs.size(); ++port)
     for (size_t input : planned.inputs[port])
       run.inputs.push_back({target.inputs[port].port->name.text, plan_.partitions[input].name,
@@ -212,7 +293,9 @@ Status Builder::start(size_t target_id) {
   state.run_id = *run_id;
   std::string id = std::to_string(*run_id);
   state.staging = plan_.data_root + "/.staging/run-" + id;
-  state.log_path = options_.log_directory + "/run-" + id + ".log";
+  Expected<std::optional<RunRecord>> recorded = catalog_.run(*run_id);
+  if (!recorded || !*recorded) return Failure{"catalog: run " + id + " vanished"};
+  state.log_path = (*recorded)->log_path;
   if (Status made = disk_.make_directories(options_.log_directory); !made) return made;
 
   // The job's environment and its DATABUILD_CONFIG document (runtime.md).
@@ -344,33 +427,34 @@ Status Builder::finish(size_t target_id, const CommandResult& result) {
     Status published = publish(target_id);
     if (published) {
       state.state = State::Done;
-      status_.job_finished(planned.name, true, "", state.log_path);
-      return ok();
+      status_.job_finished(planned.name, true, "", state.log_path, /*retrying=*/false);
+      return release_claims(target_id);
     }
     // Not a retryable failure: the job ran; what it wrote cannot be published.
     message = published.error();
     if (Status ended = catalog_.finish_run(state.run_id, false, 0, message); !ended) return ended;
     disk_.remove_all(state.staging);
-    status_.job_finished(planned.name, false, message, state.log_path);
+    status_.job_finished(planned.name, false, message, state.log_path, /*retrying=*/false);
     fail_target(target_id, message);
-    return ok();
+    return release_claims(target_id);
   }
   std::optional<int> exit_status;
   if (result.outcome == CommandResult::Outcome::Exited) exit_status = result.exit_code;
   if (Status ended = catalog_.finish_run(state.run_id, false, exit_status, message); !ended)
     return ended;
   disk_.remove_all(state.staging);
-  status_.job_finished(planned.name, false, message, state.log_path);
-  int64_t retries = planned.target.job->retries.value_or(0);
-  if (state.attempt <= retries) {
+  bool retrying = state.attempt <= planned.target.job->retries.value_or(0);
+  status_.job_finished(planned.name, false, message, state.log_path, retrying);
+  if (retrying) {
     state.state = State::Ready;  // started again by the loop
     return ok();
   }
   fail_target(target_id, planned.name + " failed: " + message);
-  return ok();
+  return release_claims(target_id);
 }
 
 Expected<bool> Builder::build() {
+  if (Status cleaned = clean_stale_staging(); !cleaned) return Failure{cleaned.error()};
   mark_needed();
   if (Status recorded = record_sources(); !recorded) return Failure{recorded.error()};
   size_t to_run = 0;
@@ -403,17 +487,31 @@ Expected<bool> Builder::build() {
       }
       if (upstream) {
         fail_target(t, *upstream);
+        status_.job_cancelled(plan_.targets[t].name);
         for (size_t output : plan_.targets[t].outputs)
           if (needed_[output]) status_.partition_failed(plan_.partitions[output].name, *upstream);
       } else if (inputs_available) {
         ready.push_back(t);
       }
     }
+    bool held_elsewhere = false;
     for (size_t t : ready) {
       if (runner_.running() >= options_.jobs) break;
-      if (Status started = start(t); !started) {
+      Expected<Claim> claim = acquire(t);
+      Status started = claim ? ok() : Status(Failure{claim.error()});
+      if (claim && *claim == Claim::Acquired) started = start(t);
+      if (!started) {
         runner_.kill_all();
         return Failure{started.error()};
+      }
+      held_elsewhere = held_elsewhere || (claim && *claim == Claim::HeldElsewhere);
+    }
+    waiting = waiting || held_elsewhere;
+    if (now() - last_heartbeat_ >= static_cast<double>(kClaimStaleSeconds) / 6) {
+      last_heartbeat_ = now();
+      if (Status beat = catalog_.heartbeat(options_.pid, options_.host); !beat) {
+        runner_.kill_all();
+        return Failure{beat.error()};
       }
     }
     if (runner_.running() == 0 && !waiting) {
@@ -434,7 +532,9 @@ Expected<bool> Builder::build() {
       }
     }
     if (Status polled = poll_waiting(false); !polled) return Failure{polled.error()};
+    status_.tick();
   }
+  status_.finish();
   bool all = true;
   for (size_t requested : plan_.requested) {
     if (available(requested)) continue;

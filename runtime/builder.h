@@ -16,7 +16,15 @@
 //   version or the new, and a crash between steps leaves a catalog and a
 //   disk that the next plan recognises as "missing" and rebuilds;
 // - external partitions still missing are polled until their `wait`
-//   (or --wait-timeout) runs out, failing only the jobs that need them.
+//   (or --wait-timeout) runs out, failing only the jobs that need them;
+// - several runners may share a catalog: before running a job the builder
+//   claims its outputs in the catalog (Catalog::claim) and releases them
+//   after publishing or failing. A target whose outputs another live runner
+//   holds waits; once it gets the claim it re-reads the catalog and, when the
+//   other runner published a version that is fresh for the inputs this build
+//   has, reuses it instead of building it a second time;
+// - staging directories left by dead runs (a killed runner) are deleted
+//   when a build starts: they were never visible, only in the way.
 #pragma once
 
 #include <cstdint>
@@ -40,7 +48,10 @@ struct BuildOptions {
   bool replace_manual = false;
   std::string log_directory;  // absolute
   std::string host;
-  int64_t pid = 0;  // this runner's, recorded with its runs
+  int64_t pid = 0;  // this runner's, recorded with its runs and claims
+  // Whether a process on this host is alive: claims and staging directories
+  // of dead ones are taken over. Default: every process is alive.
+  std::function<bool(int64_t pid)> is_alive;
   // Seconds on a monotonic clock, and a sleep: injected for the tests.
   std::function<double()> monotonic_seconds;
   std::function<void(double seconds)> sleep;
@@ -72,8 +83,12 @@ class Builder {
     State state = State::Idle;
     int attempt = 0;
     int64_t run_id = 0;
+    bool claimed = false;  // holds the catalog claims on its outputs
     std::string staging, log_path;
   };
+  // What acquire() found: go ahead, another runner is building it, or
+  // another runner has built it and the result is reused.
+  enum class Claim { Acquired, HeldElsewhere, Reused };
 
   Status record_sources();
   Status record_source(size_t partition);
@@ -81,6 +96,10 @@ class Builder {
   bool available(size_t partition) const;
   std::optional<std::string> failure_of(size_t partition) const;
   Status poll_waiting(bool force);
+  Status clean_stale_staging();
+  Expected<Claim> acquire(size_t target);
+  Expected<bool> adopt_published(size_t target);
+  Status release_claims(size_t target);
   Status start(size_t target);
   Status finish(size_t target, const CommandResult& result);
   Status publish(size_t target);
@@ -99,6 +118,7 @@ class Builder {
   std::vector<std::optional<std::string>> failed_;  // per partition: why
   std::vector<std::optional<double>> wait_until_;   // per waiting partition
   double last_poll_ = 0;
+  double last_heartbeat_ = 0;
 };
 
 }  // namespace databuild

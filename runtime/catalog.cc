@@ -454,6 +454,9 @@ Expected<int64_t> Catalog::start_run(const NewRun& run) {
       .step();
   if (insert.failed()) return insert.failure("record a run of " + run.job);
   int64_t id = sqlite3_last_insert_rowid(db_);
+  Statement log(db_, "UPDATE runs SET log_path = replace(log_path, '{run}', id) WHERE id = ?");
+  log.bind(1, id).step();
+  if (log.failed()) return log.failure("name the log of a run of " + run.job);
   for (const RunInput& input : run.inputs) {
     Statement row(db_, "INSERT INTO run_inputs (run_id, port, ref, partition_id) VALUES (?,?,?,?)");
     row.bind(1, id).bind(2, input.port).bind(3, input.ref).bind(4, input.partition_id).step();
@@ -533,13 +536,14 @@ Expected<bool> Catalog::claim(const std::string& ref, int64_t pid, const std::st
   // the row absent and both insert it.
   Transaction transaction(db_, /*immediate=*/true);
   if (!transaction.active()) return transaction.failure();
-  Statement holder(db_, "SELECT pid, host FROM claims WHERE ref = ?");
+  Statement holder(db_, "SELECT pid, host, claimed_at FROM claims WHERE ref = ?");
   holder.bind(1, ref);
   if (holder.step()) {
     int64_t holder_pid = holder.integer(0);
     std::string holder_host = holder.text(1);
     bool ours = holder_pid == pid && holder_host == host;
-    bool stale = holder_host == host && !is_alive(holder_pid);
+    bool stale = (holder_host == host && !is_alive(holder_pid)) ||
+                 now() - holder.integer(2) > kClaimStaleSeconds;
     if (!ours && !stale) return false;
   }
   if (holder.failed()) return holder.failure("read the claim on " + ref);
@@ -555,6 +559,13 @@ Status Catalog::release(const std::string& ref, int64_t pid) {
   Statement statement(db_, "DELETE FROM claims WHERE ref = ? AND pid = ?");
   statement.bind(1, ref).bind(2, pid).step();
   if (statement.failed()) return statement.failure("release the claim on " + ref);
+  return ok();
+}
+
+Status Catalog::heartbeat(int64_t pid, const std::string& host) {
+  Statement statement(db_, "UPDATE claims SET claimed_at = ? WHERE pid = ? AND host = ?");
+  statement.bind(1, now()).bind(2, pid).bind(3, host).step();
+  if (statement.failed()) return statement.failure("refresh claims");
   return ok();
 }
 

@@ -33,6 +33,9 @@ struct sqlite3;
 namespace databuild {
 
 constexpr int kCatalogSchemaVersion = 1;
+// A claim whose holder has not refreshed it for this long is dead. Runners
+// refresh theirs every kClaimStaleSeconds / 6 while they build.
+constexpr int64_t kClaimStaleSeconds = 120;
 
 // Who made a partition version.
 enum class Origin { Job, Manual, External };
@@ -79,6 +82,8 @@ struct NewRun {
   int attempt = 1;
   int64_t pid = 0;
   std::string host;
+  // Where the run's output goes; `{run}` in it becomes the run's id (which
+  // is only known once the row exists).
   std::string log_path;
   int64_t build_now = 0;  // the BuildClock of the build
   std::vector<RunInput> inputs;
@@ -155,10 +160,14 @@ class Catalog {
 
   // ---- claims: one builder per partition across processes ----
   // Claims `ref` for (pid, host) unless a live claim by someone else holds it.
-  // Stale claims (same host, dead pid) are taken over.
+  // A claim is dead, and taken over, when its pid is gone on this host or its
+  // heartbeat is older than kClaimStaleSeconds (a runner on another host, or
+  // one whose pid was reused).
   Expected<bool> claim(const std::string& ref, int64_t pid, const std::string& host,
                        const std::function<bool(int64_t pid)>& is_alive);
   Status release(const std::string& ref, int64_t pid);
+  // Refreshes the heartbeat of every claim (pid, host) holds.
+  Status heartbeat(int64_t pid, const std::string& host);
 
   // ---- events ----
   Status record_event(const std::string& kind, const std::string& ref,

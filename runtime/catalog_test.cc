@@ -1,6 +1,6 @@
 // Catalog tests on a real SQLite file in a temporary directory: schema
 // versioning, publishing as one transaction, invalidation, runs and their
-// inputs, orphan reaping and claims across two connections.
+// inputs, orphan reaping and claims (with heartbeats) across two connections.
 #include "catalog.h"
 
 #include <gtest/gtest.h>
@@ -125,6 +125,7 @@ TEST_F(CatalogTest, RunsRecordTheirInputVersionsAndEnd) {
   run.fingerprint = "f";
   run.pid = 7;
   run.host = "h";
+  run.log_path = "/logs/run-{run}.log";
   run.inputs = {{"in", "a/x=1", input}};
   Expected<int64_t> id = catalog->start_run(run);
   ASSERT_TRUE(id) << id.error();
@@ -133,6 +134,7 @@ TEST_F(CatalogTest, RunsRecordTheirInputVersionsAndEnd) {
   Expected<std::optional<RunRecord>> record = catalog->run(*id);
   ASSERT_TRUE(record && *record);
   EXPECT_EQ((*record)->state, "succeeded");
+  EXPECT_EQ((*record)->log_path, "/logs/run-" + std::to_string(*id) + ".log");
   EXPECT_EQ((*catalog->current("b/x=1"))->run_id, *id);
   Expected<std::vector<RunInput>> inputs = catalog->run_inputs(*id);
   ASSERT_TRUE(inputs);
@@ -171,6 +173,21 @@ TEST_F(CatalogTest, ClaimsExcludeOtherLiveProcesses) {
   EXPECT_TRUE(*second->claim("a", 2, "h", dead));  // the holder died: taken over
   ASSERT_TRUE(second->release("a", 2));
   EXPECT_TRUE(*first->claim("a", 1, "h", alive));
+}
+
+TEST_F(CatalogTest, AClaimWithoutAHeartbeatGoesStale) {
+  int64_t seconds = 1000;
+  auto clock = [&] { return seconds; };
+  std::unique_ptr<Catalog> here = std::move(*Catalog::open(path_, clock));
+  std::unique_ptr<Catalog> there = std::move(*Catalog::open(path_, clock));
+  auto alive = [](int64_t) { return true; };
+  EXPECT_TRUE(*there->claim("a", 7, "other-host", alive));
+  seconds += kClaimStaleSeconds;
+  ASSERT_TRUE(there->heartbeat(7, "other-host"));
+  seconds += kClaimStaleSeconds;
+  EXPECT_FALSE(*here->claim("a", 1, "h", alive));  // refreshed in time: still held
+  seconds += kClaimStaleSeconds + 1;
+  EXPECT_TRUE(*here->claim("a", 1, "h", alive));  // silent too long: taken over
 }
 
 TEST(Labels, JoinAndSplitRoundTrip) {

@@ -85,6 +85,15 @@ Expected<std::vector<FileEntry>> RealDisk::list_files(const std::string& directo
   return files;
 }
 
+std::vector<std::string> RealDisk::list_names(const std::string& directory) const {
+  std::error_code error;
+  std::vector<std::string> names;
+  for (fs::directory_iterator it(directory, error), end; !error && it != end; it.increment(error))
+    names.push_back(it->path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 Expected<std::string> RealDisk::read_file(const std::string& path) const {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Failure{"cannot read " + path + ": " + std::strerror(errno)};

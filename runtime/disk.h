@@ -48,6 +48,8 @@ class DiskInterface {
   virtual bool is_directory(const std::string& path) const = 0;
   // Regular files below `directory`, sorted by path (symbolic links are followed).
   virtual Expected<std::vector<FileEntry>> list_files(const std::string& directory) const = 0;
+  // The names directly inside `directory`, sorted; none when it does not exist.
+  virtual std::vector<std::string> list_names(const std::string& directory) const = 0;
   virtual Expected<std::string> read_file(const std::string& path) const = 0;
   virtual Status write_file(const std::string& path, std::string_view text) = 0;
   virtual Status make_directories(const std::string& path) = 0;
@@ -72,6 +74,7 @@ class RealDisk : public DiskInterface {
   bool exists(const std::string& path) const override;
   bool is_directory(const std::string& path) const override;
   Expected<std::vector<FileEntry>> list_files(const std::string& directory) const override;
+  std::vector<std::string> list_names(const std::string& directory) const override;
   Expected<std::string> read_file(const std::string& path) const override;
   Status write_file(const std::string& path, std::string_view text) override;
   Status make_directories(const std::string& path) override;

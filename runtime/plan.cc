@@ -60,6 +60,46 @@ bool version_on_disk(const DiskInterface& disk, const PartitionRecord& version,
   return link && *link == version.path && disk.is_directory(version.path);
 }
 
+Expected<std::optional<std::string>> stale_reason(Catalog& catalog, const Plan& plan,
+                                                  const PlannedTarget& planned,
+                                                  const PartitionRecord& current,
+                                                  bool inputs_settled) {
+  if (!current.run_id) return std::optional<std::string>("no recorded run");
+  Expected<std::optional<RunRecord>> run = catalog.run(*current.run_id);
+  if (!run) return Failure{run.error()};
+  if (!*run || (*run)->fingerprint != planned.fingerprint)
+    return std::optional<std::string>("job definition changed");
+  Expected<std::vector<RunInput>> recorded = catalog.run_inputs(*current.run_id);
+  if (!recorded) return Failure{recorded.error()};
+  std::map<std::string, std::map<std::string, int64_t>> read;  // port -> ref -> version
+  for (const RunInput& input : *recorded) read[input.port][input.ref] = input.partition_id;
+  const JobTarget& target = planned.target;
+  for (size_t port = 0; port < target.inputs.size(); ++port) {
+    const std::string& port_name = target.inputs[port].port->name.text;
+    const std::map<std::string, int64_t>& before = read[port_name];
+    std::set<std::string> now_refs;
+    for (size_t input : planned.inputs[port]) now_refs.insert(plan.partitions[input].name);
+    std::set<std::string> before_refs;
+    for (const auto& [ref, version] : before) before_refs.insert(ref);
+    if (now_refs != before_refs)
+      return std::optional<std::string>("input " + port_name + " now reads " +
+                                        std::to_string(now_refs.size()) + " partitions (was " +
+                                        std::to_string(before_refs.size()) + ")");
+    for (size_t input : planned.inputs[port]) {
+      const PlannedPartition& source = plan.partitions[input];
+      if (!inputs_settled && source.needs_run())
+        return std::optional<std::string>("input " + source.name + " will be rebuilt");
+      if (!inputs_settled && source.external && source.external->redelivered)
+        return std::optional<std::string>("input " + source.name + " was redelivered");
+      int64_t version_read = before.at(source.name);
+      if (!source.current || source.current->id != version_read)
+        return std::optional<std::string>("input " + source.name + " changed (version " +
+                                          std::to_string(version_read) + " was read)");
+    }
+  }
+  return std::optional<std::string>();
+}
+
 namespace {
 
 class Planner {
@@ -277,39 +317,10 @@ class Planner {
       return std::pair(Decision::Rebuild, std::string("invalidated"));
     if (current->origin == Origin::Manual)
       return std::pair(Decision::Rebuild, std::string("replacing a hand-made partition"));
-    if (!current->run_id) return std::pair(Decision::Rebuild, std::string("no recorded run"));
-    Expected<std::optional<RunRecord>> run = catalog_.run(*current->run_id);
-    if (!run) return Failure{run.error()};
-    if (!*run || (*run)->fingerprint != planned.fingerprint)
-      return std::pair(Decision::Rebuild, std::string("job definition changed"));
-    Expected<std::vector<RunInput>> recorded = catalog_.run_inputs(*current->run_id);
-    if (!recorded) return Failure{recorded.error()};
-    std::map<std::string, std::map<std::string, int64_t>> read;  // port -> ref -> version
-    for (const RunInput& input : *recorded) read[input.port][input.ref] = input.partition_id;
-    const JobTarget& target = planned.target;
-    for (size_t port = 0; port < target.inputs.size(); ++port) {
-      const std::string& port_name = target.inputs[port].port->name.text;
-      const std::map<std::string, int64_t>& before = read[port_name];
-      std::set<std::string> now_refs;
-      for (size_t input : planned.inputs[port]) now_refs.insert(plan_.partitions[input].name);
-      std::set<std::string> before_refs;
-      for (const auto& [ref, version] : before) before_refs.insert(ref);
-      if (now_refs != before_refs)
-        return std::pair(Decision::Rebuild,
-                         "input " + port_name + " now reads " + std::to_string(now_refs.size()) +
-                             " partitions (was " + std::to_string(before_refs.size()) + ")");
-      for (size_t input : planned.inputs[port]) {
-        const PlannedPartition& source = plan_.partitions[input];
-        if (source.needs_run())
-          return std::pair(Decision::Rebuild, "input " + source.name + " will be rebuilt");
-        if (source.external && source.external->redelivered)
-          return std::pair(Decision::Rebuild, "input " + source.name + " was redelivered");
-        int64_t version_read = before.at(source.name);
-        if (!source.current || source.current->id != version_read)
-          return std::pair(Decision::Rebuild, "input " + source.name + " changed (version " +
-                                                  std::to_string(version_read) + " was read)");
-      }
-    }
+    Expected<std::optional<std::string>> stale =
+        stale_reason(catalog_, plan_, planned, *current, /*inputs_settled=*/false);
+    if (!stale) return Failure{stale.error()};
+    if (*stale) return std::pair(Decision::Rebuild, std::move(**stale));
     return std::pair(Decision::Reuse, std::string("fresh"));
   }
 

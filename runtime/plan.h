@@ -95,6 +95,17 @@ Expected<Plan> make_plan(const Analysis& analysis, Catalog& catalog, const DiskI
                          BuildClock clock, const std::vector<PartitionRef>& requested,
                          const PlanOptions& options = {});
 
+// Why `current`, a version built by a job, is stale for `planned` (its
+// fingerprint, the input set and the input versions now in `plan`), or
+// nullopt when it is fresh. While planning, an input about to be rebuilt or
+// redelivered makes it stale; once the inputs are settled (the builder, after
+// taking a claim, checking a version another runner just published) only the
+// recorded versions count.
+Expected<std::optional<std::string>> stale_reason(Catalog& catalog, const Plan& plan,
+                                                  const PlannedTarget& planned,
+                                                  const PartitionRecord& current,
+                                                  bool inputs_settled);
+
 // Whether a built or manual version is what readers see: its directory exists
 // and the partition's link points at it.
 bool version_on_disk(const DiskInterface& disk, const PartitionRecord& version,

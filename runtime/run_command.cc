@@ -12,6 +12,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -265,9 +266,20 @@ int plan_or_build(const Options& options, Session& session, bool build, std::ost
     if (options.json) out << nlohmann::ordered_json{{"partitions", partitions}}.dump(2) << "\n";
     return blocked ? kRunExitFailed : kRunExitOk;
   }
-  PlainStatus plain(out);
-  JsonStatus json(out);
-  BuildStatus& status = options.json ? static_cast<BuildStatus&>(json) : plain;
+  // A status line only for a person at a terminal that can redraw one.
+  const char* term = getenv("TERM");
+  bool terminal =
+      &out == &std::cout && isatty(STDOUT_FILENO) && term && std::string_view(term) != "dumb";
+  std::unique_ptr<BuildStatus> status;
+  if (options.json)
+    status = std::make_unique<JsonStatus>(out);
+  else if (terminal)
+    status = std::make_unique<TerminalStatus>(out, [] {
+      return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+          .count();
+    });
+  else
+    status = std::make_unique<PlainStatus>(out);
   ProcessRunner runner;
   BuildOptions build_options;
   build_options.jobs = options.jobs;
@@ -277,9 +289,11 @@ int plan_or_build(const Options& options, Session& session, bool build, std::ost
       (std::filesystem::path(session.catalog_path).parent_path() / "logs").string();
   build_options.host = host_name();
   build_options.pid = getpid();
-  Builder builder(*plan, *session.analysis, *session.catalog, session.disk, runner, status,
+  build_options.is_alive = process_alive;
+  Builder builder(*plan, *session.analysis, *session.catalog, session.disk, runner, *status,
                   build_options);
   Expected<bool> built = builder.build();
+  status->finish();
   if (!built) {
     err << "databuild-run: " << built.error() << "\n";
     return kRunExitFailed;

@@ -6,15 +6,9 @@
 set -uo pipefail
 run=$1
 source_workspace=$2
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
+source "$(dirname "$0")/lib.sh"
 cp -r "$source_workspace" "$scratch/ws"
 ws=$scratch/ws
-failures=0
-check() {  # check DESCRIPTION COMMAND...: the command must succeed
-  local what=$1; shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; failures=$((failures + 1)); fi
-}
 dr() { "$run" -C "$ws" --wait-timeout 0 "$@"; }
 report=customer_report/date=2024-01-03
 
@@ -105,5 +99,5 @@ dr build customer_report/date=2024-01-02 >/dev/null; status=$?
 check "rebuild after kill -9 completes" test $status -eq 0
 check "the orphaned run is closed" bash -c "'$run' -C '$ws' history report | grep -q 'orphaned'"
 
-echo "$failures failures"
-exit $((failures > 0))
+check "the catalog is sound after all of it" verify_catalog "$ws"
+finish

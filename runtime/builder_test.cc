@@ -1,0 +1,288 @@
+// Scheduling and publishing with the fakes of test_support.h: how many jobs
+// run at once, what a failure stops, retries, timeouts, the order of the
+// publish steps, refused labels, waiting for externals, and the environment
+// a job gets. The fake runner finishes commands in start order when the
+// builder waits, so every assertion is about order, never about time.
+#include "builder.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "test_support.h"
+
+namespace databuild {
+namespace {
+
+CommandResult exited(int code) {
+  CommandResult result;
+  result.exit_code = code;
+  return result;
+}
+
+CommandResult signaled(int signal) {
+  CommandResult result;
+  result.outcome = CommandResult::Outcome::Signaled;
+  result.signal = signal;
+  return result;
+}
+
+class BuilderTest : public ::testing::Test {
+ protected:
+  BuildOptions jobs(size_t count) {
+    BuildOptions options;
+    options.jobs = count;
+    return options;
+  }
+  // The ten clean partitions of 2024-01-01..10, their raw inputs delivered.
+  std::vector<std::string> ten_days() {
+    std::vector<std::string> refs;
+    for (int day = 1; day <= 10; ++day) {
+      std::string date = "2024-01-" + std::string(day < 10 ? "0" : "") + std::to_string(day);
+      f.deliver("raw/date=" + date, "{}\n");
+      refs.push_back("clean/date=" + date);
+    }
+    return refs;
+  }
+  static bool contains(const std::vector<std::string>& events, const std::string& event) {
+    return std::find(events.begin(), events.end(), event) != events.end();
+  }
+
+  PipelineFixture f;
+};
+
+TEST_F(BuilderTest, RunsIndependentJobsInParallelUpToJ) {
+  std::vector<std::string> refs = ten_days();
+  ASSERT_TRUE(f.build(refs, jobs(3)));
+  EXPECT_EQ(f.runner.started.size(), 10u);
+  EXPECT_EQ(f.runner.most_running, 3u);
+}
+
+TEST_F(BuilderTest, RunsOneJobAtATimeWithJ1) {
+  ASSERT_TRUE(f.build(ten_days(), jobs(1)));
+  EXPECT_EQ(f.runner.most_running, 1u);
+}
+
+TEST_F(BuilderTest, AFailureStopsOnlyItsDownstream) {
+  for (const char* date : {"2024-01-03", "2024-01-04"}) {
+    f.deliver(std::string("raw/date=") + date, "{}\n");
+    f.put(std::string("notes/date=") + date);
+  }
+  f.runner.behavior = [&](const CommandSpec& spec) {
+    if (spec.argv.back() == "2024-01-03") return exited(3);
+    f.runner.write_outputs(spec);
+    return CommandResult{};
+  };
+  EXPECT_FALSE(f.build({"report/date=2024-01-03", "report/date=2024-01-04"}, jobs(2)));
+  EXPECT_TRUE(f.catalog->current("report/date=2024-01-04")->has_value());
+  EXPECT_FALSE(f.catalog->current("report/date=2024-01-03")->has_value());
+  EXPECT_TRUE(contains(f.status.events,
+                       "not-built report/date=2024-01-03: needs clean/date=2024-01-03: "
+                       "clean(d = 2024-01-03) failed: exit status 3"));
+}
+
+TEST_F(BuilderTest, RetriesAFailedJobThenGivesUp) {
+  f.deliver("raw/date=2024-01-03", "{}\n");
+  f.runner.behavior = [](const CommandSpec&) { return signaled(9); };
+  EXPECT_FALSE(f.build({"clean/date=2024-01-03"}));
+  EXPECT_EQ(f.runner.started.size(), 2u);  // `retries 1`
+  std::vector<RunRecord> runs = *f.catalog->runs_for("clean/date=2024-01-03");
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[0].attempt, 2);
+  EXPECT_EQ(runs[0].state, "failed");
+}
+
+TEST_F(BuilderTest, ARetryThatSucceedsPublishes) {
+  f.deliver("raw/date=2024-01-03", "{}\n");
+  int attempts = 0;
+  f.runner.behavior = [&](const CommandSpec& spec) {
+    if (++attempts == 1) return exited(1);
+    f.runner.write_outputs(spec);
+    return CommandResult{};
+  };
+  EXPECT_TRUE(f.build({"clean/date=2024-01-03"}));
+  EXPECT_EQ(attempts, 2);
+}
+
+TEST_F(BuilderTest, ATimeoutIsPassedToTheRunnerAndFailsTheRun) {
+  f.deliver("raw/date=2024-01-03", "{}\n");
+  f.runner.behavior = [](const CommandSpec& spec) {
+    CommandResult result;
+    result.outcome = CommandResult::Outcome::TimedOut;
+    result.timeout_seconds = spec.timeout_seconds.value_or(0);
+    return result;
+  };
+  EXPECT_FALSE(f.build({"clean/date=2024-01-03"}));
+  ASSERT_FALSE(f.runner.started.empty());
+  EXPECT_EQ(f.runner.started[0].timeout_seconds, 30 * 60);
+  std::vector<RunRecord> runs = *f.catalog->runs_for("clean/date=2024-01-03");
+  ASSERT_FALSE(runs.empty());
+  EXPECT_EQ(runs[0].message, "timed out after 1800s and was killed");
+  EXPECT_EQ(runs[0].log_path, "/ws/.databuild/logs/run-" + std::to_string(runs[0].id) + ".log");
+  EXPECT_EQ(f.runner.started[0].log_path, "/ws/.databuild/logs/run-1.log");
+}
+
+TEST_F(BuilderTest, PublishesStagingThenCatalogThenLink) {
+  f.deliver("raw/date=2024-01-03", "{}\n");
+  bool checked = false;
+  f.disk.before_symlink = [&](const std::string& target, const std::string& link) {
+    if (link != "/ws/data/clean/date=2024-01-03") return;
+    // The catalog names the new version before any reader can follow the link to it.
+    std::optional<PartitionRecord> current = *f.catalog->current("clean/date=2024-01-03");
+    ASSERT_TRUE(current);
+    EXPECT_EQ(current->path, target);
+    EXPECT_TRUE(f.disk.exists(target + "/part-0"));
+    checked = true;
+  };
+  ASSERT_TRUE(f.build({"clean/date=2024-01-03"}));
+  EXPECT_TRUE(checked);
+  std::vector<std::string> steps;
+  for (const std::string& step : f.disk.log)
+    if (step.rfind("rename", 0) == 0 || step.rfind("symlink", 0) == 0) steps.push_back(step);
+  ASSERT_EQ(steps.size(), 2u);
+  EXPECT_EQ(steps[0], "rename /ws/data/.staging/run-1/out/out -> /ws/data/.versions/run-1-out");
+  EXPECT_EQ(steps[1], "symlink /ws/data/clean/date=2024-01-03 -> /ws/data/.versions/run-1-out");
+  EXPECT_FALSE(f.disk.exists("/ws/data/.staging/run-1"));
+}
+
+TEST_F(BuilderTest, ALabelTheOutputDeniesIsRefused) {
+  f.put("clean/date=2024-01-03", {"pii"});  // by hand, carrying pii
+  f.put("notes/date=2024-01-03");
+  EXPECT_FALSE(f.build({"report/date=2024-01-03"}));
+  EXPECT_FALSE(f.catalog->current("report/date=2024-01-03")->has_value());
+  EXPECT_TRUE(contains(f.status.events,
+                       "failed report(d = 2024-01-03): refused to publish report/date=2024-01-03: "
+                       "it would carry label 'pii', which dataset 'report' denies"));
+}
+
+TEST_F(BuilderTest, CleaningRemovesTheLabelItsJobRemoves) {
+  f.deliver("raw/date=2024-01-03", "{}\n");
+  ASSERT_TRUE(f.build({"clean/date=2024-01-03"}));
+  EXPECT_EQ((*f.catalog->current("raw/date=2024-01-03"))->labels, std::vector<std::string>{"pii"});
+  EXPECT_TRUE((*f.catalog->current("clean/date=2024-01-03"))->labels.empty());
+}
+
+TEST_F(BuilderTest, AHandMadePartitionIsNotRebuilt) {
+  f.put("clean/date=2024-01-03");
+  ASSERT_TRUE(f.build({"clean/date=2024-01-03"}));
+  EXPECT_TRUE(f.runner.started.empty());
+  EXPECT_EQ((*f.catalog->current("clean/date=2024-01-03"))->origin, Origin::Manual);
+}
+
+TEST_F(BuilderTest, WaitsForAnExternalUntilItArrives) {
+  BuildOptions options;
+  options.wait_timeout_seconds = 3600;
+  options.sleep = [&](double seconds) {
+    f.clock.seconds += seconds;
+    if (f.clock.seconds > 10 && !f.disk.exists("/ws/data/raw/date=2024-01-03"))
+      f.deliver("raw/date=2024-01-03", "{}\n");
+  };
+  EXPECT_TRUE(f.build({"clean/date=2024-01-03"}, options));
+  EXPECT_EQ(f.runner.started.size(), 1u);
+}
+
+TEST_F(BuilderTest, GivesUpWaitingAfterTheTimeoutFailingOnlyWhatNeedsIt) {
+  f.deliver("raw/date=2024-01-04", "{}\n");
+  BuildOptions options;
+  options.wait_timeout_seconds = 60;
+  EXPECT_FALSE(f.build({"clean/date=2024-01-03", "clean/date=2024-01-04"}, options));
+  EXPECT_GE(f.clock.seconds, 60);
+  EXPECT_TRUE(f.catalog->current("clean/date=2024-01-04")->has_value());
+  EXPECT_TRUE(contains(f.status.events,
+                       "not-built raw/date=2024-01-03: external, not present; gave up waiting"));
+}
+
+TEST_F(BuilderTest, ASinglePatternGetsAPathARangeGetsAListEvenOfOne) {
+  f.deliver("raw/date=2024-01-03", "{}\n");
+  std::string listed;
+  f.runner.behavior = [&](const CommandSpec& spec) {
+    if (std::string list = FakeRunner::env(spec, "DATABUILD_IN_DAYS"); !list.empty())
+      listed = *f.disk.read_file(list);
+    f.runner.write_outputs(spec);
+    return CommandResult{};
+  };
+  ASSERT_TRUE(f.build({"weekly/date=2024-01-03"}));
+  ASSERT_EQ(f.runner.started.size(), 2u);
+  const CommandSpec& clean = f.runner.started[0];
+  EXPECT_EQ(FakeRunner::env(clean, "DATABUILD_IN_RAW"), "/ws/data/raw/date=2024-01-03");
+  EXPECT_EQ(FakeRunner::env(clean, "DATABUILD_OUT_OUT"), "/ws/data/.staging/run-1/out/out");
+  EXPECT_EQ(clean.argv, (std::vector<std::string>{"sh", "jobs/clean.sh", "2024-01-03"}));
+  EXPECT_EQ(clean.working_directory, "/ws");
+  EXPECT_EQ(FakeRunner::env(f.runner.started[1], "DATABUILD_IN_DAYS"),
+            "/ws/data/.staging/run-2/in-days.list");
+  EXPECT_EQ(listed, "/ws/data/.versions/run-1-out\n");  // the exact version read
+}
+
+TEST_F(BuilderTest, AClaimHeldByALiveRunnerIsWaitedForAndItsResultReused) {
+  const std::string clean = "clean/date=2024-01-03";
+  f.deliver("raw/date=2024-01-03", "{}\n");
+  auto alive = [](int64_t) { return true; };
+  ASSERT_TRUE(*f.catalog->claim(clean, 99, "other-host", alive));
+  std::string fingerprint = f.plan({clean}).targets.at(0).fingerprint;
+  BuildOptions options;
+  options.sleep = [&](double) {
+    if (!f.catalog->current(clean)->has_value()) {
+      // The other runner finishes: a run over the same input version, published, released.
+      PartitionRecord raw = **f.catalog->current("raw/date=2024-01-03");
+      NewRun run;
+      run.job = "clean";
+      run.target = clean;
+      run.fingerprint = fingerprint;
+      run.inputs = {{"raw", raw.ref, raw.id}};
+      int64_t id = *f.catalog->start_run(run);
+      NewPartition version;
+      version.ref = clean;
+      version.dataset = "clean";
+      version.path = "/ws/data/.versions/elsewhere";
+      f.disk.create(version.path + "/part-0", "rows\n");
+      ASSERT_TRUE(f.catalog->publish({version}, id));
+      ASSERT_TRUE(f.disk.replace_symlink(version.path, "/ws/data/" + clean));
+      ASSERT_TRUE(f.catalog->release(clean, 99));
+    }
+  };
+  EXPECT_TRUE(f.build({clean}, options));
+  EXPECT_TRUE(f.runner.started.empty());
+  EXPECT_TRUE(contains(f.status.events, "reused clean(d = 2024-01-03)"));
+  EXPECT_EQ(f.status.progress().done, 1u);
+}
+
+TEST_F(BuilderTest, AClaimOfADeadRunnerIsTakenOver) {
+  f.deliver("raw/date=2024-01-03", "{}\n");
+  ASSERT_TRUE(
+      *f.catalog->claim("clean/date=2024-01-03", 99, "test-host", [](int64_t) { return true; }));
+  BuildOptions options;
+  options.is_alive = [](int64_t pid) { return pid != 99; };
+  EXPECT_TRUE(f.build({"clean/date=2024-01-03"}, options));
+  EXPECT_EQ(f.runner.started.size(), 1u);
+}
+
+TEST_F(BuilderTest, ClaimsAreReleasedAfterPublishingAndAfterFailing) {
+  std::vector<std::string> refs = ten_days();
+  f.runner.behavior = [&](const CommandSpec& spec) {
+    if (spec.argv.back() == "2024-01-05") return exited(1);
+    f.runner.write_outputs(spec);
+    return CommandResult{};
+  };
+  EXPECT_FALSE(f.build(refs, jobs(4)));
+  for (const std::string& ref : refs)
+    EXPECT_TRUE(*f.catalog->claim(ref, 5, "another-host", [](int64_t) { return true; })) << ref;
+}
+
+TEST_F(BuilderTest, StagingLeftByDeadRunsIsRemovedAtTheStart) {
+  NewRun running;
+  running.job = "clean";
+  int64_t live = *f.catalog->start_run(running);  // a run still going elsewhere
+  f.disk.create("/ws/data/.staging/run-" + std::to_string(live) + "/out/out/part-0", "half");
+  f.disk.create("/ws/data/.staging/run-77/out/out/part-0", "half");  // a run long gone
+  f.disk.create("/ws/data/.staging/put-99-1-2/part-0", "half");      // a dead `put`
+  f.disk.create("/ws/data/.staging/put-42-1-2/part-0", "half");      // a live one
+  f.put("notes/date=2024-01-01");
+  BuildOptions options;
+  options.is_alive = [](int64_t pid) { return pid == 42; };
+  EXPECT_TRUE(f.build({"notes/date=2024-01-01"}, options));
+  EXPECT_EQ(f.disk.list_names("/ws/data/.staging"),
+            (std::vector<std::string>{"put-42-1-2", "run-" + std::to_string(live)}));
+}
+
+}  // namespace
+}  // namespace databuild

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# kill -9 of databuild-run at ten points of a build: after each kill no
+# partial partition is visible and the catalog passes integrity_check; the
+# next build completes, removes the dead run's staging directories and closes
+# its orphaned runs. The kill points are delays, not events: on a slow machine
+# several may land in the same phase, which weakens the test, never fails it.
+set -uo pipefail
+run=$1
+source "$(dirname "$0")/lib.sh"
+cp -r "$(dirname "$0")/race" "$scratch/ws"
+ws=$scratch/ws
+targets=total/date=2024-01-01..2024-01-08
+landed=0  # kills that caught a job running (information, not a check)
+
+for point in 1 2 3 4 5 6 7 8 9 10; do
+  rm -rf "$ws/data" "$ws/.databuild" "$ws/runs.log"
+  "$run" -C "$ws" -j 2 build $targets >/dev/null 2>&1 &
+  runner=$!
+  sleep "0.$((point - 1))5"
+  kill -9 $runner 2>/dev/null
+  wait $runner 2>/dev/null
+  check "kill at point $point: nothing partial is visible, the catalog is sound" verify_catalog "$ws"
+  # The killed runner's jobs are orphans that may still be writing: let them end.
+  sleep 0.2
+  landed=$((landed + $(sqlite3 "$ws/.databuild/catalog.db" \
+    "SELECT count(*) > 0 FROM runs WHERE state = 'running'" 2>/dev/null || echo 0)))
+  out=$("$run" -C "$ws" -j 2 build $targets 2>&1); status=$?
+  check "kill at point $point: the next build completes" test $status -eq 0
+  check "kill at point $point: its staging is cleaned up" \
+    test -z "$(ls -A "$ws/data/.staging" 2>/dev/null)"
+  check "kill at point $point: after it, still sound" verify_catalog "$ws"
+  if [ $status -ne 0 ]; then echo "$out"; fi
+done
+echo "$landed of 10 kills caught a job running"
+finish

@@ -1,0 +1,50 @@
+# Shared by the runtime's end-to-end scripts: a scratch directory removed on
+# exit, check() counting failures, finish() turning them into the exit status,
+# and verify_catalog() for the invariants every kill or race must keep.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+failures=0
+check() {  # check DESCRIPTION COMMAND...: the command must succeed
+  local what=$1; shift
+  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; failures=$((failures + 1)); fi
+}
+finish() {
+  echo "$failures failures"
+  exit $((failures > 0))
+}
+# verify_catalog WORKSPACE: the catalog passes PRAGMA integrity_check, and
+# every partition link under the data root points at a version directory the
+# catalog records whose files match its manifest (names and sizes): no
+# partial partition is visible. Prints what is wrong; fails if anything is.
+verify_catalog() {
+  python3 - "$1" <<'PY'
+import json, os, sqlite3, sys
+ws = sys.argv[1]
+data = os.path.join(ws, "data")
+db = sqlite3.connect(os.path.join(ws, ".databuild", "catalog.db"))
+problems = []
+if db.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+    problems.append("integrity_check failed")
+manifests = {path: json.loads(manifest)
+             for path, manifest in db.execute("SELECT path, manifest FROM partitions")}
+for root, dirs, files in os.walk(data):
+    if os.path.relpath(root, data).split(os.sep)[0] in (".staging", ".versions"):
+        continue
+    for name in dirs + files:
+        link = os.path.join(root, name)
+        if not os.path.islink(link):
+            continue
+        target = os.readlink(link)
+        if target not in manifests:
+            problems.append(f"{link} -> {target}: not a recorded version")
+            continue
+        found = sorted((os.path.relpath(os.path.join(r, f), target), os.path.getsize(os.path.join(r, f)))
+                       for r, _, fs in os.walk(target) for f in fs)
+        wanted = sorted((entry["path"], entry["size"]) for entry in manifests[target])
+        if found != wanted:
+            problems.append(f"{link}: files {found} differ from the manifest {wanted}")
+for problem in problems:
+    print("  " + problem)
+sys.exit(1 if problems else 0)
+PY
+}
