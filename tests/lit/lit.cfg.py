@@ -11,8 +11,9 @@ config.test_exec_root = os.path.join(config.databuild_build_dir, "tests", "lit")
 config.excludes = ["Inputs"]
 
 llvm_bin = config.llvm_bin_dir
-# %databuild-lsp first: lit substitutes in order, and %databuild is its prefix.
+# %databuild-lsp and %databuild-run first: lit substitutes in order, and %databuild is their prefix.
 config.substitutions.append(("%databuild-lsp", os.path.join(config.databuild_build_dir, "lsp", "databuild-lsp")))
+config.substitutions.append(("%databuild-run", os.path.join(config.databuild_build_dir, "runtime", "databuild-run")))
 config.substitutions.append(("%databuild", os.path.join(config.databuild_build_dir, "analyzer", "databuild")))
 config.substitutions.append(("%expect-exit", "python3 " + os.path.join(os.path.dirname(__file__), "expect_exit.py")))
 config.substitutions.append(("%split-file", os.path.join(llvm_bin, "split-file")))
