@@ -8,6 +8,7 @@
 
 #include "check_command.h"
 #include "explain_command.h"
+#include "fmt_command.h"
 #include "graph_command.h"
 
 namespace {
@@ -18,6 +19,7 @@ const char* const kUsage =
     "commands:\n"
     "  check [PATH...]   check a workspace for errors and warnings\n"
     "  explain REF       show what building a partition takes, as a tree\n"
+    "  fmt [PATH...]     rewrite .dbuild files in the canonical layout\n"
     "  graph [PATH]      draw the workspace's datasets and jobs (dot, mermaid, json)\n"
     "\n"
     "Run 'databuild <command> --help' for a command's options.\n";
@@ -39,6 +41,7 @@ int main(int argc, char** argv) {
   try {
     if (command == "check") return databuild::run_check(args, std::cout, std::cerr);
     if (command == "explain") return databuild::run_explain(args, std::cout, std::cerr);
+    if (command == "fmt") return databuild::run_fmt(args, std::cout, std::cerr);
     if (command == "graph") return databuild::run_graph(args, std::cout, std::cerr);
   } catch (const std::exception& error) {
     std::cerr << "databuild " << command << ": internal error: " << error.what() << '\n';
