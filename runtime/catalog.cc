@@ -81,13 +81,18 @@ CREATE TABLE claims (
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 static_assert(kMigrationCount == kCatalogSchemaVersion);
 
-// One prepared statement; finalized on destruction.
+// One use of a cached prepared statement (Catalog::prepare; null when it
+// failed to prepare): reset and unbound on destruction, so no use leaves a
+// read transaction open or a binding behind.
 class Statement {
  public:
-  Statement(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &statement_, nullptr) != SQLITE_OK) error_ = true;
+  Statement(sqlite3* db, sqlite3_stmt* statement)
+      : db_(db), statement_(statement), error_(statement == nullptr) {}
+  ~Statement() {
+    if (!statement_) return;
+    sqlite3_reset(statement_);
+    sqlite3_clear_bindings(statement_);
   }
-  ~Statement() { sqlite3_finalize(statement_); }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
@@ -132,8 +137,8 @@ class Statement {
 
  private:
   sqlite3* db_;
-  sqlite3_stmt* statement_ = nullptr;
-  bool error_ = false;
+  sqlite3_stmt* statement_;  // owned by the Catalog's cache
+  bool error_;
 };
 
 // Rolls back on destruction unless committed: every early return is safe.
@@ -263,15 +268,33 @@ std::vector<std::string> split_labels(const std::string& text) {
 Catalog::Catalog(sqlite3* db, std::function<int64_t()> clock)
     : db_(db), clock_(clock ? std::move(clock) : wall_clock_seconds) {}
 
-Catalog::~Catalog() { sqlite3_close_v2(db_); }
+Catalog::~Catalog() {
+  for (auto& [sql, statement] : statements_) sqlite3_finalize(statement);
+  sqlite3_close_v2(db_);
+}
+
+sqlite3_stmt* Catalog::prepare(const std::string& sql) {
+  if (auto found = statements_.find(sql); found != statements_.end()) return found->second;
+  sqlite3_stmt* statement = nullptr;
+  if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) !=
+      SQLITE_OK)
+    return nullptr;
+  statements_.emplace(sql, statement);
+  return statement;
+}
 
 int64_t Catalog::now() const { return clock_(); }
 
 Expected<std::unique_ptr<Catalog>> Catalog::open(const std::string& path,
                                                  std::function<int64_t()> clock) {
+  // A Catalog is used by one thread (catalog.h), so SQLite's per-call
+  // locking (NOMUTEX) and its global memory statistics (a lock around every
+  // allocation) are pure cost: together a seventh of a no-op build's time.
+  static const bool configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+  (void)configured;
   sqlite3* db = nullptr;
-  int status =
-      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  int status = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   std::unique_ptr<Catalog> catalog(new Catalog(db, std::move(clock)));
   if (status != SQLITE_OK)
     return Failure{"cannot open the catalog " + path + ": " + sqlite3_errstr(status)};
@@ -279,6 +302,14 @@ Expected<std::unique_ptr<Catalog>> Catalog::open(const std::string& path,
   sqlite3_busy_timeout(db, 30'000);
   if (Status wal = catalog->exec("PRAGMA journal_mode = WAL"); !wal)
     return Failure{"cannot open the catalog " + path + ": " + wal.error()};
+  // In WAL mode, NORMAL syncs at checkpoints, not at every commit: a killed
+  // runner loses nothing (the OS has the pages), and a power cut may lose the
+  // last commits but never corrupts the file. A version published on disk but
+  // lost from the catalog is then one whose link the catalog does not name,
+  // which the next plan rebuilds ("missing"). FULL would cost an fsync per
+  // transaction, several per job (docs/benchmarks.md).
+  if (Status sync = catalog->exec("PRAGMA synchronous = NORMAL"); !sync)
+    return Failure{sync.error()};
   if (Status keys = catalog->exec("PRAGMA foreign_keys = ON"); !keys) return Failure{keys.error()};
   if (Status migrated = catalog->migrate(); !migrated)
     return Failure{"cannot open the catalog " + path + ": " + migrated.error()};
@@ -296,7 +327,7 @@ Status Catalog::exec(const char* sql) {
 }
 
 int Catalog::schema_version() {
-  Statement statement(db_, "PRAGMA user_version");
+  Statement statement(db_, prepare("PRAGMA user_version"));
   return statement.step() ? static_cast<int>(statement.integer(0)) : -1;
 }
 
@@ -323,7 +354,7 @@ Status Catalog::migrate() {
 Expected<std::optional<PartitionRecord>> Catalog::current(const std::string& ref) {
   std::string sql = std::string("SELECT ") + kPartitionColumns +
                     " FROM partitions WHERE ref = ? AND state IN ('live', 'invalidated')";
-  Statement statement(db_, sql.c_str());
+  Statement statement(db_, prepare(sql.c_str()));
   statement.bind(1, ref);
   if (statement.step()) return std::optional(read_partition(statement));
   if (statement.failed()) return statement.failure("read partition " + ref);
@@ -332,7 +363,7 @@ Expected<std::optional<PartitionRecord>> Catalog::current(const std::string& ref
 
 Expected<std::optional<PartitionRecord>> Catalog::partition(int64_t id) {
   std::string sql = std::string("SELECT ") + kPartitionColumns + " FROM partitions WHERE id = ?";
-  Statement statement(db_, sql.c_str());
+  Statement statement(db_, prepare(sql.c_str()));
   statement.bind(1, id);
   if (statement.step()) return std::optional(read_partition(statement));
   if (statement.failed()) return statement.failure("read a partition version");
@@ -342,7 +373,7 @@ Expected<std::optional<PartitionRecord>> Catalog::partition(int64_t id) {
 Expected<std::vector<PartitionRecord>> Catalog::versions(const std::string& ref) {
   std::string sql = std::string("SELECT ") + kPartitionColumns +
                     " FROM partitions WHERE ref = ? ORDER BY id DESC";
-  Statement statement(db_, sql.c_str());
+  Statement statement(db_, prepare(sql.c_str()));
   statement.bind(1, ref);
   return collect(statement, read_partition, "list the versions of " + ref);
 }
@@ -350,14 +381,14 @@ Expected<std::vector<PartitionRecord>> Catalog::versions(const std::string& ref)
 Expected<std::vector<PartitionRecord>> Catalog::current_partitions() {
   std::string sql = std::string("SELECT ") + kPartitionColumns +
                     " FROM partitions WHERE state IN ('live', 'invalidated') ORDER BY ref";
-  Statement statement(db_, sql.c_str());
+  Statement statement(db_, prepare(sql.c_str()));
   return collect(statement, read_partition, "list partitions");
 }
 
 Expected<std::vector<PartitionRecord>> Catalog::superseded_partitions() {
   std::string sql = std::string("SELECT ") + kPartitionColumns +
                     " FROM partitions WHERE state = 'superseded' ORDER BY id";
-  Statement statement(db_, sql.c_str());
+  Statement statement(db_, prepare(sql.c_str()));
   return collect(statement, read_partition, "list superseded partitions");
 }
 
@@ -367,15 +398,14 @@ Expected<std::vector<int64_t>> Catalog::publish(const std::vector<NewPartition>&
   if (!transaction.active()) return transaction.failure();
   std::vector<int64_t> ids;
   for (const NewPartition& partition : partitions) {
-    Statement supersede(db_,
-                        "UPDATE partitions SET state = 'superseded' "
-                        "WHERE ref = ? AND state IN ('live', 'invalidated')");
+    Statement supersede(db_, prepare("UPDATE partitions SET state = 'superseded' "
+                                     "WHERE ref = ? AND state IN ('live', 'invalidated')"));
     supersede.bind(1, partition.ref).step();
     if (supersede.failed()) return supersede.failure("supersede " + partition.ref);
-    Statement insert(db_,
-                     "INSERT INTO partitions (ref, dataset, state, origin, run_id, path, manifest, "
+    Statement insert(
+        db_, prepare("INSERT INTO partitions (ref, dataset, state, origin, run_id, path, manifest, "
                      "content_hash, stat_signature, labels, created_at) "
-                     "VALUES (?, ?, 'live', ?, ?, ?, ?, ?, ?, ?, ?)");
+                     "VALUES (?, ?, 'live', ?, ?, ?, ?, ?, ?, ?, ?)"));
     insert.bind(1, partition.ref)
         .bind(2, partition.dataset)
         .bind(3, std::string(origin_name(partition.origin)))
@@ -406,9 +436,9 @@ Expected<std::vector<int64_t>> Catalog::publish(const std::vector<NewPartition>&
 Expected<bool> Catalog::invalidate(const std::string& ref) {
   Transaction transaction(db_, /*immediate=*/true);
   if (!transaction.active()) return transaction.failure();
-  Statement statement(db_,
-                      "UPDATE partitions SET state = 'invalidated' WHERE ref = ? AND state = "
-                      "'live'");
+  Statement statement(
+      db_, prepare("UPDATE partitions SET state = 'invalidated' WHERE ref = ? AND state = "
+                   "'live'"));
   statement.bind(1, ref).step();
   if (statement.failed()) return statement.failure("invalidate " + ref);
   bool changed = sqlite3_changes(db_) > 0;
@@ -421,14 +451,14 @@ Expected<bool> Catalog::invalidate(const std::string& ref) {
 }
 
 Status Catalog::set_stat_signature(int64_t id, const std::string& signature) {
-  Statement statement(db_, "UPDATE partitions SET stat_signature = ? WHERE id = ?");
+  Statement statement(db_, prepare("UPDATE partitions SET stat_signature = ? WHERE id = ?"));
   statement.bind(1, signature).bind(2, id).step();
   if (statement.failed()) return statement.failure("update a partition's file signature");
   return ok();
 }
 
 Status Catalog::mark_collected(int64_t id) {
-  Statement statement(db_, "UPDATE partitions SET state = 'collected' WHERE id = ?");
+  Statement statement(db_, prepare("UPDATE partitions SET state = 'collected' WHERE id = ?"));
   statement.bind(1, id).step();
   if (statement.failed()) return statement.failure("mark a version collected");
   return ok();
@@ -437,10 +467,10 @@ Status Catalog::mark_collected(int64_t id) {
 Expected<int64_t> Catalog::start_run(const NewRun& run) {
   Transaction transaction(db_, /*immediate=*/true);
   if (!transaction.active()) return transaction.failure();
-  Statement insert(db_,
-                   "INSERT INTO runs (job, target, parameters, fingerprint, state, attempt, pid, "
+  Statement insert(
+      db_, prepare("INSERT INTO runs (job, target, parameters, fingerprint, state, attempt, pid, "
                    "host, started_at, log_path, build_now) "
-                   "VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)");
+                   "VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)"));
   insert.bind(1, run.job)
       .bind(2, run.target)
       .bind(3, run.parameters)
@@ -454,11 +484,13 @@ Expected<int64_t> Catalog::start_run(const NewRun& run) {
       .step();
   if (insert.failed()) return insert.failure("record a run of " + run.job);
   int64_t id = sqlite3_last_insert_rowid(db_);
-  Statement log(db_, "UPDATE runs SET log_path = replace(log_path, '{run}', id) WHERE id = ?");
+  Statement log(db_,
+                prepare("UPDATE runs SET log_path = replace(log_path, '{run}', id) WHERE id = ?"));
   log.bind(1, id).step();
   if (log.failed()) return log.failure("name the log of a run of " + run.job);
   for (const RunInput& input : run.inputs) {
-    Statement row(db_, "INSERT INTO run_inputs (run_id, port, ref, partition_id) VALUES (?,?,?,?)");
+    Statement row(
+        db_, prepare("INSERT INTO run_inputs (run_id, port, ref, partition_id) VALUES (?,?,?,?)"));
     row.bind(1, id).bind(2, input.port).bind(3, input.ref).bind(4, input.partition_id).step();
     if (row.failed()) return row.failure("record the inputs of a run of " + run.job);
   }
@@ -470,9 +502,9 @@ Expected<int64_t> Catalog::start_run(const NewRun& run) {
 
 Status Catalog::finish_run(int64_t id, bool succeeded, std::optional<int> exit_status,
                            const std::string& message) {
-  Statement statement(db_,
-                      "UPDATE runs SET state = ?, ended_at = ?, exit_status = ?, message = ? "
-                      "WHERE id = ?");
+  Statement statement(
+      db_, prepare("UPDATE runs SET state = ?, ended_at = ?, exit_status = ?, message = ? "
+                   "WHERE id = ?"));
   statement.bind(1, std::string(succeeded ? "succeeded" : "failed"))
       .bind(2, now())
       .bind(3, exit_status ? std::optional<int64_t>(*exit_status) : std::nullopt)
@@ -480,7 +512,7 @@ Status Catalog::finish_run(int64_t id, bool succeeded, std::optional<int> exit_s
       .bind(5, id)
       .step();
   if (statement.failed()) return statement.failure("record the end of a run");
-  Statement target(db_, "SELECT target FROM runs WHERE id = ?");
+  Statement target(db_, prepare("SELECT target FROM runs WHERE id = ?"));
   target.bind(1, id);
   std::string ref = target.step() ? target.text(0) : "";
   return record_event(succeeded ? "run-succeeded" : "run-failed", ref, id, message);
@@ -488,7 +520,7 @@ Status Catalog::finish_run(int64_t id, bool succeeded, std::optional<int> exit_s
 
 Expected<std::optional<RunRecord>> Catalog::run(int64_t id) {
   std::string sql = std::string("SELECT ") + kRunColumns + " FROM runs WHERE id = ?";
-  Statement statement(db_, sql.c_str());
+  Statement statement(db_, prepare(sql.c_str()));
   statement.bind(1, id);
   if (statement.step()) return std::optional(read_run(statement));
   if (statement.failed()) return statement.failure("read a run");
@@ -497,8 +529,8 @@ Expected<std::optional<RunRecord>> Catalog::run(int64_t id) {
 
 Expected<std::vector<RunInput>> Catalog::run_inputs(int64_t run_id) {
   Statement statement(db_,
-                      "SELECT port, ref, partition_id FROM run_inputs WHERE run_id = ? "
-                      "ORDER BY rowid");
+                      prepare("SELECT port, ref, partition_id FROM run_inputs WHERE run_id = ? "
+                              "ORDER BY rowid"));
   statement.bind(1, run_id);
   std::vector<RunInput> inputs;
   while (statement.step())
@@ -510,14 +542,14 @@ Expected<std::vector<RunInput>> Catalog::run_inputs(int64_t run_id) {
 Expected<std::vector<RunRecord>> Catalog::runs_for(const std::string& ref_or_job) {
   std::string sql = std::string("SELECT ") + kRunColumns +
                     " FROM runs WHERE target = ?1 OR job = ?1 ORDER BY id DESC";
-  Statement statement(db_, sql.c_str());
+  Statement statement(db_, prepare(sql.c_str()));
   statement.bind(1, ref_or_job);
   return collect(statement, read_run, "list runs");
 }
 
 Expected<int> Catalog::reap_orphaned_runs(const std::string& host,
                                           const std::function<bool(int64_t pid)>& is_alive) {
-  Statement running(db_, "SELECT id, pid FROM runs WHERE state = 'running' AND host = ?");
+  Statement running(db_, prepare("SELECT id, pid FROM runs WHERE state = 'running' AND host = ?"));
   running.bind(1, host);
   std::vector<int64_t> orphans;
   while (running.step())
@@ -536,7 +568,7 @@ Expected<bool> Catalog::claim(const std::string& ref, int64_t pid, const std::st
   // the row absent and both insert it.
   Transaction transaction(db_, /*immediate=*/true);
   if (!transaction.active()) return transaction.failure();
-  Statement holder(db_, "SELECT pid, host, claimed_at FROM claims WHERE ref = ?");
+  Statement holder(db_, prepare("SELECT pid, host, claimed_at FROM claims WHERE ref = ?"));
   holder.bind(1, ref);
   if (holder.step()) {
     int64_t holder_pid = holder.integer(0);
@@ -547,8 +579,8 @@ Expected<bool> Catalog::claim(const std::string& ref, int64_t pid, const std::st
     if (!ours && !stale) return false;
   }
   if (holder.failed()) return holder.failure("read the claim on " + ref);
-  Statement insert(db_,
-                   "INSERT OR REPLACE INTO claims (ref, pid, host, claimed_at) VALUES (?,?,?,?)");
+  Statement insert(
+      db_, prepare("INSERT OR REPLACE INTO claims (ref, pid, host, claimed_at) VALUES (?,?,?,?)"));
   insert.bind(1, ref).bind(2, pid).bind(3, host).bind(4, now()).step();
   if (insert.failed()) return insert.failure("claim " + ref);
   if (Status committed = transaction.commit(); !committed) return Failure{committed.error()};
@@ -556,14 +588,14 @@ Expected<bool> Catalog::claim(const std::string& ref, int64_t pid, const std::st
 }
 
 Status Catalog::release(const std::string& ref, int64_t pid) {
-  Statement statement(db_, "DELETE FROM claims WHERE ref = ? AND pid = ?");
+  Statement statement(db_, prepare("DELETE FROM claims WHERE ref = ? AND pid = ?"));
   statement.bind(1, ref).bind(2, pid).step();
   if (statement.failed()) return statement.failure("release the claim on " + ref);
   return ok();
 }
 
 Status Catalog::heartbeat(int64_t pid, const std::string& host) {
-  Statement statement(db_, "UPDATE claims SET claimed_at = ? WHERE pid = ? AND host = ?");
+  Statement statement(db_, prepare("UPDATE claims SET claimed_at = ? WHERE pid = ? AND host = ?"));
   statement.bind(1, now()).bind(2, pid).bind(3, host).step();
   if (statement.failed()) return statement.failure("refresh claims");
   return ok();
@@ -571,7 +603,8 @@ Status Catalog::heartbeat(int64_t pid, const std::string& host) {
 
 Status Catalog::record_event(const std::string& kind, const std::string& ref,
                              std::optional<int64_t> run_id, const std::string& detail) {
-  Statement statement(db_, "INSERT INTO events (at, kind, ref, run_id, detail) VALUES (?,?,?,?,?)");
+  Statement statement(
+      db_, prepare("INSERT INTO events (at, kind, ref, run_id, detail) VALUES (?,?,?,?,?)"));
   statement.bind(1, now()).bind(2, kind).bind(3, ref).bind(4, run_id).bind(5, detail).step();
   if (statement.failed()) return statement.failure("record an event");
   return ok();
@@ -579,8 +612,8 @@ Status Catalog::record_event(const std::string& kind, const std::string& ref,
 
 Expected<std::vector<EventRecord>> Catalog::events_for(const std::string& ref) {
   Statement statement(db_,
-                      "SELECT id, at, kind, ref, run_id, detail FROM events WHERE ref = ? "
-                      "ORDER BY id");
+                      prepare("SELECT id, at, kind, ref, run_id, detail FROM events WHERE ref = ? "
+                              "ORDER BY id"));
   statement.bind(1, ref);
   std::vector<EventRecord> events;
   while (statement.step()) {

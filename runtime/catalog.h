@@ -23,12 +23,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "disk.h"
 #include "expected.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace databuild {
 
@@ -177,11 +179,16 @@ class Catalog {
  private:
   Catalog(sqlite3* db, std::function<int64_t()> clock);
   Status exec(const char* sql);
+  // The prepared statement for `sql`, prepared on first use and kept (a
+  // no-op build runs the same few queries for every partition); null when
+  // it does not prepare, with the reason in sqlite3_errmsg().
+  sqlite3_stmt* prepare(const std::string& sql);
   Status migrate();
   int64_t now() const;
 
   sqlite3* db_;  // owned
   std::function<int64_t()> clock_;
+  std::unordered_map<std::string, sqlite3_stmt*> statements_;  // owned: finalized before db_ closes
 };
 
 std::string join_labels(const std::vector<std::string>& labels);
