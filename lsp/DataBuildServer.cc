@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "Hover.h"
+#include "format.h"
 #include "lower.h"
 
 namespace databuild::lsp {
@@ -66,7 +67,7 @@ void DataBuildServer::refresh_disk(const std::set<std::string>* changed) {
   }
 }
 
-std::vector<FileDiagnostics> DataBuildServer::reanalyze(const std::string* touched) {
+std::vector<FileDiagnostics> DataBuildServer::reanalyze(std::set<std::string> touched) {
   std::vector<std::pair<std::string, std::string>> sources;
   std::set<std::string> on_disk;
   for (const auto& [path, text] : disk_) {
@@ -74,23 +75,19 @@ std::vector<FileDiagnostics> DataBuildServer::reanalyze(const std::string* touch
     sources.emplace_back(path, document ? document->text : text);
     on_disk.insert(path);
   }
+  std::unordered_map<std::string, const SyntaxTree*> trees;
   for (const auto& [path, document] : documents_.all()) {
     if (!on_disk.count(path) && in_workspace(path)) sources.emplace_back(path, document.text);
+    trees.emplace(path, &document.tree);
   }
-  analysis_ = models_.analyze(root_.value_or(""), std::move(sources), options_.threads);
+  edited_.clear();
+  analysis_ = models_.analyze(root_.value_or(""), std::move(sources), trees, options_.threads);
 
   std::map<std::string, std::vector<FileDiagnostic>> current;
   for (const SourceFile& file : analysis_->files) current[file.path];
   for (const Diagnostic& diagnostic : analysis_->diagnostics()) {
     const SourceFile& file = analysis_->files[diagnostic.location.file];
-    FileDiagnostic converted{range_of(file, diagnostic.location.range),
-                             diagnostic.severity,
-                             std::string(diagnostic.code()),
-                             diagnostic.message,
-                             {}};
-    for (const RelatedLocation& related : diagnostic.related)
-      converted.related.push_back({to_file_range(related.location), related.message});
-    current[file.path].push_back(std::move(converted));
+    current[file.path].push_back(to_file_diagnostic(diagnostic));
   }
   std::vector<FileDiagnostics> updates;
   auto add_update = [&](const std::string& path, const std::vector<FileDiagnostic>& diagnostics) {
@@ -102,7 +99,7 @@ std::vector<FileDiagnostics> DataBuildServer::reanalyze(const std::string* touch
     auto published = published_.find(path);
     bool changed =
         published == published_.end() ? !diagnostics.empty() : published->second != diagnostics;
-    if (changed || (touched && *touched == path)) add_update(path, diagnostics);
+    if (changed || touched.count(path)) add_update(path, diagnostics);
   }
   for (const auto& [path, diagnostics] : published_) {
     if (!current.count(path) && !diagnostics.empty()) add_update(path, {});
@@ -113,7 +110,7 @@ std::vector<FileDiagnostics> DataBuildServer::reanalyze(const std::string* touch
 
 std::vector<FileDiagnostics> DataBuildServer::load() {
   refresh_disk(nullptr);
-  return reanalyze(nullptr);
+  return reanalyze({});
 }
 
 std::vector<FileDiagnostics> DataBuildServer::open(const std::string& path, std::string text,
@@ -124,20 +121,33 @@ std::vector<FileDiagnostics> DataBuildServer::open(const std::string& path, std:
     if (root_) analysis_.reset();
   }
   if (!analysis_) refresh_disk(nullptr);
-  return reanalyze(&path);
+  edited_.insert(path);
+  return reanalyze(edited_);
 }
 
 std::vector<FileDiagnostics> DataBuildServer::change(const std::string& path,
                                                      const std::vector<TextChange>& changes,
                                                      int64_t version) {
-  if (!documents_.change(path, changes, version)) return {};
-  return reanalyze(&path);
+  if (!edit(path, changes, version)) return {};
+  return analyze_edits();
+}
+
+bool DataBuildServer::edit(const std::string& path, const std::vector<TextChange>& changes,
+                           int64_t version) {
+  if (!documents_.change(path, changes, version)) return false;
+  edited_.insert(path);
+  return true;
+}
+
+std::vector<FileDiagnostics> DataBuildServer::analyze_edits() {
+  if (edited_.empty()) return {};
+  return reanalyze(edited_);
 }
 
 std::vector<FileDiagnostics> DataBuildServer::close(const std::string& path) {
   if (!documents_.find(path)) return {};
   documents_.close(path);
-  return reanalyze(nullptr);
+  return reanalyze(edited_);
 }
 
 std::vector<FileDiagnostics> DataBuildServer::files_changed_on_disk(
@@ -145,7 +155,7 @@ std::vector<FileDiagnostics> DataBuildServer::files_changed_on_disk(
   if (paths.empty() || !analysis_) return {};
   std::set<std::string> changed(paths.begin(), paths.end());
   refresh_disk(&changed);
-  return reanalyze(nullptr);
+  return reanalyze(edited_);
 }
 
 // ---- queries -----------------------------------------------------------------
@@ -175,6 +185,17 @@ std::optional<SymbolAt> DataBuildServer::symbol_at(const std::string& path, Text
 FileRange DataBuildServer::to_file_range(const Location& location) const {
   const SourceFile& file = analysis_->files[location.file];
   return {file.path, range_of(file, location.range)};
+}
+
+FileDiagnostic DataBuildServer::to_file_diagnostic(const Diagnostic& diagnostic) const {
+  FileDiagnostic converted{to_file_range(diagnostic.location).range,
+                           diagnostic.severity,
+                           std::string(diagnostic.code()),
+                           diagnostic.message,
+                           {}};
+  for (const RelatedLocation& related : diagnostic.related)
+    converted.related.push_back({to_file_range(related.location), related.message});
+  return converted;
 }
 
 std::optional<FileRange> DataBuildServer::definition(const std::string& path,
@@ -297,6 +318,98 @@ std::vector<SemanticToken> DataBuildServer::semantic_tokens(const std::string& p
                       token.is_declaration});
   }
   return tokens;
+}
+
+Refusable<std::vector<std::pair<TextRange, std::string>>> DataBuildServer::format(
+    const std::string& path) {
+  std::optional<FileId> id = file_id(path);
+  if (!id) return {std::nullopt, "the file is not part of the workspace"};
+  const SourceFile& file = analysis_->files[*id];
+  Expected<std::string> formatted = format_source(file.text);
+  if (!formatted) return {std::nullopt, formatted.error()};
+  std::vector<std::pair<TextRange, std::string>> edits;
+  if (*formatted != file.text) {
+    TextRange whole{{0, 0}, position_of(file.text, file.lines, file.text.size())};
+    edits.emplace_back(whole, std::move(*formatted));
+  }
+  return {std::move(edits), ""};
+}
+
+std::vector<CodeActionResult> DataBuildServer::code_actions(const std::string& path,
+                                                            TextRange range) {
+  std::vector<CodeActionResult> actions;
+  std::optional<FileId> id = file_id(path);
+  if (!id) return actions;
+  const SourceFile& file = analysis_->files[*id];
+  uint32_t begin = offset_of(file.text, file.lines, range.start);
+  uint32_t end = offset_of(file.text, file.lines, range.end);
+  for (const Diagnostic& diagnostic : analysis_->diagnostics()) {
+    const ByteRange& at = diagnostic.location.range;
+    if (diagnostic.location.file != *id || at.end < begin || at.begin > end) continue;
+    for (QuickFix& fix : quick_fixes(*analysis_, diagnostic)) {
+      CodeActionResult action{std::move(fix.title), to_file_diagnostic(diagnostic), {}};
+      for (ByteEdit& edit : fix.edits) {
+        FileRange edited = to_file_range(edit.range);
+        action.edits[edited.path].emplace_back(edited.range, std::move(edit.text));
+      }
+      actions.push_back(std::move(action));
+    }
+  }
+  return actions;
+}
+
+HierarchyItem DataBuildServer::to_hierarchy_item(const LineageItem& item) const {
+  return {item.kind, item.name, item.detail, to_file_range(item.declaration),
+          to_file_range(item.name_location)};
+}
+
+std::vector<HierarchyItem> DataBuildServer::prepare_call_hierarchy(const std::string& path,
+                                                                   TextPosition position) {
+  std::optional<SymbolAt> symbol = symbol_at(path, position);
+  if (!symbol) return {};
+  std::optional<LineageItem> item = lineage_item(*analysis_, *symbol);
+  if (!item) return {};
+  return {to_hierarchy_item(*item)};
+}
+
+std::vector<HierarchyEdge> DataBuildServer::lineage(SymbolKind kind, const std::string& name,
+                                                    bool upstream) {
+  std::vector<HierarchyEdge> edges;
+  if (!analysis_) return edges;
+  std::optional<LineageItem> item = find_lineage_item(*analysis_, kind, name);
+  if (!item) return edges;
+  for (const LineageEdge& edge :
+       upstream ? lsp::upstream(*analysis_, *item) : lsp::downstream(*analysis_, *item)) {
+    HierarchyEdge converted{to_hierarchy_item(edge.item), {}};
+    for (const Location& range : edge.ranges) converted.ranges.push_back(to_file_range(range));
+    edges.push_back(std::move(converted));
+  }
+  return edges;
+}
+
+std::vector<InlayHintResult> DataBuildServer::inlay_hints(const std::string& path,
+                                                          TextRange range) {
+  std::vector<InlayHintResult> hints;
+  std::optional<FileId> id = file_id(path);
+  if (!id) return hints;
+  const SourceFile& file = analysis_->files[*id];
+  for (const LabelHint& hint : label_hints(*analysis_, *id)) {
+    TextPosition position = position_of(file.text, file.lines, hint.offset);
+    if (position.line < range.start.line || position.line > range.end.line) continue;
+    std::string label;
+    for (const std::string& name : hint.labels) label += (label.empty() ? "" : ", ") + name;
+    hints.push_back({position, "carries " + label});
+  }
+  return hints;
+}
+
+std::vector<CodeLensResult> DataBuildServer::code_lenses(const std::string& path) {
+  std::vector<CodeLensResult> lenses;
+  std::optional<FileId> id = file_id(path);
+  if (!id) return lenses;
+  for (DatasetLens& lens : dataset_lenses(*analysis_, *id))
+    lenses.push_back({to_file_range(lens.name).range, std::move(lens.title)});
+  return lenses;
 }
 
 }  // namespace databuild::lsp

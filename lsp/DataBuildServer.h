@@ -22,8 +22,10 @@
 #include <string>
 #include <vector>
 
+#include "CodeActions.h"
 #include "Completion.h"
 #include "DocumentStore.h"
+#include "Lineage.h"
 #include "ModelCache.h"
 #include "Navigation.h"
 #include "Outline.h"
@@ -96,6 +98,38 @@ struct SemanticToken {
 // Replacement text per file, edits in position order.
 using FileEdits = std::map<std::string, std::vector<std::pair<TextRange, std::string>>>;
 
+// A quick fix for one of the file's diagnostics.
+struct CodeActionResult {
+  std::string title;
+  FileDiagnostic diagnostic;  // the one it fixes
+  FileEdits edits;
+};
+
+// A dataset or job as a node of the lineage graph (call hierarchy).
+struct HierarchyItem {
+  SymbolKind kind;
+  std::string name;
+  std::string detail;
+  FileRange range;      // the whole declaration
+  FileRange selection;  // the name
+};
+
+// A neighbour in the lineage graph and the ranges linking it (see LineageEdge).
+struct HierarchyEdge {
+  HierarchyItem item;
+  std::vector<FileRange> ranges;
+};
+
+struct InlayHintResult {
+  TextPosition position;
+  std::string label;
+};
+
+struct CodeLensResult {
+  TextRange range;
+  std::string title;
+};
+
 // Either a value or a message for the user saying why there is none.
 template <typename T>
 struct Refusable {
@@ -120,6 +154,11 @@ class DataBuildServer {
   std::vector<FileDiagnostics> open(const std::string& path, std::string text, int64_t version);
   std::vector<FileDiagnostics> change(const std::string& path,
                                       const std::vector<TextChange>& changes, int64_t version);
+  // change() in two steps, so that a burst of edits costs one analysis: edit()
+  // applies the changes (false when the document is not open) and
+  // analyze_edits() analyzes once for all edits made since it last ran.
+  bool edit(const std::string& path, const std::vector<TextChange>& changes, int64_t version);
+  std::vector<FileDiagnostics> analyze_edits();
   std::vector<FileDiagnostics> close(const std::string& path);
   // Files created, changed or deleted on disk: whichever it was, discovery is
   // redone and the named files are read again (a deleted one is simply gone).
@@ -138,13 +177,24 @@ class DataBuildServer {
                               const std::string& new_name);
   std::vector<FoldingRegion> folding_ranges(const std::string& path);
   std::vector<SemanticToken> semantic_tokens(const std::string& path);
+  // The edits that give the file its canonical layout (format.h): none when it
+  // has it, a refusal when it has syntax errors.
+  Refusable<std::vector<std::pair<TextRange, std::string>>> format(const std::string& path);
+  // Quick fixes for the file's diagnostics that overlap `range`.
+  std::vector<CodeActionResult> code_actions(const std::string& path, TextRange range);
+  std::vector<HierarchyItem> prepare_call_hierarchy(const std::string& path, TextPosition position);
+  // Upstream (incoming) or downstream (outgoing) of the item of that kind and
+  // name; nothing when it no longer exists.
+  std::vector<HierarchyEdge> lineage(SymbolKind kind, const std::string& name, bool upstream);
+  std::vector<InlayHintResult> inlay_hints(const std::string& path, TextRange range);
+  std::vector<CodeLensResult> code_lenses(const std::string& path);
 
  private:
   // Re-reads the workspace's files from disk: all of them, or those named.
   void refresh_disk(const std::set<std::string>* changed);
   // Analyzes disk files overlaid by open documents; returns the diagnostics
   // that changed since last published, and those of `touched` in any case.
-  std::vector<FileDiagnostics> reanalyze(const std::string* touched);
+  std::vector<FileDiagnostics> reanalyze(std::set<std::string> touched);
   bool in_workspace(const std::string& path) const;
   // The FileId of `path` in the current analysis and the byte offset of
   // `position` in it; nullopt when the file is not part of the workspace.
@@ -152,6 +202,8 @@ class DataBuildServer {
   std::optional<FileId> file_id(const std::string& path) const;
   std::optional<SymbolAt> symbol_at(const std::string& path, TextPosition position);
   FileRange to_file_range(const Location& location) const;
+  FileDiagnostic to_file_diagnostic(const Diagnostic& diagnostic) const;
+  HierarchyItem to_hierarchy_item(const LineageItem& item) const;
 
   AnalysisOptions options_;
   std::optional<std::string> root_;
@@ -162,6 +214,7 @@ class DataBuildServer {
   ModelCache models_;
   std::unique_ptr<Analysis> analysis_;
   std::map<std::string, std::vector<FileDiagnostic>> published_;
+  std::set<std::string> edited_;  // documents edited since the last analysis
 };
 
 }  // namespace databuild::lsp

@@ -1,34 +1,62 @@
 // A change's range is converted against the text as it stands before that
 // change, so a batch of changes may refer to lines earlier changes created.
+// A whole-text replacement is an edit of the whole text, for the tree too.
 #include "DocumentStore.h"
 
 #include <algorithm>
 
 namespace databuild::lsp {
 
-void apply_changes(std::string& text, const std::vector<TextChange>& changes) {
-  for (const TextChange& change : changes) {
-    if (!change.range) {
-      text = change.text;
-      continue;
+namespace {
+
+// The edit replacing bytes [begin, end) of a text indexed by `lines` with `inserted`.
+TSInputEdit input_edit(const LineIndex& lines, uint32_t begin, uint32_t end,
+                       std::string_view inserted) {
+  auto point = [&](uint32_t offset) {
+    LineColumn at = lines.position(offset);
+    return TSPoint{at.line, at.column};
+  };
+  TSPoint start = point(begin);
+  TSPoint new_end = start;
+  for (char c : inserted) {
+    if (c == '\n') {
+      ++new_end.row;
+      new_end.column = 0;
+    } else {
+      ++new_end.column;
     }
+  }
+  return {begin, end, begin + static_cast<uint32_t>(inserted.size()), start, point(end), new_end};
+}
+
+}  // namespace
+
+void apply_changes(std::string& text, const std::vector<TextChange>& changes, SyntaxTree* tree) {
+  for (const TextChange& change : changes) {
     LineIndex lines(text);
-    uint32_t begin = offset_of(text, lines, change.range->start);
-    uint32_t end = std::max(begin, offset_of(text, lines, change.range->end));
+    uint32_t begin = 0, end = static_cast<uint32_t>(text.size());
+    if (change.range) {
+      begin = offset_of(text, lines, change.range->start);
+      end = std::max(begin, offset_of(text, lines, change.range->end));
+    }
+    if (tree) tree->edit(input_edit(lines, begin, end, change.text));
     text.replace(begin, end - begin, change.text);
   }
 }
 
 void DocumentStore::open(const std::string& path, std::string text, int64_t version) {
-  documents_[path] = OpenDocument{version, std::move(text)};
+  SyntaxTree tree = SyntaxTree::parse(text);
+  documents_.insert_or_assign(path, OpenDocument{version, std::move(text), std::move(tree)});
 }
 
 bool DocumentStore::change(const std::string& path, const std::vector<TextChange>& changes,
                            int64_t version) {
   auto it = documents_.find(path);
   if (it == documents_.end()) return false;
-  apply_changes(it->second.text, changes);
-  it->second.version = version;
+  OpenDocument& document = it->second;
+  apply_changes(document.text, changes, &document.tree);
+  document.tree = SyntaxTree::parse(document.text, &document.tree);
+  document.version = version;
   return true;
 }
 

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <thread>
 #include <utility>
 
 #include "URI.h"
@@ -204,6 +205,13 @@ LSPServer::LSPServer(Transport& transport, DataBuildServer& server)
   bind_request("textDocument/rename", &LSPServer::on_rename);
   bind_request("textDocument/foldingRange", &LSPServer::on_folding_range);
   bind_request("textDocument/semanticTokens/full", &LSPServer::on_semantic_tokens);
+  bind_request("textDocument/formatting", &LSPServer::on_formatting);
+  bind_request("textDocument/codeAction", &LSPServer::on_code_action);
+  bind_request("textDocument/prepareCallHierarchy", &LSPServer::on_prepare_call_hierarchy);
+  bind_request("callHierarchy/incomingCalls", &LSPServer::on_incoming_calls);
+  bind_request("callHierarchy/outgoingCalls", &LSPServer::on_outgoing_calls);
+  bind_request("textDocument/inlayHint", &LSPServer::on_inlay_hint);
+  bind_request("textDocument/codeLens", &LSPServer::on_code_lens);
   bind_notification("initialized", &LSPServer::on_initialized);
   bind_notification("textDocument/didOpen", &LSPServer::on_did_open);
   bind_notification("textDocument/didChange", &LSPServer::on_did_change);
@@ -215,19 +223,26 @@ LSPServer::LSPServer(Transport& transport, DataBuildServer& server)
 // ---- the message loop --------------------------------------------------------
 
 int LSPServer::run() {
-  while (state_ != State::Exited) {
-    std::optional<IncomingMessage> message;
-    if (!pending_.empty()) {
-      message = std::move(pending_.front());
-      pending_.pop_front();
+  std::thread reader(read_messages, std::ref(transport_), std::ref(queue_));
+  auto is_edit = [](const IncomingMessage& message) {
+    return message.json && message.json->is_object() &&
+           message.json->value("method", json()) == "textDocument/didChange";
+  };
+  bool ended = false;
+  while (state_ != State::Exited && !ended) {
+    if (!queue_.front_matches(is_edit)) analyze_edits();
+    std::optional<IncomingMessage> message = queue_.pop();
+    if (message) {
+      handle(*message);
     } else {
-      message = transport_.read();
+      ended = true;
     }
-    if (!message) return 1;  // end of input without `exit`
-    handle(*message);
   }
-  return exit_status_;
+  reader.join();
+  return ended ? 1 : exit_status_;  // end of input without `exit`: 1
 }
+
+void LSPServer::analyze_edits() { publish(server_.analyze_edits()); }
 
 void LSPServer::handle(const IncomingMessage& message) {
   if (!message.json) {
@@ -282,7 +297,7 @@ void LSPServer::handle_request(const json& id, const std::string& method, const 
     reply_error(id, ErrorCode::MethodNotFound, "unknown method '" + method + "'");
     return;
   }
-  if (cancelled_while_waiting(id)) {
+  if (queue_.take_cancelled(id)) {
     reply_error(id, ErrorCode::RequestCancelled, "cancelled");
     return;
   }
@@ -317,19 +332,6 @@ void LSPServer::handle_response(const json& message) {
   on_reply(!message.contains("error"));
 }
 
-bool LSPServer::cancelled_while_waiting(const json& id) {
-  while (std::optional<IncomingMessage> message = transport_.read_if_ready())
-    pending_.push_back(std::move(*message));
-  for (const IncomingMessage& message : pending_) {
-    if (!message.json || !message.json->is_object()) continue;
-    const json& body = *message.json;
-    if (body.value("method", json()) == "$/cancelRequest" && body.contains("params") &&
-        body["params"].is_object() && body["params"].value("id", json()) == id)
-      return true;
-  }
-  return false;
-}
-
 void LSPServer::reply(const json& id, json result) {
   transport_.write({{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}});
 }
@@ -352,22 +354,34 @@ void LSPServer::send_request(const std::string& method, json params,
       {{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}});
 }
 
+protocol::Diagnostic LSPServer::diagnostic_of(const FileDiagnostic& diagnostic) const {
+  protocol::Diagnostic converted{
+      to_protocol(diagnostic.range),
+      diagnostic.severity == Severity::Error     ? protocol::DiagnosticSeverity::Error
+      : diagnostic.severity == Severity::Warning ? protocol::DiagnosticSeverity::Warning
+                                                 : protocol::DiagnosticSeverity::Information,
+      diagnostic.code,
+      diagnostic.message,
+      {}};
+  for (const RelatedNote& note : diagnostic.related)
+    converted.relatedInformation.push_back({location_of(note.location), note.message});
+  return converted;
+}
+
+protocol::WorkspaceEdit LSPServer::workspace_edit(const FileEdits& edits) const {
+  protocol::WorkspaceEdit edit;
+  for (const auto& [path, file_edits] : edits) {
+    std::vector<protocol::TextEdit>& converted = edit.changes[uri_of(path)];
+    for (const auto& [range, text] : file_edits) converted.push_back({to_protocol(range), text});
+  }
+  return edit;
+}
+
 void LSPServer::publish(const std::vector<FileDiagnostics>& updates) {
   for (const FileDiagnostics& update : updates) {
     protocol::PublishDiagnosticsParams params{uri_of(update.path), update.version, {}};
-    for (const FileDiagnostic& diagnostic : update.diagnostics) {
-      protocol::Diagnostic converted{
-          to_protocol(diagnostic.range),
-          diagnostic.severity == Severity::Error     ? protocol::DiagnosticSeverity::Error
-          : diagnostic.severity == Severity::Warning ? protocol::DiagnosticSeverity::Warning
-                                                     : protocol::DiagnosticSeverity::Information,
-          diagnostic.code,
-          diagnostic.message,
-          {}};
-      for (const RelatedNote& note : diagnostic.related)
-        converted.relatedInformation.push_back({location_of(note.location), note.message});
-      params.diagnostics.push_back(std::move(converted));
-    }
+    for (const FileDiagnostic& diagnostic : update.diagnostics)
+      params.diagnostics.push_back(diagnostic_of(diagnostic));
     notify("textDocument/publishDiagnostics", params);
   }
 }
@@ -400,7 +414,12 @@ json LSPServer::on_initialize(const protocol::InitializeParams& params) {
             {"completionProvider", {{"triggerCharacters", {"[", ",", "(", "{"}}}},
             {"renameProvider", {{"prepareProvider", true}}},
             {"foldingRangeProvider", true},
-            {"semanticTokensProvider", semantic_tokens}}},
+            {"semanticTokensProvider", semantic_tokens},
+            {"documentFormattingProvider", true},
+            {"codeActionProvider", {{"codeActionKinds", {"quickfix"}}}},
+            {"callHierarchyProvider", true},
+            {"inlayHintProvider", true},
+            {"codeLensProvider", {{"resolveProvider", false}}}}},
           {"serverInfo", {{"name", "databuild-lsp"}, {"version", DATABUILD_VERSION}}}};
 }
 
@@ -457,7 +476,8 @@ void LSPServer::on_did_change(const protocol::DidChangeTextDocumentParams& param
     changes.push_back(
         {change.range ? std::optional(to_text_range(*change.range)) : std::nullopt, change.text});
   }
-  publish(server_.change(path_of(params.uri), changes, params.version));
+  // Analyzed once the edits queued behind this one are applied too (run()).
+  server_.edit(path_of(params.uri), changes, params.version);
 }
 
 void LSPServer::on_did_close(const protocol::TextDocumentParams& params) {
@@ -544,12 +564,7 @@ json LSPServer::on_prepare_rename(const protocol::TextDocumentPositionParams& pa
 json LSPServer::on_rename(const protocol::RenameParams& params) {
   auto plan = server_.rename(path_of(params.uri), to_position(params.position), params.newName);
   if (!plan.value) throw RequestError{ErrorCode::RequestFailed, plan.error};
-  protocol::WorkspaceEdit edit;
-  for (const auto& [path, edits] : *plan.value) {
-    std::vector<protocol::TextEdit>& converted = edit.changes[uri_of(path)];
-    for (const auto& [range, text] : edits) converted.push_back({to_protocol(range), text});
-  }
-  return edit;
+  return workspace_edit(*plan.value);
 }
 
 json LSPServer::on_folding_range(const protocol::TextDocumentParams& params) {
@@ -574,6 +589,87 @@ json LSPServer::on_semantic_tokens(const protocol::TextDocumentParams& params) {
     previous = token.start;
   }
   return {{"data", data}};
+}
+
+json LSPServer::on_formatting(const protocol::TextDocumentParams& params) {
+  auto edits = server_.format(path_of(params.uri));
+  if (!edits.value) throw RequestError{ErrorCode::RequestFailed, edits.error};
+  json list = json::array();
+  for (const auto& [range, text] : *edits.value)
+    list.push_back(protocol::TextEdit{to_protocol(range), text});
+  return list;
+}
+
+json LSPServer::on_code_action(const protocol::TextDocumentRangeParams& params) {
+  json actions = json::array();
+  for (const CodeActionResult& action :
+       server_.code_actions(path_of(params.uri), to_text_range(params.range)))
+    actions.push_back({{"title", action.title},
+                       {"kind", "quickfix"},
+                       {"diagnostics", json::array({diagnostic_of(action.diagnostic)})},
+                       {"edit", workspace_edit(action.edits)}});
+  return actions;
+}
+
+json LSPServer::hierarchy_item(const HierarchyItem& item) const {
+  bool dataset = item.kind == SymbolKind::Dataset;
+  return {{"name", item.name},
+          {"kind", lsp_symbol_kind(item.kind)},
+          {"detail", item.detail},
+          {"uri", uri_of(item.range.path)},
+          {"range", to_protocol(item.range.range)},
+          {"selectionRange", to_protocol(item.selection.range)},
+          {"data", {{"kind", dataset ? "dataset" : "job"}, {"name", item.name}}}};
+}
+
+json LSPServer::on_prepare_call_hierarchy(const protocol::TextDocumentPositionParams& params) {
+  std::vector<HierarchyItem> items =
+      server_.prepare_call_hierarchy(path_of(params.uri), to_position(params.position));
+  if (items.empty()) return nullptr;
+  json list = json::array();
+  for (const HierarchyItem& item : items) list.push_back(hierarchy_item(item));
+  return list;
+}
+
+// Upstream answers incomingCalls ({from, fromRanges}), downstream outgoingCalls
+// ({to, fromRanges}).
+json LSPServer::lineage_calls(const protocol::CallHierarchyCallsParams& params, bool upstream) {
+  SymbolKind kind = params.kind == "dataset" ? SymbolKind::Dataset : SymbolKind::Job;
+  json calls = json::array();
+  for (const HierarchyEdge& edge : server_.lineage(kind, params.name, upstream)) {
+    json ranges = json::array();
+    for (const FileRange& range : edge.ranges) ranges.push_back(to_protocol(range.range));
+    calls.push_back(
+        {{upstream ? "from" : "to", hierarchy_item(edge.item)}, {"fromRanges", ranges}});
+  }
+  return calls;
+}
+
+json LSPServer::on_incoming_calls(const protocol::CallHierarchyCallsParams& params) {
+  return lineage_calls(params, true);
+}
+
+json LSPServer::on_outgoing_calls(const protocol::CallHierarchyCallsParams& params) {
+  return lineage_calls(params, false);
+}
+
+json LSPServer::on_inlay_hint(const protocol::TextDocumentRangeParams& params) {
+  json hints = json::array();
+  for (const InlayHintResult& hint :
+       server_.inlay_hints(path_of(params.uri), to_text_range(params.range)))
+    hints.push_back({{"position", protocol::Position{hint.position.line, hint.position.character}},
+                     {"label", hint.label},
+                     {"paddingLeft", true}});
+  return hints;
+}
+
+json LSPServer::on_code_lens(const protocol::TextDocumentParams& params) {
+  json lenses = json::array();
+  // The title is the information; the command does nothing (clients need one to show it).
+  for (const CodeLensResult& lens : server_.code_lenses(path_of(params.uri)))
+    lenses.push_back({{"range", to_protocol(lens.range)},
+                      {"command", {{"title", lens.title}, {"command", ""}}}});
+  return lenses;
 }
 
 }  // namespace databuild::lsp

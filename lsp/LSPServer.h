@@ -11,20 +11,24 @@
 // JSON, InvalidRequest for JSON that is not a request or notification,
 // MethodNotFound for unknown requests, InvalidParams for bad parameters.
 //
-// Requests are served one at a time, in order. Before serving one, the server
-// reads whatever input is already waiting; a `$/cancelRequest` found there for
-// it is answered RequestCancelled without doing the work.
+// Requests are served one at a time, in order, while a reader thread queues
+// what the client sends (MessageQueue): a request cancelled while it waited
+// is answered RequestCancelled without doing the work. Edits are applied as
+// they come, but the workspace is analyzed (and diagnostics published) only
+// when the next message is not another edit: a burst of didChange
+// notifications already queued costs one analysis, and every request sees
+// the analysis of every edit before it.
 //
 // Ownership: the LSPServer borrows the Transport and the DataBuildServer.
 #pragma once
 
-#include <deque>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "DataBuildServer.h"
+#include "MessageQueue.h"
 #include "Protocol.h"
 #include "Transport.h"
 
@@ -51,7 +55,8 @@ class LSPServer {
   void handle_request(const json& id, const std::string& method, const json& params);
   void handle_notification(const std::string& method, const json& params);
   void handle_response(const json& message);
-  bool cancelled_while_waiting(const json& id);
+  // Publishes the diagnostics of the edits not yet analyzed, if any.
+  void analyze_edits();
 
   void reply(const json& id, json result);
   void reply_error(const json& id, protocol::ErrorCode code, const std::string& message);
@@ -61,6 +66,8 @@ class LSPServer {
   void send_request(const std::string& method, json params,
                     std::function<void(bool accepted)> on_reply);
   void publish(const std::vector<FileDiagnostics>& updates);
+  protocol::Diagnostic diagnostic_of(const FileDiagnostic& diagnostic) const;
+  protocol::WorkspaceEdit workspace_edit(const FileEdits& edits) const;
   // The path a file:// URI names (else InvalidParams), remembering the URI:
   // clients escape differently, and answers should name files as they did.
   std::string path_of(const std::string& uri);
@@ -83,6 +90,15 @@ class LSPServer {
   json on_rename(const protocol::RenameParams& params);
   json on_folding_range(const protocol::TextDocumentParams& params);
   json on_semantic_tokens(const protocol::TextDocumentParams& params);
+  json on_formatting(const protocol::TextDocumentParams& params);
+  json on_code_action(const protocol::TextDocumentRangeParams& params);
+  json on_prepare_call_hierarchy(const protocol::TextDocumentPositionParams& params);
+  json on_incoming_calls(const protocol::CallHierarchyCallsParams& params);
+  json on_outgoing_calls(const protocol::CallHierarchyCallsParams& params);
+  json on_inlay_hint(const protocol::TextDocumentRangeParams& params);
+  json on_code_lens(const protocol::TextDocumentParams& params);
+  json hierarchy_item(const HierarchyItem& item) const;
+  json lineage_calls(const protocol::CallHierarchyCallsParams& params, bool upstream);
   // Notifications.
   void on_initialized(const json& params);
   void on_did_open(const protocol::DidOpenTextDocumentParams& params);
@@ -101,8 +117,7 @@ class LSPServer {
   int exit_status_ = 1;  // set by `exit`
   bool client_supports_progress_ = false;
   bool client_watches_files_ = false;
-  // Messages read ahead while looking for cancellations, served next.
-  std::deque<IncomingMessage> pending_;
+  MessageQueue queue_;
   // Our own requests to the client awaiting an answer, by id.
   std::map<std::string, std::function<void(bool accepted)>> awaiting_response_;
   int next_request_id_ = 0;

@@ -82,7 +82,7 @@ TEST(LSPServer, MalformedMessagesAreAnswered) {
   EXPECT_EQ(error_code(session.replies[6]), -32600);  // initialize twice
 }
 
-TEST(LSPServer, CancellationAlreadyWaitingIsHonoured) {
+TEST(LSPServer, CancellationOfAQueuedRequestIsHonoured) {
   Session session = serve(
       {kInitialize,
        R"({"jsonrpc":"2.0","id":"s","method":"workspace/symbol","params":{"query":""}})",
@@ -124,6 +124,31 @@ TEST(LSPServer, DiagnosticsNameFilesAsTheClientDid) {
   EXPECT_EQ(session.replies[1]["method"], "textDocument/publishDiagnostics");
   EXPECT_EQ(session.replies[1]["params"]["uri"], "file:///nowhere/a+b.dbuild");
   EXPECT_FALSE(session.replies[1]["params"]["diagnostics"].empty());
+}
+
+TEST(LSPServer, QueuedEditsCostOneAnalysis) {
+  auto change = [](int version, const char* text) {
+    return json{{"jsonrpc", "2.0"},
+                {"method", "textDocument/didChange"},
+                {"params",
+                 {{"textDocument", {{"uri", "file:///nowhere/a.dbuild"}, {"version", version}}},
+                  {"contentChanges", {{{"text", text}}}}}}}
+        .dump();
+  };
+  // The edits are all queued when the first is applied: one analysis, of the
+  // last text, published with the last version.
+  Session session =
+      serve({kInitialize, R"({"jsonrpc":"2.0","method":"initialized","params":{}})",
+             R"({"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":)"
+             R"({"uri":"file:///nowhere/a.dbuild","languageId":"databuild","version":1,)"
+             R"("text":"policy p"}}})",
+             change(2, "policy p\npolicy p"), change(3, "dataset d { deny q }"),
+             change(4, "dataset d { deny nothing }"), kShutdown, kExit});
+  ASSERT_EQ(session.replies.size(), 4u);
+  EXPECT_EQ(session.replies[1]["params"]["version"], 1);
+  EXPECT_EQ(session.replies[2]["method"], "textDocument/publishDiagnostics");
+  EXPECT_EQ(session.replies[2]["params"]["version"], 4);
+  EXPECT_NE(session.replies[2]["params"]["diagnostics"].dump().find("nothing"), std::string::npos);
 }
 
 }  // namespace

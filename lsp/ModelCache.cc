@@ -12,15 +12,21 @@ namespace databuild::lsp {
 
 namespace {
 
-// Lowers files[ids[i]] into models[ids[i]] for every i, on up to `threads` threads.
+// Lowers files[ids[i]] into models[ids[i]] for every i, on up to `threads`
+// threads, from the file's tree in `trees` if it has one.
 void lower_files(const std::vector<SourceFile>& files, const std::vector<FileId>& ids,
+                 const std::unordered_map<std::string, const SyntaxTree*>& trees,
                  std::vector<FileModel>& models, unsigned threads) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = std::min<unsigned>(threads, static_cast<unsigned>(ids.size()));
   std::atomic<size_t> next{0};
   auto worker = [&] {
-    for (size_t i; (i = next++) < ids.size();)
-      models[ids[i]] = parse_and_lower(ids[i], files[ids[i]].text);
+    for (size_t i; (i = next++) < ids.size();) {
+      const SourceFile& file = files[ids[i]];
+      auto tree = trees.find(file.path);
+      models[ids[i]] = tree != trees.end() ? lower_file(ids[i], file.text, *tree->second)
+                                           : parse_and_lower(ids[i], file.text);
+    }
   };
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
@@ -31,7 +37,8 @@ void lower_files(const std::vector<SourceFile>& files, const std::vector<FileId>
 }  // namespace
 
 std::unique_ptr<Analysis> ModelCache::analyze(
-    std::string root, std::vector<std::pair<std::string, std::string>> sources, unsigned threads) {
+    std::string root, std::vector<std::pair<std::string, std::string>> sources,
+    const std::unordered_map<std::string, const SyntaxTree*>& trees, unsigned threads) {
   auto analysis = std::make_unique<Analysis>();
   analysis->root = std::move(root);
   for (auto& [path, text] : sources) analysis->files.emplace_back(path, std::move(text));
@@ -47,7 +54,7 @@ std::unique_ptr<Analysis> ModelCache::analyze(
     else
       stale.push_back(id);
   }
-  lower_files(files, stale, analysis->models, threads);
+  lower_files(files, stale, trees, analysis->models, threads);
   for (FileId id : stale)
     kept.insert_or_assign(files[id].path, Entry{id, files[id].text, analysis->models[id]});
   for (FileId id = 0; id < files.size(); ++id) {

@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "syntax.h"
 #include "workspace.h"
 
 namespace databuild::lsp {
@@ -27,9 +28,12 @@ namespace databuild::lsp {
 class ModelCache {
  public:
   // What analyze_sources(root, sources) returns, reusing unchanged files'
-  // models from the previous call. `threads` as in AnalysisOptions.
+  // models from the previous call. A changed file with a tree in `trees` (by
+  // path; parsed from that very text) is lowered from it instead of being
+  // parsed again. `threads` as in AnalysisOptions.
   std::unique_ptr<Analysis> analyze(std::string root,
                                     std::vector<std::pair<std::string, std::string>> sources,
+                                    const std::unordered_map<std::string, const SyntaxTree*>& trees,
                                     unsigned threads);
   // How many files the last analyze() lowered (for tests).
   size_t last_lowered() const { return last_lowered_; }

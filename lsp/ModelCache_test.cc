@@ -22,13 +22,13 @@ std::vector<std::string> messages(const Analysis& analysis) {
 
 TEST(ModelCache, LowersOnlyWhatChanged) {
   ModelCache cache;
-  cache.analyze("/w", kWorkspace, 1);
+  cache.analyze("/w", kWorkspace, {}, 1);
   EXPECT_EQ(cache.last_lowered(), 2u);
-  cache.analyze("/w", kWorkspace, 1);
+  cache.analyze("/w", kWorkspace, {}, 1);
   EXPECT_EQ(cache.last_lowered(), 0u);
   Sources edited = kWorkspace;
   edited[0].second = "workspace w {}\ndataset z { external }\n";
-  std::unique_ptr<Analysis> analysis = cache.analyze("/w", edited, 1);
+  std::unique_ptr<Analysis> analysis = cache.analyze("/w", edited, {}, 1);
   EXPECT_EQ(cache.last_lowered(), 1u);
   // The unchanged file is linked afresh against the edited one.
   EXPECT_EQ(messages(*analysis), messages(*analyze_sources("/w", edited)));
@@ -37,10 +37,10 @@ TEST(ModelCache, LowersOnlyWhatChanged) {
 
 TEST(ModelCache, AFileThatMovesIsLoweredAgain) {
   ModelCache cache;
-  cache.analyze("/w", kWorkspace, 1);
+  cache.analyze("/w", kWorkspace, {}, 1);
   Sources inserted = kWorkspace;
   inserted.insert(inserted.begin() + 1, {"/w/new.dbuild", "policy p\n"});
-  std::unique_ptr<Analysis> analysis = cache.analyze("/w", inserted, 1);
+  std::unique_ptr<Analysis> analysis = cache.analyze("/w", inserted, {}, 1);
   EXPECT_EQ(cache.last_lowered(), 2u);  // new.dbuild, and jobs.dbuild now FileId 2
   EXPECT_EQ(messages(*analysis), messages(*analyze_sources("/w", inserted)));
   for (FileId id = 0; id < analysis->models.size(); ++id) EXPECT_EQ(analysis->models[id].file, id);

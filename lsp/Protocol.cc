@@ -76,6 +76,19 @@ void from_json(const json& j, RenameParams& p) {
   j.at("newName").get_to(p.newName);
 }
 
+void from_json(const json& j, TextDocumentRangeParams& p) {
+  j.at("textDocument").at("uri").get_to(p.uri);
+  j.at("range").get_to(p.range);
+}
+
+void from_json(const json& j, CallHierarchyCallsParams& p) {
+  const json& data = j.at("item").at("data");
+  data.at("kind").get_to(p.kind);
+  data.at("name").get_to(p.name);
+  if (p.kind != "dataset" && p.kind != "job")
+    throw std::invalid_argument("a call hierarchy item is a dataset or a job");
+}
+
 void from_json(const json& j, WorkspaceSymbolParams& p) { j.at("query").get_to(p.query); }
 
 void from_json(const json& j, DidChangeWatchedFilesParams& p) {

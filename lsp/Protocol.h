@@ -97,6 +97,21 @@ struct RenameParams : TextDocumentPositionParams {
 };
 void from_json(const json& j, RenameParams& p);
 
+// codeAction (its context is not read: the server knows its diagnostics), inlayHint.
+struct TextDocumentRangeParams {
+  std::string uri;
+  Range range;
+};
+void from_json(const json& j, TextDocumentRangeParams& p);
+
+// callHierarchy/incomingCalls and outgoingCalls: the item's `data`, which the
+// server put there in prepareCallHierarchy.
+struct CallHierarchyCallsParams {
+  std::string kind;  // "dataset" or "job"
+  std::string name;
+};
+void from_json(const json& j, CallHierarchyCallsParams& p);
+
 struct WorkspaceSymbolParams {
   std::string query;
 };
