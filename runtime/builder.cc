@@ -293,9 +293,7 @@ Status Builder::start(size_t target_id) {
   state.run_id = *run_id;
   std::string id = std::to_string(*run_id);
   state.staging = plan_.data_root + "/.staging/run-" + id;
-  Expected<std::optional<RunRecord>> recorded = catalog_.run(*run_id);
-  if (!recorded || !*recorded) return Failure{"catalog: run " + id + " vanished"};
-  state.log_path = (*recorded)->log_path;
+  state.log_path = run_log_path(run.log_path, *run_id);
   if (Status made = disk_.make_directories(options_.log_directory); !made) return made;
 
   // The job's environment and its DATABUILD_CONFIG document (runtime.md).

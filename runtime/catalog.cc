@@ -247,6 +247,13 @@ std::string_view origin_name(Origin origin) {
   return "job";
 }
 
+std::string run_log_path(const std::string& pattern, int64_t run_id) {
+  std::string path = pattern;
+  if (size_t at = path.find("{run}"); at != std::string::npos)
+    path.replace(at, 5, std::to_string(run_id));
+  return path;
+}
+
 std::string join_labels(const std::vector<std::string>& labels) {
   std::string text;
   for (const std::string& label : labels) text += (text.empty() ? "" : ",") + label;
@@ -484,9 +491,8 @@ Expected<int64_t> Catalog::start_run(const NewRun& run) {
       .step();
   if (insert.failed()) return insert.failure("record a run of " + run.job);
   int64_t id = sqlite3_last_insert_rowid(db_);
-  Statement log(db_,
-                prepare("UPDATE runs SET log_path = replace(log_path, '{run}', id) WHERE id = ?"));
-  log.bind(1, id).step();
+  Statement log(db_, prepare("UPDATE runs SET log_path = ? WHERE id = ?"));
+  log.bind(1, run_log_path(run.log_path, id)).bind(2, id).step();
   if (log.failed()) return log.failure("name the log of a run of " + run.job);
   for (const RunInput& input : run.inputs) {
     Statement row(

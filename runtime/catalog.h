@@ -191,6 +191,10 @@ class Catalog {
   std::unordered_map<std::string, sqlite3_stmt*> statements_;  // owned: finalized before db_ closes
 };
 
+// A NewRun's log_path with `{run}` replaced by the run's id: the path the
+// run records, and the one the builder opens.
+std::string run_log_path(const std::string& pattern, int64_t run_id);
+
 std::string join_labels(const std::vector<std::string>& labels);
 std::vector<std::string> split_labels(const std::string& text);
 

@@ -62,6 +62,32 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
 
 ProcessRunner::~ProcessRunner() { kill_all(); }
 
+// A bare command name resolved through PATH once per build: posix_spawnp
+// would try every PATH entry before the right one, in the vfork'd child, for
+// every job. Only absolute entries are searched; anything else (a name with
+// a '/', a relative entry such as '.', nothing found) is left to posix_spawnp,
+// so behaviour and error messages are the same.
+std::optional<std::string> ProcessRunner::find_program(const std::string& name) {
+  if (name.find('/') != std::string::npos) return std::nullopt;
+  if (auto found = programs_.find(name); found != programs_.end()) return found->second;
+  std::optional<std::string> program;
+  const char* path = getenv("PATH");
+  std::string_view entries = path ? path : "";
+  while (!entries.empty()) {
+    size_t colon = entries.find(':');
+    std::string_view entry = entries.substr(0, colon);
+    entries = colon == std::string_view::npos ? "" : entries.substr(colon + 1);
+    if (entry.empty() || entry[0] != '/') break;  // relative: the child's cwd decides
+    std::string candidate = std::string(entry) + "/" + name;
+    if (access(candidate.c_str(), X_OK) == 0) {
+      program = candidate;
+      break;
+    }
+  }
+  programs_[name] = program;
+  return program;
+}
+
 void ProcessRunner::start(int64_t token, const CommandSpec& spec) {
   auto fail = [&](const std::string& why) {
     CommandResult result;
@@ -97,8 +123,11 @@ void ProcessRunner::start(int64_t token, const CommandSpec& spec) {
   std::vector<char*> argv_pointers = pointers(argv);
   std::vector<char*> environment_pointers = pointers(environment);
   pid_t pid = 0;
-  int error = posix_spawnp(&pid, argv_pointers[0], &actions, &attributes, argv_pointers.data(),
-                           environment_pointers.data());
+  std::optional<std::string> program = find_program(spec.argv[0]);
+  int error = program ? posix_spawn(&pid, program->c_str(), &actions, &attributes,
+                                    argv_pointers.data(), environment_pointers.data())
+                      : posix_spawnp(&pid, argv_pointers[0], &actions, &attributes,
+                                     argv_pointers.data(), environment_pointers.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   if (error != 0) return fail(spec.argv[0] + ": " + std::strerror(error));

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -76,9 +77,11 @@ class ProcessRunner : public CommandRunner {
     bool timed_out = false;
   };
   std::optional<std::pair<int64_t, CommandResult>> reap_one();
+  std::optional<std::string> find_program(const std::string& name);
 
   std::vector<Child> children_;
   std::vector<std::pair<int64_t, CommandResult>> finished_;  // spawn failures, not yet returned
+  std::unordered_map<std::string, std::optional<std::string>> programs_;  // find_program()
 };
 
 }  // namespace databuild
