@@ -8,9 +8,9 @@
 // and pretty-prints what it writes so that tests can match one field per line.
 // Output always carries the Content-Length header, in both styles.
 //
-// Reading is done on a raw descriptor with our own buffer, so that the server
-// can ask "is another message already here?" without blocking (used to honour
-// $/cancelRequest for requests not yet answered).
+// Reading is done on a raw descriptor with our own buffer, so that the reader
+// thread can ask "is another message already here?" without blocking, and so
+// tell when it has queued everything the client sent (MessageQueue.h).
 //
 // Ownership: the Transport does not own its descriptors; the caller keeps them
 // open for the Transport's lifetime.
