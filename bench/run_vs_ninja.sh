@@ -27,8 +27,14 @@ done
 run=$build/runtime/databuild-run
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-seconds() { python3 -c 'import time; print(time.monotonic())'; }
-elapsed() { python3 -c "print(f'{$2 - $1:.2f}')"; }
+# timed FILE COMMAND...: runs COMMAND, writing "WALL CPU" (CPU: user + system,
+# children included) to FILE. On a shared machine CPU time is the steadier.
+timed() {
+  local file=$1; shift
+  /usr/bin/time -f "%e %U %S" -o "$file.raw" "$@" >/dev/null
+  read -r wall user system <"$file.raw"
+  python3 -c "print(f'{$wall:.2f} {$user + $system:.2f}')" >"$file"
+}
 
 workspace() {  # workspace DIR LAST: one dataset t[n] for n in 0..LAST, one job running `true`
   mkdir -p "$1"
@@ -39,19 +45,19 @@ workspace() {  # workspace DIR LAST: one dataset t[n] for n in 0..LAST, one job 
 
 echo "== $count trivial jobs, -j $jobs"
 workspace "$scratch/ws" $((count - 1))
-start=$(seconds)
-"$run" -C "$scratch/ws" -j "$jobs" build 't/n=*' >/dev/null
-end=$(seconds); dr=$(elapsed "$start" "$end")
+timed "$scratch/dr" "$run" -C "$scratch/ws" -j "$jobs" build 't/n=*'
 mkdir -p "$scratch/ninja"
 {
   echo 'rule t'
   echo '  command = true'
   for ((i = 0; i < count; i++)); do echo "build t$i: t"; done
 } >"$scratch/ninja/build.ninja"
-start=$(seconds)
-ninja -C "$scratch/ninja" -j "$jobs" >/dev/null
-end=$(seconds); nj=$(elapsed "$start" "$end")
-echo "databuild-run: ${dr}s  ninja: ${nj}s  ratio: $(python3 -c "print(f'{$dr / $nj:.2f}')")x"
+timed "$scratch/nj" ninja -C "$scratch/ninja" -j "$jobs"
+read -r dr_wall dr_cpu <"$scratch/dr"
+read -r nj_wall nj_cpu <"$scratch/nj"
+echo "databuild-run: ${dr_wall}s wall, ${dr_cpu}s CPU"
+echo "ninja:         ${nj_wall}s wall, ${nj_cpu}s CPU"
+echo "ratio: $(python3 -c "print(f'{$dr_wall / $nj_wall:.2f}x wall, {$dr_cpu / $nj_cpu:.2f}x CPU')")"
 
 for size in ${sizes}; do
   echo "== no-op build over $size fresh partitions"
@@ -69,11 +75,9 @@ directory, version, size = sys.argv[1], sys.argv[2], int(sys.argv[3])
 for n in range(1, size):
     os.symlink(version, os.path.join(directory, f"n={n}"))
 PY
-  start=$(seconds)
-  out=$("$run" -C "$ws" build 't/n=*')
-  end=$(seconds)
-  echo "$out" | tail -1
-  echo "no-op build over $size partitions: $(elapsed "$start" "$end")s"
+  timed "$scratch/noop" "$run" -C "$ws" build 't/n=*'
+  read -r wall cpu <"$scratch/noop"
+  echo "no-op build over $size partitions: ${wall}s wall, ${cpu}s CPU"
   rm -rf "$ws"
 done
 
