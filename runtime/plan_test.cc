@@ -129,5 +129,26 @@ TEST_F(PlanTest, AWindowOf365PartitionsIsTrackedExactly) {
   EXPECT_EQ(rebuilt, 2u);  // that one day and the window: nothing else
 }
 
+TEST(PlanWindow, AWindowThatGrewWithNowMakesItsReaderStale) {
+  RuntimeFixture f({{"window.dbuild", R"(
+dataset day[date: date since 2024-01-01 until now - 1d] { column n: int }
+dataset everything { column n: int }
+job everything {
+  input  all = day[date = *]
+  output out = everything
+  run ["true"]
+}
+)"}},
+                   "2024-01-05");
+  for (const char* date : {"2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"})
+    f.put(std::string("day/date=") + date);
+  ASSERT_TRUE(f.build({"everything"}));
+  EXPECT_EQ(f.decision(f.plan({"everything"}), "everything"), "reuse: fresh");
+  f.now.unix_seconds += kSecondsPerDay;  // a day later, 2024-01-05 is inside the window
+  f.put("day/date=2024-01-05");
+  EXPECT_EQ(f.decision(f.plan({"everything"}), "everything"),
+            "rebuild: input all now reads 5 partitions (was 4)");
+}
+
 }  // namespace
 }  // namespace databuild
