@@ -577,6 +577,36 @@ int invalidate_command(const Options& options, Session& session, std::ostream& o
   return kRunExitOk;
 }
 
+// Version directories no catalog row names: a runner killed between the
+// rename into `.versions` and its catalog commit (builder.h), or a `put`
+// killed the same way. Those of a run still running, or of a `put` whose
+// process lives, are about to be recorded and are left alone.
+Expected<size_t> remove_unrecorded_versions(Session& session) {
+  Expected<std::vector<PartitionRecord>> current = session.catalog->current_partitions();
+  if (!current) return Failure{current.error()};
+  Expected<std::vector<PartitionRecord>> old = session.catalog->superseded_partitions();
+  if (!old) return Failure{old.error()};
+  std::set<std::string> recorded;
+  for (const std::vector<PartitionRecord>* list : {&*current, &*old})
+    for (const PartitionRecord& version : *list) recorded.insert(version.path);
+  std::string versions = session.data_root + "/.versions";
+  size_t removed = 0;
+  for (const std::string& name : session.disk.list_names(versions)) {
+    std::string path = versions + "/" + name;
+    if (recorded.count(path)) continue;
+    if (name.rfind("run-", 0) == 0) {
+      Expected<std::optional<RunRecord>> run = session.catalog->run(std::atoll(name.c_str() + 4));
+      if (!run) return Failure{run.error()};
+      if (*run && (*run)->state == "running") continue;
+    } else if (name.rfind("put-", 0) != 0 || process_alive(std::atoll(name.c_str() + 4))) {
+      continue;
+    }
+    if (Status gone = session.disk.remove_all(path); !gone) return Failure{gone.error()};
+    ++removed;
+  }
+  return removed;
+}
+
 int gc_command(Session& session, std::ostream& out, std::ostream& err) {
   Expected<std::vector<PartitionRecord>> old = session.catalog->superseded_partitions();
   if (!old) {
@@ -599,7 +629,13 @@ int gc_command(Session& session, std::ostream& out, std::ostream& err) {
     }
     ++collected;
   }
-  out << "gc: " << collected << " superseded versions deleted\n";
+  Expected<size_t> unrecorded = remove_unrecorded_versions(session);
+  if (!unrecorded) {
+    err << "databuild-run gc: " << unrecorded.error() << "\n";
+    return kRunExitFailed;
+  }
+  out << "gc: " << collected << " superseded versions deleted, " << *unrecorded
+      << " never recorded (left by a killed run)\n";
   return kRunExitOk;
 }
 
