@@ -6,59 +6,16 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <random>
-#include <sstream>
 
 #include "lower.h"
+#include "test_support.h"
 
 namespace databuild {
 namespace {
 
-namespace fs = std::filesystem;
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// The inputs of a tree-sitter corpus file: the text between a case's closing
-// "====" line and its "----" line.
-std::vector<std::string> corpus_inputs(const std::string& corpus) {
-  std::vector<std::string> inputs;
-  std::istringstream lines(corpus);
-  std::string line, input;
-  enum { Outside, Name, Input } state = Outside;
-  while (std::getline(lines, line)) {
-    bool rule = line.size() >= 3 && line.find_first_not_of('=') == std::string::npos;
-    bool dashes = line.size() >= 3 && line.find_first_not_of('-') == std::string::npos;
-    if (rule) {
-      state = state == Name ? Input : Name;
-      input.clear();
-    } else if (dashes && state == Input) {
-      inputs.push_back(input);
-      state = Outside;
-    } else if (state == Input) {
-      input += line + "\n";
-    }
-  }
-  return inputs;
-}
-
-std::vector<std::string> sample_sources() {
-  std::vector<std::string> sources;
-  for (const auto& entry : fs::directory_iterator(DATABUILD_CORPUS_DIR)) {
-    for (std::string& input : corpus_inputs(read_text(entry.path())))
-      sources.push_back(std::move(input));
-  }
-  for (const auto& entry : fs::recursive_directory_iterator(DATABUILD_EXAMPLES_DIR)) {
-    if (entry.path().extension() == ".dbuild") sources.push_back(read_text(entry.path()));
-  }
-  return sources;
-}
+using testing::read_text;
+using testing::sample_sources;
 
 TEST(ModelCodec, EveryCorpusCaseAndExampleRoundTrips) {
   std::vector<std::string> sources = sample_sources();
@@ -92,7 +49,7 @@ TEST(ModelCodec, DiagnosticsKeepTheirFiles) {
 
 TEST(ModelCodec, TruncatedOrDamagedEncodingsAreRefused) {
   FileModel model = parse_and_lower(
-      0, read_text(fs::path(DATABUILD_EXAMPLES_DIR) / "quickstart" / "metrics.dbuild"));
+      0, read_text(std::string(DATABUILD_EXAMPLES_DIR) + "/quickstart/metrics.dbuild"));
   std::string bytes = encode_file_model(model);
   ASSERT_GT(bytes.size(), 100u);
   for (size_t size = 0; size < bytes.size(); size += 1 + size / 8)

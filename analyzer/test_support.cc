@@ -1,8 +1,58 @@
 #include "test_support.h"
 
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 namespace databuild::testing {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The inputs of a tree-sitter corpus file: the text between a case's closing
+// "====" line and its "----" line.
+std::vector<std::string> corpus_inputs(const std::string& corpus) {
+  std::vector<std::string> inputs;
+  std::istringstream lines(corpus);
+  std::string line, input;
+  enum { Outside, Name, Input } state = Outside;
+  while (std::getline(lines, line)) {
+    bool rule = line.size() >= 3 && line.find_first_not_of('=') == std::string::npos;
+    bool dashes = line.size() >= 3 && line.find_first_not_of('-') == std::string::npos;
+    if (rule) {
+      state = state == Name ? Input : Name;
+      input.clear();
+    } else if (dashes && state == Input) {
+      inputs.push_back(input);
+      state = Outside;
+    } else if (state == Input) {
+      input += line + "\n";
+    }
+  }
+  return inputs;
+}
+
+}  // namespace
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::vector<std::string> sample_sources() {
+  std::vector<std::string> sources;
+  for (const auto& entry : fs::directory_iterator(DATABUILD_CORPUS_DIR)) {
+    for (std::string& input : corpus_inputs(read_text(entry.path())))
+      sources.push_back(std::move(input));
+  }
+  for (const auto& entry : fs::recursive_directory_iterator(DATABUILD_EXAMPLES_DIR)) {
+    if (entry.path().extension() == ".dbuild") sources.push_back(read_text(entry.path()));
+  }
+  return sources;
+}
 
 std::unique_ptr<Analysis> analyze(Sources sources) {
   bool has_workspace = false;

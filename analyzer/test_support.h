@@ -31,4 +31,11 @@ std::vector<std::string> summarize(const Analysis& analysis, bool with_messages 
 // Succeeds when analyzing `sources` reports exactly `expected`, in order.
 ::testing::AssertionResult diagnoses(Sources sources, const std::vector<std::string>& expected);
 
+// A file's whole content ("" when it cannot be read).
+std::string read_text(const std::string& path);
+
+// Sample inputs for round-trip tests: the input of every grammar corpus case
+// (valid and broken alike) and every example .dbuild file.
+std::vector<std::string> sample_sources();
+
 }  // namespace databuild::testing
