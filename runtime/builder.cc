@@ -1,10 +1,12 @@
 // Builder: the scheduling loop, the job environment and publishing.
 //
-// The loop: fail what cannot be built, start ready targets up to -j, poll
-// waiting external partitions about once a second, and handle each finished
-// command. A target is ready when every input partition is available; it
-// fails when any input has failed. Nothing is started after a catalog error:
-// the catalog is the record, and building without it would be unrecorded work.
+// The loop, as in Ninja: each target to run counts the inputs it still
+// waits for; a partition becoming available (published, reused, arrived)
+// decrements its readers' counts and queues those that reach zero, and a
+// partition that will not come fails its readers and, through their outputs,
+// theirs. The loop starts queued targets up to -j, polls waiting external
+// partitions about once a second, and handles each finished command. Nothing is started after a
+// catalog error: the catalog is the record, and building without it would be unrecorded work.
 #include "builder.h"
 
 #include <algorithm>
@@ -70,7 +72,9 @@ Builder::Builder(Plan& plan, const Analysis& analysis, Catalog& catalog, DiskInt
       targets_(plan.targets.size()),
       needed_(plan.partitions.size()),
       failed_(plan.partitions.size()),
-      wait_until_(plan.partitions.size()) {
+      wait_until_(plan.partitions.size()),
+      readers_(plan.partitions.size()),
+      pending_(plan.targets.size()) {
   if (!options_.monotonic_seconds) options_.monotonic_seconds = steady_seconds;
   if (!options_.is_alive) options_.is_alive = [](int64_t) { return true; };
   if (!options_.sleep)
@@ -150,6 +154,7 @@ Status Builder::record_source(size_t partition) {
 Status Builder::poll_waiting(bool force) {
   if (!force && now() - last_poll_ < 1.0) return ok();
   last_poll_ = now();
+  waiting_ = false;
   for (size_t i = 0; i < plan_.partitions.size(); ++i) {
     PlannedPartition& node = plan_.partitions[i];
     if (!needed_[i] || node.decision != Decision::Wait || failed_[i]) continue;
@@ -174,9 +179,12 @@ Status Builder::poll_waiting(bool force) {
       if (Status recorded = record_source(i); !recorded) return recorded;
       node.decision = Decision::Reuse;
       node.reason = "external, arrived";
+      became_available(i);
     } else if (now() >= *wait_until_[i]) {
-      failed_[i] = node.reason + "; gave up waiting";
-      status_.partition_failed(node.name, *failed_[i]);
+      status_.partition_failed(node.name, node.reason + "; gave up waiting");
+      became_unavailable(i, node.reason + "; gave up waiting");
+    } else {
+      waiting_ = true;
     }
   }
   return ok();
@@ -184,7 +192,31 @@ Status Builder::poll_waiting(bool force) {
 
 void Builder::fail_target(size_t target, const std::string& reason) {
   targets_[target].state = State::Failed;
-  for (size_t output : plan_.targets[target].outputs) failed_[output] = reason;
+  for (size_t output : plan_.targets[target].outputs) became_unavailable(output, reason);
+}
+
+void Builder::became_available(size_t partition) {
+  for (size_t reader : readers_[partition])
+    if (targets_[reader].state == State::Ready && --pending_[reader] == 0) ready_.push_back(reader);
+}
+
+// A partition that will not be available fails the targets waiting for it,
+// and through their outputs, theirs.
+void Builder::became_unavailable(size_t partition, const std::string& reason) {
+  failed_[partition] = reason;
+  std::string upstream = "needs " + plan_.partitions[partition].name + ": " + reason;
+  for (size_t reader : readers_[partition]) {
+    if (targets_[reader].state != State::Ready) continue;
+    status_.job_cancelled(plan_.targets[reader].name);
+    for (size_t output : plan_.targets[reader].outputs)
+      if (needed_[output]) status_.partition_failed(plan_.partitions[output].name, upstream);
+    fail_target(reader, upstream);
+  }
+}
+
+void Builder::finished(size_t target) {
+  targets_[target].state = State::Done;
+  for (size_t output : plan_.targets[target].outputs) became_available(output);
 }
 
 // `.staging/run-N` of a run no longer running, and `.staging/put-PID-...` of
@@ -227,9 +259,9 @@ Expected<Builder::Claim> Builder::acquire(size_t target_id) {
   Expected<bool> adopted = adopt_published(target_id);
   if (!adopted) return Failure{adopted.error()};
   if (!*adopted) return Claim::Acquired;
-  state.state = State::Done;
   if (Status released = release_claims(target_id); !released) return Failure{released.error()};
   status_.job_reused(plan_.targets[target_id].name);
+  finished(target_id);
   return Claim::Reused;
 }
 
@@ -424,8 +456,8 @@ Status Builder::finish(size_t target_id, const CommandResult& result) {
   if (result.succeeded()) {
     Status published = publish(target_id);
     if (published) {
-      state.state = State::Done;
       status_.job_finished(planned.name, true, "", state.log_path, /*retrying=*/false);
+      finished(target_id);
       return release_claims(target_id);
     }
     // Not a retryable failure: the job ran; what it wrote cannot be published.
@@ -444,7 +476,8 @@ Status Builder::finish(size_t target_id, const CommandResult& result) {
   bool retrying = state.attempt <= planned.target.job->retries.value_or(0);
   status_.job_finished(planned.name, false, message, state.log_path, retrying);
   if (retrying) {
-    state.state = State::Ready;  // started again by the loop
+    state.state = State::Ready;
+    ready_.push_back(target_id);
     return ok();
   }
   fail_target(target_id, planned.name + " failed: " + message);
@@ -466,35 +499,33 @@ Expected<bool> Builder::build() {
     }
   }
   status_.set_total(to_run);
-  if (Status polled = poll_waiting(true); !polled) return Failure{polled.error()};
-  while (true) {
-    // Fail targets whose inputs failed; collect the ready ones.
-    std::vector<size_t> ready;
-    bool waiting = false;
-    for (size_t t = 0; t < plan_.targets.size(); ++t) {
-      if (targets_[t].state != State::Ready) continue;
-      std::optional<std::string> upstream;
-      bool inputs_available = true;
-      for (const std::vector<size_t>& port : plan_.targets[t].inputs) {
-        for (size_t input : port) {
-          if (std::optional<std::string> why = failure_of(input); why && !upstream)
-            upstream = "needs " + plan_.partitions[input].name + ": " + *why;
-          if (!available(input)) inputs_available = false;
-          if (plan_.partitions[input].decision == Decision::Wait && !failed_[input]) waiting = true;
-        }
-      }
-      if (upstream) {
-        fail_target(t, *upstream);
-        status_.job_cancelled(plan_.targets[t].name);
-        for (size_t output : plan_.targets[t].outputs)
-          if (needed_[output]) status_.partition_failed(plan_.partitions[output].name, *upstream);
-      } else if (inputs_available) {
-        ready.push_back(t);
+  // Who reads what, and how many inputs each target still waits for. Inputs
+  // that will never come fail their readers now; the rest feed ready_ as
+  // they become available (became_available), so each event costs its
+  // readers, not a scan of every target.
+  std::vector<std::pair<size_t, std::string>> doomed;
+  for (size_t t = 0; t < plan_.targets.size(); ++t) {
+    if (targets_[t].state != State::Ready) continue;
+    for (const std::vector<size_t>& port : plan_.targets[t].inputs) {
+      for (size_t input : port) {
+        readers_[input].push_back(t);
+        if (!available(input)) ++pending_[t];
+        if (std::optional<std::string> why = failure_of(input)) doomed.emplace_back(input, *why);
       }
     }
-    bool held_elsewhere = false;
-    for (size_t t : ready) {
-      if (runner_.running() >= options_.jobs) break;
+    if (pending_[t] == 0) ready_.push_back(t);
+  }
+  for (const auto& [input, why] : doomed)
+    if (!failed_[input]) became_unavailable(input, why);
+  if (Status polled = poll_waiting(true); !polled) return Failure{polled.error()};
+  while (true) {
+    // Start what is ready, up to -j; a target whose outputs another runner
+    // holds goes back in the queue and is tried again next time round.
+    std::vector<size_t> held;
+    while (!ready_.empty() && runner_.running() < options_.jobs) {
+      size_t t = ready_.front();
+      ready_.pop_front();
+      if (targets_[t].state != State::Ready) continue;
       Expected<Claim> claim = acquire(t);
       Status started = claim ? ok() : Status(Failure{claim.error()});
       if (claim && *claim == Claim::Acquired) started = start(t);
@@ -502,9 +533,9 @@ Expected<bool> Builder::build() {
         runner_.kill_all();
         return Failure{started.error()};
       }
-      held_elsewhere = held_elsewhere || (claim && *claim == Claim::HeldElsewhere);
+      if (*claim == Claim::HeldElsewhere) held.push_back(t);
     }
-    waiting = waiting || held_elsewhere;
+    ready_.insert(ready_.end(), held.begin(), held.end());
     if (now() - last_heartbeat_ >= static_cast<double>(kClaimStaleSeconds) / 6) {
       last_heartbeat_ = now();
       if (Status beat = catalog_.heartbeat(options_.pid, options_.host); !beat) {
@@ -512,19 +543,13 @@ Expected<bool> Builder::build() {
         return Failure{beat.error()};
       }
     }
-    if (runner_.running() == 0 && !waiting) {
-      bool progress_possible = false;
-      for (const TargetState& state : targets_)
-        progress_possible = progress_possible || state.state == State::Ready;
-      // Ready targets that did not start have inputs that will never come.
-      if (!progress_possible || ready.empty()) break;
-      continue;
-    }
+    // With nothing running, what is left in ready_ is held elsewhere.
+    bool waiting = waiting_ || (runner_.running() == 0 && !ready_.empty());
+    if (runner_.running() == 0 && !waiting) break;
     if (runner_.running() == 0) {
       options_.sleep(0.2);
-    } else if (auto finished = runner_.wait(std::chrono::milliseconds(waiting ? 200 : 1000))) {
-      if (Status handled = finish(static_cast<size_t>(finished->first), finished->second);
-          !handled) {
+    } else if (auto done = runner_.wait(std::chrono::milliseconds(waiting ? 200 : 1000))) {
+      if (Status handled = finish(static_cast<size_t>(done->first), done->second); !handled) {
         runner_.kill_all();
         return Failure{handled.error()};
       }

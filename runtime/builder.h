@@ -28,6 +28,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
@@ -104,6 +105,9 @@ class Builder {
   Status finish(size_t target, const CommandResult& result);
   Status publish(size_t target);
   void fail_target(size_t target, const std::string& reason);
+  void finished(size_t target);
+  void became_available(size_t partition);
+  void became_unavailable(size_t partition, const std::string& reason);
   double now() const;
 
   Plan& plan_;
@@ -117,6 +121,10 @@ class Builder {
   std::vector<bool> needed_;                        // per partition
   std::vector<std::optional<std::string>> failed_;  // per partition: why
   std::vector<std::optional<double>> wait_until_;   // per waiting partition
+  std::vector<std::vector<size_t>> readers_;        // per partition: targets to run reading it
+  std::vector<size_t> pending_;                     // per target: inputs not yet available
+  std::deque<size_t> ready_;                        // targets whose inputs are all available
+  bool waiting_ = false;                            // an external is still awaited
   double last_poll_ = 0;
   double last_heartbeat_ = 0;
 };

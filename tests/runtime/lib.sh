@@ -21,12 +21,17 @@ verify_catalog() {
 import json, os, sqlite3, sys
 ws = sys.argv[1]
 data = os.path.join(ws, "data")
-db = sqlite3.connect(os.path.join(ws, ".databuild", "catalog.db"))
+catalog = os.path.join(ws, ".databuild", "catalog.db")
+# A runner killed before creating the catalog leaves none: then nothing may be linked.
+db = sqlite3.connect(catalog if os.path.exists(catalog) else ":memory:")
 problems = []
 if db.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
     problems.append("integrity_check failed")
+# A runner killed while creating the catalog leaves it without tables (the
+# schema is one transaction): sound, and it records no partition.
+has_schema = db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'partitions'").fetchone()[0]
 manifests = {path: json.loads(manifest)
-             for path, manifest in db.execute("SELECT path, manifest FROM partitions")}
+             for path, manifest in db.execute("SELECT path, manifest FROM partitions")} if has_schema else {}
 for root, dirs, files in os.walk(data):
     if os.path.relpath(root, data).split(os.sep)[0] in (".staging", ".versions"):
         continue
