@@ -276,7 +276,10 @@ class Linker {
   void check_unique(const Items& items, GetName get_name, SymbolKind kind,
                     const std::string& container,
                     Location (*declaration_of)(const typename Items::value_type&) = nullptr) {
-    std::unordered_map<std::string, Location> seen;
+    // Views into the model's names: no copies, as this runs for every key,
+    // column, parameter and port list of the workspace.
+    std::unordered_map<std::string_view, Location> seen;
+    seen.reserve(items.size());
     for (const auto& item : items) {
       const Name& name = get_name(item);
       auto [it, inserted] = seen.emplace(name.text, name.location);
@@ -299,7 +302,8 @@ class Linker {
     if (enumeration.values.empty())
       report(DiagnosticCode::InvalidExpression, enumeration.location,
              {"an enum needs at least one value: a key of this type could have no partition"});
-    std::unordered_map<std::string, Location> seen;
+    std::unordered_map<std::string_view, Location> seen;
+    seen.reserve(enumeration.values.size());
     for (const EnumValue& value : enumeration.values) {
       auto [it, inserted] = seen.emplace(value.value, value.location);
       if (!inserted)
