@@ -265,9 +265,10 @@ Expected<Builder::Claim> Builder::acquire(size_t target_id) {
   return Claim::Reused;
 }
 
-// With the claims held: did another runner publish every output since the
-// plan was made, fresh for the inputs this build has? Then those versions are
-// this build's too.
+// With the claims held: is every output's current version live, on disk
+// and fresh for the inputs this build has? Then another runner published it
+// since the plan was made (a manual or invalidated version is never fresh),
+// and it is this build's too.
 Expected<bool> Builder::adopt_published(size_t target_id) {
   const PlannedTarget& planned = plan_.targets[target_id];
   std::vector<PartitionRecord> published;
@@ -275,8 +276,11 @@ Expected<bool> Builder::adopt_published(size_t target_id) {
     const PlannedPartition& node = plan_.partitions[output];
     Expected<std::optional<PartitionRecord>> current = catalog_.current(node.name);
     if (!current) return Failure{current.error()};
-    if (!*current || (node.current && node.current->id == (*current)->id) ||
-        (*current)->state != "live" || !version_on_disk(disk_, **current, node.location))
+    // Not the version the plan saw, necessarily: a plan made while another
+    // runner was between its catalog commit and its link saw that version
+    // as "missing", and it is the one to reuse now.
+    if (!*current || (*current)->state != "live" ||
+        !version_on_disk(disk_, **current, node.location))
       return false;
     Expected<std::optional<std::string>> stale =
         stale_reason(catalog_, plan_, planned, **current, /*inputs_settled=*/true);

@@ -246,6 +246,27 @@ TEST_F(BuilderTest, AClaimHeldByALiveRunnerIsWaitedForAndItsResultReused) {
   EXPECT_EQ(f.status.progress().done, 1u);
 }
 
+TEST_F(BuilderTest, AVersionPlannedAsMissingMidPublishIsReusedOnceItsLinkIsThere) {
+  // Another runner has committed its version but not yet replaced the link
+  // when this build plans: the plan says "missing". By the time the claim is
+  // free the link is there, and the version is reused, not built again.
+  const std::string clean = "clean/date=2024-01-03";
+  f.deliver("raw/date=2024-01-03", "{}\n");
+  ASSERT_TRUE(f.build({clean}));
+  std::string version = *f.disk.read_symlink("/ws/data/" + clean);
+  f.disk.remove_all("/ws/data/" + clean);  // the link, not the version
+  auto alive = [](int64_t) { return true; };
+  ASSERT_TRUE(*f.catalog->claim(clean, 99, "other-host", alive));
+  BuildOptions options;
+  options.sleep = [&](double) {
+    ASSERT_TRUE(f.disk.replace_symlink(version, "/ws/data/" + clean));
+    ASSERT_TRUE(f.catalog->release(clean, 99));
+  };
+  EXPECT_TRUE(f.build({clean}, options));
+  EXPECT_EQ(f.runner.started.size(), 1u);  // the first build's run only
+  EXPECT_TRUE(contains(f.status.events, "reused clean(d = 2024-01-03)"));
+}
+
 TEST_F(BuilderTest, AClaimOfADeadRunnerIsTakenOver) {
   f.deliver("raw/date=2024-01-03", "{}\n");
   ASSERT_TRUE(
