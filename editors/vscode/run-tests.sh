@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 npx tsc -p .
 npx vscode-tmgrammar-test -g syntaxes/databuild.tmLanguage.json 'test/grammar/*.dbuild'
-node --test out/test/
+node --test out/test/*.test.js
 out_dir=$(mktemp -d)
 trap 'rm -rf "$out_dir"' EXIT
 npx vsce package --skip-license --allow-missing-repository --no-rewrite-relative-links --out "$out_dir/databuild.vsix" >/dev/null
