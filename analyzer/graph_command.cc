@@ -234,7 +234,11 @@ WorkspaceGraph build_graph(const Analysis& analysis) {
       graph.nodes.back().job = &job;
     }
   }
-  for (const auto& [job, job_node] : job_nodes) {
+  // Plain variables, not a structured binding: clang 14 (the fuzz build)
+  // cannot capture bindings in a lambda.
+  for (const auto& job_and_node : job_nodes) {
+    const Job* job = job_and_node.first;
+    size_t job_node = job_and_node.second;
     auto add_edge = [&](const Port& port, bool input) {
       if (!port.pattern.target) return;
       size_t dataset = dataset_node.at(port.pattern.target);
