@@ -12,6 +12,8 @@ packages=(
   libgtest-dev libgmock-dev llvm-14-tools python3 pre-commit neovim
   # benchmarks (bench/): Google Benchmark
   libbenchmark-dev
+  # fuzzing (fuzz/run.sh): clang 14 and its libFuzzer runtime
+  clang-14 libclang-rt-14-dev
   # the graph test renders `databuild graph` output with Graphviz's dot
   graphviz
   # grammar regeneration: tree-sitter's generator is built from Debian sources
