@@ -8,8 +8,10 @@
 # NAME is analyze, lsp, partition_ref, reparse or resolve. Fuzzing starts from
 # the committed corpus fuzz/corpus/NAME but writes what it finds to
 # build-fuzz/corpus/NAME, so the committed one only grows by a deliberate
-# --merge (which keeps just the inputs that add coverage: -merge=1 into an
-# empty directory). Crashes and hangs (over 10 s) are saved to
+# --merge: it adds the inputs that reach code the corpus does not (-merge=1
+# counting edges only, -use_counters=0; hit counts would keep thousands),
+# smallest first, until the corpus holds 200 (CTest replays them all on every
+# run, twice). Crashes and hangs (over 10 s) are saved to
 # fuzz/crashes/NAME/, where CTest replays them; the log, with libFuzzer's
 # final stats, is build-fuzz/logs/NAME.log.
 #
@@ -43,9 +45,19 @@ if [[ $1 == --merge ]]; then
   [[ $# -ge 1 ]] || usage
   merged=$(mktemp -d)
   trap 'rm -rf "$merged"' EXIT
-  "$fuzzer" -merge=1 "$merged" "$corpus" "$@"
-  rm -f "$corpus"/*
-  cp "$merged"/* "$corpus"/
+  mkdir -p "$corpus"
+  cp "$corpus"/. "$merged"/ -r
+  "$fuzzer" -merge=1 -use_counters=0 -detect_leaks=0 "$merged" "$@"
+  room=$((200 - $(ls "$corpus" | wc -l)))
+  if [[ $room -gt 0 ]]; then
+    # New inputs, smallest first (ls -Sr), up to the room left.
+    for input in $(ls -Sr "$merged"); do
+      [[ -e $corpus/$input ]] && continue
+      [[ $room -gt 0 ]] || break
+      cp "$merged/$input" "$corpus/"
+      room=$((room - 1))
+    done
+  fi
   echo "run.sh: $corpus holds $(ls "$corpus" | wc -l) inputs"
   exit 0
 fi
