@@ -4,6 +4,7 @@
 // resolve() refuses workspaces with errors and would fuzz nothing.
 #include "fuzz_support.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
