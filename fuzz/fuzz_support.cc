@@ -22,7 +22,10 @@ uint32_t ByteReader::take_up_to(uint32_t bound) {
 }
 
 std::string ByteReader::take_string(uint32_t max_size) {
-  size_t size = std::min<size_t>(take_up_to(max_size), rest_.size());
+  // Two statements: as arguments of one call, GCC sizes rest_ before
+  // take_up_to() consumes the count's bytes, and the copy overruns it.
+  size_t wanted = take_up_to(max_size);
+  size_t size = std::min(wanted, rest_.size());
   std::string text(rest_.substr(0, size));
   rest_.remove_prefix(size);
   return text;

@@ -46,7 +46,7 @@ if [[ $1 == --merge ]]; then
   merged=$(mktemp -d)
   trap 'rm -rf "$merged"' EXIT
   mkdir -p "$corpus"
-  cp "$corpus"/. "$merged"/ -r
+  cp -r "$corpus"/. "$merged"/
   "$fuzzer" -merge=1 -use_counters=0 -detect_leaks=0 "$merged" "$@"
   room=$((200 - $(ls "$corpus" | wc -l)))
   if [[ $room -gt 0 ]]; then
