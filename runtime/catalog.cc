@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <thread>
 #include <utility>
 
 namespace databuild {
@@ -306,9 +307,19 @@ Expected<std::unique_ptr<Catalog>> Catalog::open(const std::string& path,
   if (status != SQLITE_OK)
     return Failure{"cannot open the catalog " + path + ": " + sqlite3_errstr(status)};
   // Wait for other runners' writes instead of failing with "database is locked".
-  sqlite3_busy_timeout(db, 30'000);
-  if (Status wal = catalog->exec("PRAGMA journal_mode = WAL"); !wal)
-    return Failure{"cannot open the catalog " + path + ": " + wal.error()};
+  constexpr int kBusyTimeoutMs = 30'000;
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  // Switching a new file to WAL can fail with SQLITE_BUSY without consulting
+  // the busy handler while another runner is switching it too (two runners
+  // started at once on a fresh workspace), so that one step retries itself
+  // within the same timeout.
+  Status wal = catalog->exec("PRAGMA journal_mode = WAL");
+  for (int waited_ms = 0; !wal && sqlite3_errcode(db) == SQLITE_BUSY && waited_ms < kBusyTimeoutMs;
+       waited_ms += 10) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    wal = catalog->exec("PRAGMA journal_mode = WAL");
+  }
+  if (!wal) return Failure{"cannot open the catalog " + path + ": " + wal.error()};
   // In WAL mode, NORMAL syncs at checkpoints, not at every commit: a killed
   // runner loses nothing (the OS has the pages), and a power cut may lose the
   // last commits but never corrupts the file. A version published on disk but
