@@ -153,6 +153,16 @@ CheckedWorkspace check_workspace(const std::string& root, const Options& options
 
 }  // namespace
 
+std::optional<std::string> option_value(const std::vector<std::string>& args, size_t& i,
+                                        std::string_view option) {
+  const std::string& arg = args[i];
+  if (arg == option) return i + 1 < args.size() ? args[++i] : "";
+  if (arg.size() > option.size() && arg.compare(0, option.size(), option) == 0 &&
+      arg[option.size()] == '=')
+    return arg.substr(option.size() + 1);
+  return std::nullopt;
+}
+
 int run_check(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   Options options;
   if (!parse_options(args, options, err)) return kExitCannotRun;

@@ -61,11 +61,7 @@ bool parse_options(const std::vector<std::string>& args, Options& options, std::
   std::vector<std::string> positional;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    auto value = [&](std::string_view option) -> std::optional<std::string> {
-      if (arg == option) return i + 1 < args.size() ? args[++i] : "";
-      if (arg.rfind(std::string(option) + "=", 0) == 0) return arg.substr(option.size() + 1);
-      return std::nullopt;
-    };
+    auto value = [&](std::string_view option) { return option_value(args, i, option); };
     if (std::optional<std::string> depth = value("--depth")) {
       bool digits = !depth->empty() && depth->size() <= 4 &&
                     depth->find_first_not_of("0123456789") == std::string::npos;

@@ -72,11 +72,7 @@ std::optional<int64_t> parse_count(const std::string& text, int64_t most) {
 bool parse_options(const std::vector<std::string>& args, Options& options, std::ostream& err) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    auto value = [&](std::string_view option) -> std::optional<std::string> {
-      if (arg == option) return i + 1 < args.size() ? args[++i] : "";
-      if (arg.rfind(std::string(option) + "=", 0) == 0) return arg.substr(option.size() + 1);
-      return std::nullopt;
-    };
+    auto value = [&](std::string_view option) { return option_value(args, i, option); };
     if (std::optional<std::string> directory = value("-C")) {
       options.directory = *directory;
     } else if (std::optional<std::string> jobs = value("-j")) {
