@@ -88,7 +88,7 @@ std::vector<std::string> DataFlow::labels_carried_by(const Port& input) const {
   std::vector<std::string> carried;
   if (!input.pattern.target) return carried;
   for (const LabelSource& source : labels_of(*input.pattern.target)) {
-    if (carries(input, source.label)) carried.push_back(source.label);
+    if (carries(input, source.label)) carried.push_back(source.label.str());
   }
   return carried;
 }
@@ -616,7 +616,7 @@ class FlowChecker {
 
   bool resolved_policy(const Name& name) const { return linked_.policies.count(name.text) > 0; }
 
-  LabelSource& label_source(const Dataset& dataset, const std::string& label) {
+  LabelSource& label_source(const Dataset& dataset, Symbol label) {
     std::vector<LabelSource>& sources = linked_.flow.labels_[&dataset];
     for (LabelSource& source : sources) {
       if (source.label == label) return source;
@@ -650,7 +650,7 @@ class FlowChecker {
       }
     }
     // The inputs that carry a label from its origin start its search.
-    std::map<std::string, std::vector<PortRef>> origins;
+    std::map<Symbol, std::vector<PortRef>> origins;
     for (const Job* job : jobs_) {
       for (const Port& input : job->inputs) {
         if (!input.pattern.target) continue;
@@ -670,7 +670,7 @@ class FlowChecker {
   // Breadth-first from the origin inputs: a job that does not remove the label
   // writes it into each output's dataset, whose every reader then carries it.
   // A dataset is labelled once, by the first (so shortest) path to reach it.
-  void propagate(const std::string& label, const std::vector<PortRef>& origins) {
+  void propagate(Symbol label, const std::vector<PortRef>& origins) {
     std::deque<const Dataset*> queue;
     auto pass_on = [&](const Job& job, const Port& input) {
       if (removes(job, label)) return;

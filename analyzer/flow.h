@@ -33,7 +33,7 @@ struct LinkedWorkspace;
 // Why a dataset holds one label. Pointers point into the FileModels the
 // workspace was linked from (see link.h for their lifetime).
 struct LabelSource {
-  std::string label;  // the policy name
+  Symbol label;  // the policy name
   // The dataset's own `taint LABEL` (the first, if repeated), or nullptr.
   const Name* declared = nullptr;
   // The dataset's columns tainted with the label, in declaration order.

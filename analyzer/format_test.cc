@@ -25,7 +25,6 @@ void strip(Name& name) { strip(name.location); }
 void strip(StringLiteral& literal) { strip(literal.location); }
 void strip(Expr& expr) {
   strip(expr.location);
-  strip(expr.function_location);
   for (Expr& operand : expr.operands) strip(operand);
 }
 void strip(TemplateString& string) {

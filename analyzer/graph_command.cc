@@ -219,10 +219,10 @@ WorkspaceGraph build_graph(const Analysis& analysis) {
       GraphNode node = make_node(GraphNode::Kind::Dataset, dataset.name);
       node.dataset = &dataset;
       for (const LabelSource& source : linked.flow.labels_of(dataset))
-        node.labels.push_back(source.label);
+        node.labels.push_back(source.label.str());
       for (const Name& denied : dataset.denies) {
         if (std::find(node.denies.begin(), node.denies.end(), denied.text) == node.denies.end())
-          node.denies.push_back(denied.text);
+          node.denies.push_back(denied.text.str());
       }
       dataset_node.emplace(&dataset, graph.nodes.size());
       graph.nodes.push_back(std::move(node));

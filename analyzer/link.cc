@@ -46,12 +46,12 @@ std::string_view symbol_kind_name(SymbolKind kind) {
 }
 
 const Dataset* LinkedWorkspace::find_dataset(std::string_view name) const {
-  auto it = datasets.find(std::string(name));
+  auto it = datasets.find(name);
   return it == datasets.end() ? nullptr : it->second;
 }
 
 const Job* LinkedWorkspace::find_job(std::string_view name) const {
-  auto it = jobs.find(std::string(name));
+  auto it = jobs.find(name);
   return it == jobs.end() ? nullptr : it->second;
 }
 
@@ -192,8 +192,7 @@ class Linker {
     out_.diagnostics.push_back(make_diagnostic(id, location, args, std::move(related)));
   }
 
-  void define(SymbolKind kind, const Name& name, Location declaration,
-              const std::string& container = {}) {
+  void define(SymbolKind kind, const Name& name, Location declaration, Symbol container = {}) {
     if (options_.navigation)
       out_.definitions.push_back({kind, name.text, name.location, declaration, container});
   }
@@ -273,8 +272,7 @@ class Linker {
   // Reports names defined twice within one scope (keys, columns, ports, ...)
   // and records the first definition of each when `declaration_of` is given.
   template <typename Items, typename GetName>
-  void check_unique(const Items& items, GetName get_name, SymbolKind kind,
-                    const std::string& container,
+  void check_unique(const Items& items, GetName get_name, SymbolKind kind, Symbol container,
                     Location (*declaration_of)(const typename Items::value_type&) = nullptr) {
     // Views into the model's names: no copies, as this runs for every key,
     // column, parameter and port list of the workspace.
@@ -319,7 +317,7 @@ class Linker {
       check_enum(*type.inline_enum);
       type.kind = KeyKind::Enum;
       type.enumeration = &*type.inline_enum;
-      type.display = "enum(" + enum_values_text(*type.inline_enum) + ")";
+      type.display = Symbol("enum(" + enum_values_text(*type.inline_enum) + ")");
       return;
     }
     type.display = type.name;
@@ -356,7 +354,7 @@ class Linker {
   // ---- pass 3: datasets ----------------------------------------------------------
 
   void link_dataset(Dataset& dataset) {
-    const std::string& owner = dataset.name.text;
+    Symbol owner = dataset.name.text;
     check_unique(
         dataset.keys, [](const KeyDecl& k) -> const Name& { return k.name; }, SymbolKind::Key,
         owner, &declaration_of<KeyDecl>);
@@ -507,7 +505,8 @@ class Linker {
   }
 
   static ValueType enum_value_type(const TypeRef& type) {
-    return {ValueType::Key, KeyKind::Enum, type.enumeration, type.inline_enum ? "" : type.name};
+    return {ValueType::Key, KeyKind::Enum, type.enumeration,
+            type.inline_enum ? std::string() : type.name.str()};
   }
 
   static ValueType value_type_of(const TypeRef& type) {
@@ -567,7 +566,7 @@ class Linker {
       if (expr.text == f.name) function = &f;
     }
     if (!function) {
-      report(DiagnosticCode::UnresolvedReference, expr.function_location,
+      report(DiagnosticCode::UnresolvedReference, expr.function_location(),
              {"function", expr.text, " (functions: month_of, date_of, days_of, hours_of)"});
       return ValueType::unknown();
     }
@@ -670,7 +669,7 @@ class Linker {
   // ---- pass 4: jobs ----------------------------------------------------------------
 
   void link_job(Job& job) {
-    const std::string& owner = job.name.text;
+    Symbol owner = job.name.text;
     check_unique(
         job.parameters, [](const Parameter& p) -> const Name& { return p.name; },
         SymbolKind::Parameter, owner, &declaration_of<Parameter>);
@@ -856,7 +855,7 @@ class Linker {
 
   // Whether `expr` may name `name`. An invalid expression (already reported)
   // may have, and assuming so keeps unbound-parameter from piling on.
-  static bool mentions(const Expr& expr, const std::string& name) {
+  static bool mentions(const Expr& expr, Symbol name) {
     if (expr.kind == ExprKind::Invalid) return true;
     if (expr.kind == ExprKind::Identifier) return expr.text == name;
     return std::any_of(expr.operands.begin(), expr.operands.end(),
@@ -913,15 +912,15 @@ class Linker {
   const std::vector<std::string>& paths_;
   LinkOptions options_;
   LinkedWorkspace out_;
-  std::unordered_map<std::string, GlobalSymbol> globals_;
-  std::set<std::string> used_;  // policies and types referenced anywhere
+  SymbolMap<GlobalSymbol> globals_;
+  SymbolSet used_;  // policies and types referenced anywhere
 };
 
 }  // namespace
 
 std::string describe_type(const TypeRef& type) {
   if (type.kind == KeyKind::Enum && type.enumeration) {
-    return "a value of " + (type.inline_enum ? type.display : "enum " + type.name) + " (" +
+    return "a value of " + (type.inline_enum ? type.display.str() : "enum " + type.name) + " (" +
            enum_values_text(*type.enumeration) + ")";
   }
   return describe_kind(type.kind);

@@ -49,10 +49,10 @@ struct Reference {
 // A declaration site: for symbol lists, rename and references.
 struct Definition {
   SymbolKind kind;
-  std::string name;
-  Location location;      // the name
-  Location declaration;   // the whole declaration
-  std::string container;  // the enclosing dataset or job, if any
+  Symbol name;
+  Location location;     // the name
+  Location declaration;  // the whole declaration
+  Symbol container;      // the enclosing dataset or job, if any
 };
 
 // One job port that reads or writes a dataset.
@@ -64,10 +64,10 @@ struct PortRef {
 struct LinkedWorkspace {
   const Workspace* workspace = nullptr;
   // Policies, types and datasets share one namespace; jobs have their own.
-  std::unordered_map<std::string, const Policy*> policies;
-  std::unordered_map<std::string, const TypeDecl*> types;
-  std::unordered_map<std::string, const Dataset*> datasets;
-  std::unordered_map<std::string, const Job*> jobs;
+  SymbolMap<const Policy*> policies;
+  SymbolMap<const TypeDecl*> types;
+  SymbolMap<const Dataset*> datasets;
+  SymbolMap<const Job*> jobs;
 
   // The navigation index; empty unless linked with LinkOptions::navigation.
   std::vector<Definition> definitions;

@@ -112,9 +112,9 @@ class Lowerer {
         comments.push_back(child);
         return;
       }
-      std::string doc = doc_comment(comments, child);
+      Symbol doc(doc_comment(comments, child));
       comments.clear();
-      lower_declaration(child, std::move(doc));
+      lower_declaration(child, doc);
     });
   }
 
@@ -144,7 +144,7 @@ class Lowerer {
   // Missing nodes (inserted by error recovery) have no text; treat them as absent.
   static bool present(TSNode node) { return !ts_node_is_null(node) && !ts_node_is_missing(node); }
 
-  Name name_of(TSNode node) const { return {std::string(text(node)), loc(node)}; }
+  Name name_of(TSNode node) const { return {Symbol(text(node)), loc(node)}; }
 
   void report(DiagnosticCode id, Location location, std::initializer_list<std::string_view> args) {
     out_.diagnostics.push_back(make_diagnostic(id, location, args));
@@ -256,29 +256,30 @@ class Lowerer {
 
   // ---- declarations --------------------------------------------------------
 
-  void lower_declaration(TSNode node, std::string doc) {
+  void lower_declaration(TSNode node, Symbol doc) {
     if (is(node, "workspace_declaration")) {
       lower_workspace(node);
     } else if (is(node, "policy_declaration")) {
       TSNode name = field(node, "name");
-      if (present(name)) out_.policies.push_back({name_of(name), std::move(doc), loc(node)});
+      if (present(name)) out_.policies.push_back({name_of(name), doc, loc(node)});
     } else if (is(node, "type_declaration")) {
       TSNode name = field(node, "name");
       TSNode value = field(node, "value");
       if (!present(name)) return;
-      TypeDecl type{name_of(name), {}, std::move(doc), loc(node)};
+      TypeDecl type{name_of(name), {}, doc, loc(node)};
       if (present(value)) type.enumeration = lower_enum(value);
       out_.types.push_back(std::move(type));
     } else if (is(node, "dataset_declaration")) {
-      lower_dataset(node, std::move(doc));
+      lower_dataset(node, doc);
     } else if (is(node, "job_declaration")) {
-      lower_job(node, std::move(doc));
+      lower_job(node, doc);
     }
   }
 
   void lower_workspace(TSNode node) {
     TSNode name = field(node, "name");
-    Workspace workspace{present(name) ? name_of(name) : Name{"", loc(node)}, {}, {}, loc(node)};
+    Workspace workspace{
+        present(name) ? name_of(name) : Name{Symbol(), loc(node)}, {}, {}, loc(node)};
     for_each_child(node, [&](TSNode child) {
       TSNode path = field(child, "path");
       if (!present(path)) return;
@@ -315,7 +316,7 @@ class Lowerer {
     EnumType enumeration{{}, loc(node)};
     for_each_child(node, [&](TSNode value) {
       if (is(value, "identifier")) {
-        enumeration.values.push_back({std::string(text(value)), loc(value)});
+        enumeration.values.push_back({Symbol(text(value)), loc(value)});
       } else if (is(value, "string")) {
         StringLiteral literal = lower_string(value);
         enumeration.values.push_back({std::move(literal.value), loc(value)});
@@ -330,7 +331,7 @@ class Lowerer {
     if (is(node, "enum_type")) {
       type.inline_enum = lower_enum(node);
     } else {
-      type.name = std::string(text(node));
+      type.name = Symbol(text(node));
     }
     return type;
   }
@@ -343,12 +344,12 @@ class Lowerer {
     return names;
   }
 
-  void lower_dataset(TSNode node, std::string doc) {
+  void lower_dataset(TSNode node, Symbol doc) {
     TSNode name = field(node, "name");
     if (!present(name)) return;
     Dataset dataset;
     dataset.name = name_of(name);
-    dataset.doc = std::move(doc);
+    dataset.doc = doc;
     dataset.declaration = loc(node);
     TSNode keys = field(node, "keys");
     if (!ts_node_is_null(keys)) {
@@ -375,7 +376,7 @@ class Lowerer {
   }
 
   void lower_dataset_statement(Dataset& dataset, TSNode statement) {
-    const std::string& owner = dataset.name.text;
+    Symbol owner = dataset.name.text;
     if (is(statement, "column_statement")) {
       TSNode name = field(statement, "name");
       TSNode type = field(statement, "type");
@@ -410,12 +411,12 @@ class Lowerer {
     }
   }
 
-  void lower_job(TSNode node, std::string doc) {
+  void lower_job(TSNode node, Symbol doc) {
     TSNode name = field(node, "name");
     if (!present(name)) return;
     Job job;
     job.name = name_of(name);
-    job.doc = std::move(doc);
+    job.doc = doc;
     job.declaration = loc(node);
     job.normalized_text = normalized_text(node);
     TSNode parameters = field(node, "parameters");
@@ -444,7 +445,7 @@ class Lowerer {
   }
 
   void lower_job_statement(Job& job, TSNode statement) {
-    const std::string& owner = job.name.text;
+    Symbol owner = job.name.text;
     if (is(statement, "input_statement") || is(statement, "output_statement")) {
       TSNode name = field(statement, "name");
       TSNode pattern = field(statement, "pattern");
@@ -462,7 +463,7 @@ class Lowerer {
       TSNode reason = field(statement, "reason");
       Removal removal{identifiers(statement), {}, loc(statement)};
       if (present(reason)) removal.reason = lower_string(reason);
-      bool blank = removal.reason.value.find_first_not_of(" \t\n") == std::string::npos;
+      bool blank = removal.reason.value.view().find_first_not_of(" \t\n") == std::string::npos;
       if (present(reason) && blank) {
         std::string policies;
         for (const Name& policy : removal.policies)
@@ -591,7 +592,7 @@ class Lowerer {
     }
     if (type == "identifier") {
       expr.kind = ExprKind::Identifier;
-      expr.text = source;
+      expr.text = Symbol(source);
     } else if (type == "integer") {
       expr.kind = parse_integer(source, expr.value) ? ExprKind::Integer : ExprKind::Invalid;
       if (expr.kind == ExprKind::Invalid) invalid_literal(expr, source, "integer");
@@ -600,7 +601,7 @@ class Lowerer {
                                      : type == "hour"  ? parse_hour(source)
                                      : type == "month" ? parse_month(source)
                                                        : parse_duration(source);
-      expr.text = source;
+      expr.text = Symbol(source);
       if (value) {
         expr.kind = type == "date"    ? ExprKind::Date
                     : type == "hour"  ? ExprKind::Hour
@@ -631,8 +632,7 @@ class Lowerer {
       TSNode arguments = field(node, "arguments");
       if (!present(function)) return expr;
       expr.kind = ExprKind::Call;
-      expr.text = text(function);
-      expr.function_location = loc(function);
+      expr.text = Symbol(text(function));
       if (!ts_node_is_null(arguments)) {
         for_each_child(arguments, [&](TSNode argument) {
           expr.operands.push_back(lower_subexpr(argument, depth + 1));
@@ -671,42 +671,58 @@ class Lowerer {
   }
 
   StringLiteral lower_string(TSNode node) {
-    StringLiteral literal{{}, loc(node)};
+    std::string value;
     for_each_child(node, [&](TSNode part) {
       if (is(part, "escape_sequence")) {
-        literal.value += unescape(text(part));
+        value += unescape(text(part));
       } else {
-        literal.value += text(part);
+        value += text(part);
       }
     });
-    return literal;
+    return {Symbol(value), loc(node)};
   }
 
   TemplateString lower_template(TSNode node) {
     TemplateString result{{}, loc(node)};
-    auto literal_part = [&](TSNode part) -> TemplatePart& {
-      if (result.parts.empty() || result.parts.back().is_interpolation) {
-        result.parts.push_back({false, "", {}, std::nullopt, loc(part)});
-      }
-      result.parts.back().location.range.end = ts_node_end_byte(part);
-      return result.parts.back();
+    // Consecutive literal pieces (text, escapes) make one part, interned once
+    // complete.
+    std::string literal;
+    std::optional<Location> literal_location;
+    auto append_literal = [&](TSNode part, std::string_view piece) {
+      if (!literal_location) literal_location = loc(part);
+      literal_location->range.end = ts_node_end_byte(part);
+      literal += piece;
+    };
+    auto finish_literal = [&] {
+      if (!literal_location) return;
+      TemplatePart part;
+      part.location = *literal_location;
+      part.literal = Symbol(literal);
+      result.parts.push_back(std::move(part));
+      literal.clear();
+      literal_location.reset();
     };
     for_each_child(node, [&](TSNode part) {
       if (is(part, "interpolation")) {
+        finish_literal();
+        TemplatePart interpolation;
+        interpolation.is_interpolation = true;
+        interpolation.location = loc(part);
         TSNode value = field(part, "value");
-        TemplatePart interpolation{true, "", {}, std::nullopt, loc(part)};
         if (present(value)) interpolation.value = lower_expr(value);
         TSNode format = field(part, "format");
-        if (present(format)) interpolation.format = std::string(text(format));
+        if (present(format)) interpolation.format = Symbol(text(format));
         result.parts.push_back(std::move(interpolation));
       } else if (is(part, "escape_sequence")) {
-        literal_part(part).literal += unescape(text(part));
+        char unescaped = unescape(text(part));
+        append_literal(part, {&unescaped, 1});
       } else if (is(part, "brace_escape")) {
-        literal_part(part).literal += text(part).substr(0, 1);
+        append_literal(part, text(part).substr(0, 1));
       } else if (is(part, "string_content")) {
-        literal_part(part).literal += text(part);
+        append_literal(part, text(part));
       }
     });
+    finish_literal();
     return result;
   }
 

@@ -206,7 +206,7 @@ TEST(Lower, ExpressionShapes) {
   const Expr& call = *model.datasets[0].keys[1].since;
   ASSERT_EQ(call.kind, ExprKind::Call);
   EXPECT_EQ(call.text, "days_of");
-  EXPECT_EQ(spanned(text, call.function_location), "days_of");
+  EXPECT_EQ(spanned(text, call.function_location()), "days_of");
   EXPECT_EQ(call.operands.size(), 2u);
 }
 

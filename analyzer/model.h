@@ -21,11 +21,12 @@
 #include "calendar.h"
 #include "diagnostics.h"
 #include "source.h"
+#include "symbol.h"
 
 namespace databuild {
 
 struct Name {
-  std::string text;
+  Symbol text;
   Location location;
 
   bool operator==(const Name&) const = default;
@@ -33,7 +34,7 @@ struct Name {
 
 // ---- expressions ---------------------------------------------------------
 
-enum class ExprKind {
+enum class ExprKind : uint8_t {
   Identifier,  // a parameter, or an enum value (decided by link)
   Integer,
   Date,
@@ -49,14 +50,20 @@ enum class ExprKind {
   Invalid,   // a syntax error or an invalid literal (already reported)
 };
 
+// Fields are ordered for packing: an Expr is 56 bytes, and there are several
+// per pattern.
 struct Expr {
   ExprKind kind = ExprKind::Invalid;
+  char op = 0;  // '+' or '-' for Binary
   Location location;
-  std::string text;   // identifier, function name, string value, or literal text
+  Symbol text;        // identifier, function name, string value, or literal text
   int64_t value = 0;  // Integer; Date/Hour/Month as calendar.h; Duration in seconds
-  char op = 0;        // '+' or '-' for Binary
   std::vector<Expr> operands;
-  Location function_location;  // Call: the function name
+
+  // Call: the function name, which is where the call starts.
+  Location function_location() const {
+    return {location.file, {location.range.begin, location.range.begin + uint32_t(text.size())}};
+  }
 
   bool operator==(const Expr&) const = default;
 };
@@ -64,10 +71,10 @@ struct Expr {
 // A string with `{expr[:format]}` interpolations (`run`, `env`, `location`).
 struct TemplatePart {
   bool is_interpolation = false;
-  std::string literal;  // text with escapes decoded, when !is_interpolation
-  Expr value;
-  std::optional<std::string> format;
   Location location;
+  Symbol literal;  // text with escapes decoded, when !is_interpolation
+  std::optional<Symbol> format;
+  Expr value;
 
   bool operator==(const TemplatePart&) const = default;
 };
@@ -80,7 +87,7 @@ struct TemplateString {
 };
 
 struct StringLiteral {
-  std::string value;  // escapes decoded
+  Symbol value;  // escapes decoded
   Location location;
 
   bool operator==(const StringLiteral&) const = default;
@@ -91,7 +98,7 @@ struct StringLiteral {
 enum class KeyKind { Date, Hour, Month, Int, String, Enum, Unknown };
 
 struct EnumValue {
-  std::string value;
+  Symbol value;
   Location location;
 
   bool operator==(const EnumValue&) const = default;
@@ -107,13 +114,13 @@ struct EnumType {
 // A key or parameter type as written: a builtin or named type, or an inline enum.
 struct TypeRef {
   Location location;
-  std::string name;  // empty for an inline enum
+  Symbol name;  // empty for an inline enum
   std::optional<EnumType> inline_enum;
 
   // Linked.
   KeyKind kind = KeyKind::Unknown;
   const EnumType* enumeration = nullptr;  // for KeyKind::Enum
-  std::string display;                    // "date", "region", "enum(a, b)"
+  Symbol display;                         // "date", "region", "enum(a, b)"
 
   bool operator==(const TypeRef&) const = default;
 };
@@ -131,7 +138,7 @@ struct Workspace {
 
 struct Policy {
   Name name;
-  std::string doc;
+  Symbol doc;
   Location declaration;
 
   bool operator==(const Policy&) const = default;
@@ -140,7 +147,7 @@ struct Policy {
 struct TypeDecl {
   Name name;
   EnumType enumeration;
-  std::string doc;
+  Symbol doc;
   Location declaration;
 
   bool operator==(const TypeDecl&) const = default;
@@ -167,7 +174,7 @@ struct Column {
 
 struct Dataset {
   Name name;
-  std::string doc;
+  Symbol doc;
   Location declaration;
   std::vector<KeyDecl> keys;
   std::vector<Column> columns;
@@ -250,7 +257,7 @@ struct EnvVar {
 
 struct Job {
   Name name;
-  std::string doc;
+  Symbol doc;
   Location declaration;
   std::vector<Parameter> parameters;
   std::vector<Port> inputs;

@@ -21,7 +21,7 @@ void fields(A& a, Name& x) {
 }
 template <class A>
 void fields(A& a, Expr& x) {
-  a(x.kind, x.location, x.text, x.value, x.op, x.operands, x.function_location);
+  a(x.kind, x.location, x.text, x.value, x.op, x.operands);
 }
 template <class A>
 void fields(A& a, TemplatePart& x) {
@@ -182,6 +182,10 @@ class Encoder {
     varint(value.size());
     bytes_ += value;
   }
+  void put(Symbol& value) {
+    varint(value.size());
+    bytes_ += value.view();
+  }
   void put(Location& value) {
     if (file_ids_ == FileIds::Encoded)
       varint(value.file);
@@ -239,6 +243,14 @@ class Decoder {
     if (n > bytes_.size() - position_) failed_ = true;
     return failed_ ? 0 : static_cast<size_t>(n);
   }
+  // A length-prefixed run of bytes; empty once decoding has failed.
+  std::string_view take_text() {
+    size_t size = count();
+    if (failed_) return {};
+    std::string_view text = bytes_.substr(position_, size);
+    position_ += size;
+    return text;
+  }
   template <class T>
   void get(T& value) {
     if (failed_) return;
@@ -259,12 +271,8 @@ class Decoder {
       --depth_;
     }
   }
-  void get(std::string& value) {
-    size_t size = count();
-    if (failed_) return;
-    value.assign(bytes_.substr(position_, size));
-    position_ += size;
-  }
+  void get(std::string& value) { value.assign(take_text()); }
+  void get(Symbol& value) { value = Symbol(take_text()); }
   void get(Location& value) {
     uint64_t file = varint();
     if (file_ids_ == FileIds::Encoded)

@@ -211,7 +211,7 @@ std::string describe_bound(const KeyDecl& key, const Expr& bound, int64_t value)
   if (bound.kind != ExprKind::Binary) return text;
   const Expr& step = bound.operands[1];
   return text + " (now - " +
-         (step.kind == ExprKind::Integer ? std::to_string(step.value) : step.text) + ")";
+         (step.kind == ExprKind::Integer ? std::to_string(step.value) : step.text.str()) + ")";
 }
 
 std::string plural_keys(const std::vector<std::string>& names) {
@@ -271,7 +271,7 @@ std::string escape_value(std::string_view text) {
 }
 
 std::string PartitionRef::canonical() const {
-  std::string text = dataset ? dataset->name.text : "";
+  std::string text = dataset ? dataset->name.text.str() : "";
   for (size_t i = 0; dataset && i < values.size() && i < dataset->keys.size(); ++i)
     text += "/" + dataset->keys[i].name.text + "=" + escape_value(value_text(values[i]));
   return text;
@@ -409,7 +409,7 @@ Expected<PartitionSelector> parse_partition_selector(const LinkedWorkspace& work
   }
   std::vector<std::string> missing;
   for (size_t i = 0; i < given.size(); ++i) {
-    if (!given[i]) missing.push_back(dataset.keys[i].name.text);
+    if (!given[i]) missing.push_back(dataset.keys[i].name.text.str());
   }
   if (!missing.empty()) {
     return ref_failure(text, "missing " + plural_keys(missing) + " (keys of '" + dataset.name.text +
@@ -452,7 +452,7 @@ Expected<std::vector<PartitionRef>> expand_partition_selector(const PartitionSel
       values.push_back(key.first);
     } else if (domain.kind == KeyKind::Enum) {
       for (const EnumValue& value : domain.enumeration->values)
-        values.push_back({KeyKind::Enum, 0, value.value});
+        values.push_back({KeyKind::Enum, 0, value.value.str()});
     } else {
       int64_t first = key.kind == KeySelector::Kind::All ? *domain.since : key.first.number;
       int64_t last = key.kind == KeySelector::Kind::All ? *domain.until : key.last.number;

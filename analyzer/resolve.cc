@@ -85,10 +85,11 @@ class Evaluator {
       case ExprKind::Month:
         return KeyValue{KeyKind::Month, expr.value, {}};
       case ExprKind::String:
-        return KeyValue{expected == KeyKind::Enum ? KeyKind::Enum : KeyKind::String, 0, expr.text};
+        return KeyValue{expected == KeyKind::Enum ? KeyKind::Enum : KeyKind::String, 0,
+                        expr.text.str()};
       case ExprKind::Identifier:
         if (const KeyValue* bound = scope_.find(expr.text)) return *bound;
-        if (expected == KeyKind::Enum) return KeyValue{KeyKind::Enum, 0, expr.text};
+        if (expected == KeyKind::Enum) return KeyValue{KeyKind::Enum, 0, expr.text.str()};
         return workspace_has_errors();
       case ExprKind::Binary:
         return arithmetic(expr, expected);
@@ -136,10 +137,10 @@ class Evaluator {
     bool overflow = expr.op == '+' ? __builtin_add_overflow(base->number, step, &result.number)
                                    : __builtin_sub_overflow(base->number, step, &result.number);
     if (overflow)
-      return Failure{
-          "'" + value_text(*base) + " " + expr.op + " " +
-          (step_expr.kind == ExprKind::Integer ? std::to_string(step_expr.value) : step_expr.text) +
-          "' overflows 64 bits"};
+      return Failure{"'" + value_text(*base) + " " + expr.op + " " +
+                     (step_expr.kind == ExprKind::Integer ? std::to_string(step_expr.value)
+                                                          : step_expr.text.str()) +
+                     "' overflows 64 bits"};
     return result;
   }
 
@@ -218,7 +219,7 @@ class InputExpander {
     InputPartitions input;
     input.port = &port;
     if (port.columns) {
-      for (const Name& column : *port.columns) input.columns.push_back(column.text);
+      for (const Name& column : *port.columns) input.columns.push_back(column.text.str());
     }
     // Per key: the values inside the domain, and how many the pattern named.
     std::vector<std::vector<KeyValue>> inside(dataset.keys.size());
@@ -282,7 +283,7 @@ class InputExpander {
                                  std::vector<KeyValue>& values) const {
     if (expr.kind == ExprKind::Wildcard && domain.kind == KeyKind::Enum && domain.enumeration) {
       for (const EnumValue& value : domain.enumeration->values)
-        values.push_back({KeyKind::Enum, 0, value.value});
+        values.push_back({KeyKind::Enum, 0, value.value.str()});
       return static_cast<uint64_t>(values.size());
     }
     if (!is_ordered(domain.kind)) return workspace_has_errors();

@@ -128,12 +128,13 @@ std::vector<Diagnostic> Analysis::diagnostics() const {
 
 std::string Analysis::data_root() const {
   const Workspace* workspace = linked.workspace;
-  return workspace && workspace->data_root ? workspace->data_root->value : "data";
+  return workspace && workspace->data_root ? workspace->data_root->value.str() : "data";
 }
 
 std::string Analysis::catalog() const {
   const Workspace* workspace = linked.workspace;
-  return workspace && workspace->catalog ? workspace->catalog->value : ".databuild/catalog.db";
+  return workspace && workspace->catalog ? workspace->catalog->value.str()
+                                         : ".databuild/catalog.db";
 }
 
 std::unique_ptr<Analysis> analyze_sources(std::string root,

@@ -67,7 +67,7 @@ std::vector<QuickFix> bind_missing_key(const Analysis& analysis, const Diagnosti
                           [&](const KeyDecl& k) { return k.name.location == key_name; });
   if (key == pattern.target->keys.end()) return {};
   const Parameter* parameter = parameter_for(*at.job, *key);
-  std::string binding = key->name.text + " = " + (parameter ? parameter->name.text : "*");
+  std::string binding = key->name.text + " = " + (parameter ? parameter->name.text.str() : "*");
 
   std::string_view text = text_of(analysis, pattern.location.file);
   uint32_t end = pattern.location.range.end;
@@ -95,7 +95,8 @@ std::string stub_key_type(const Job& job, const Binding& binding) {
                           : binding.value;
   if (value.kind == ExprKind::Identifier) {
     if (const Parameter* parameter = job.find_parameter(value.text))
-      return parameter->type.name.empty() ? parameter->type.display : parameter->type.name;
+      return parameter->type.name.empty() ? parameter->type.display.str()
+                                          : parameter->type.name.str();
   }
   switch (value.kind) {
     case ExprKind::Hour:

@@ -165,17 +165,17 @@ class Completer {
   void add_named_types() {
     for (const auto& [name, type] : analysis_.linked.types)
       candidates_.push_back(
-          {name, CompletionKind::Type,
+          {name.str(), CompletionKind::Type,
            "enum " + std::string(text_at(analysis_, type->enumeration.location))});
   }
   void add_policies() {
     for (const auto& [name, policy] : analysis_.linked.policies)
-      candidates_.push_back({name, CompletionKind::Policy, "policy"});
+      candidates_.push_back({name.str(), CompletionKind::Policy, "policy"});
   }
   void add_datasets() {
     for (const auto& [name, dataset] : analysis_.linked.datasets)
-      candidates_.push_back(
-          {name, CompletionKind::Dataset, dataset->is_external() ? "external dataset" : "dataset"});
+      candidates_.push_back({name.str(), CompletionKind::Dataset,
+                             dataset->is_external() ? "external dataset" : "dataset"});
   }
 
   // Inside `[…]` of a key list or `(…)` of a parameter list: types after ':'.
@@ -226,7 +226,7 @@ class Completer {
     if (matches(binding, R"(^\s*\w*$)")) {
       if (!dataset) return;
       for (const KeyDecl& key : dataset->keys)
-        candidates_.push_back({key.name.text, CompletionKind::Key, key.type.display});
+        candidates_.push_back({key.name.text.str(), CompletionKind::Key, key.type.display.str()});
       return;
     }
     std::match_results<std::string_view::const_iterator> key_match;
@@ -236,13 +236,13 @@ class Completer {
     if (job) {
       for (const Parameter& parameter : job->parameters)
         candidates_.push_back(
-            {parameter.name.text, CompletionKind::Parameter, parameter.type.display});
+            {parameter.name.text.str(), CompletionKind::Parameter, parameter.type.display.str()});
     }
     const KeyDecl* key = dataset ? dataset->find_key(key_match[1].str()) : nullptr;
     if (key && key->type.enumeration) {
       for (const EnumValue& value : key->type.enumeration->values)
         candidates_.push_back({std::string(text_at(analysis_, value.location)),
-                               CompletionKind::EnumValue, key->type.display});
+                               CompletionKind::EnumValue, key->type.display.str()});
     }
     for (const char* function : kFunctions)
       candidates_.push_back({function, CompletionKind::Function, "built-in function"});
@@ -256,12 +256,12 @@ class Completer {
       if (const Job* job = linked.find_job(context_.declaration_name)) {
         for (const Parameter& parameter : job->parameters)
           candidates_.push_back(
-              {parameter.name.text, CompletionKind::Parameter, parameter.type.display});
+              {parameter.name.text.str(), CompletionKind::Parameter, parameter.type.display.str()});
       }
     } else if (context_.declaration_kind == "dataset") {
       if (const Dataset* dataset = linked.find_dataset(context_.declaration_name)) {
         for (const KeyDecl& key : dataset->keys)
-          candidates_.push_back({key.name.text, CompletionKind::Key, key.type.display});
+          candidates_.push_back({key.name.text.str(), CompletionKind::Key, key.type.display.str()});
       }
     }
   }
@@ -277,7 +277,8 @@ class Completer {
     const Dataset* dataset = analysis_.linked.find_dataset(port[1].str());
     if (!dataset) return;
     for (const Column& column : dataset->columns)
-      candidates_.push_back({column.name.text, CompletionKind::Column, column.type.text});
+      candidates_.push_back(
+          {column.name.text.str(), CompletionKind::Column, column.type.text.str()});
   }
 
   const Analysis& analysis_;

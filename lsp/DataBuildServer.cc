@@ -257,8 +257,8 @@ std::vector<WorkspaceSymbolResult> DataBuildServer::workspace_symbols(const std:
   std::vector<WorkspaceSymbolResult> results;
   if (!analysis_) return results;
   for (const Definition* definition : matching_definitions(analysis_->linked, query))
-    results.push_back({definition->name, definition->kind, to_file_range(definition->location),
-                       definition->container});
+    results.push_back({definition->name.str(), definition->kind,
+                       to_file_range(definition->location), definition->container.str()});
   return results;
 }
 

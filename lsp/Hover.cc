@@ -77,7 +77,7 @@ class HoverWriter {
       });
     };
     std::string tainted, denied, removed;
-    auto add = [](std::string& list, const std::string& item) {
+    auto add = [](std::string& list, std::string_view item) {
       list += (list.empty() ? "" : ", ") + code(item);
     };
     for (const FileModel& model : analysis_.models) {

@@ -18,7 +18,7 @@ std::string joined(const std::vector<std::string>& parts, std::string_view separ
 LineageItem item_of(const Dataset& dataset) {
   std::vector<std::string> keys;
   for (const KeyDecl& key : dataset.keys) keys.push_back(key.name.text + ": " + key.type.display);
-  return {SymbolKind::Dataset, dataset.name.text,
+  return {SymbolKind::Dataset, dataset.name.text.str(),
           keys.empty() ? "" : "[" + joined(keys, ", ") + "]", dataset.name.location,
           dataset.declaration};
 }
@@ -27,7 +27,7 @@ LineageItem item_of(const Job& job) {
   std::vector<std::string> parameters;
   for (const Parameter& parameter : job.parameters)
     parameters.push_back(parameter.name.text + ": " + parameter.type.display);
-  return {SymbolKind::Job, job.name.text,
+  return {SymbolKind::Job, job.name.text.str(),
           parameters.empty() ? "" : "(" + joined(parameters, ", ") + ")", job.name.location,
           job.declaration};
 }
@@ -131,7 +131,7 @@ std::vector<LabelHint> label_hints(const Analysis& analysis, FileId file) {
       if (!output.pattern.target) continue;
       std::vector<std::string> labels;
       for (const LabelSource& source : flow.labels_of(*output.pattern.target))
-        labels.push_back(source.label);
+        labels.push_back(source.label.str());
       if (!labels.empty()) hints.push_back({output.declaration.range.end, std::move(labels)});
     }
   }

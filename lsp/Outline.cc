@@ -13,7 +13,12 @@ namespace {
 
 OutlineSymbol leaf(const Analysis& analysis, SymbolKind kind, const Name& name,
                    const Location& declaration, const Location& detail) {
-  return {name.text, std::string(text_at(analysis, detail)), kind, name.location, declaration, {}};
+  return {name.text.str(),
+          std::string(text_at(analysis, detail)),
+          kind,
+          name.location,
+          declaration,
+          {}};
 }
 
 void sort_by_position(std::vector<OutlineSymbol>& symbols) {
@@ -23,9 +28,9 @@ void sort_by_position(std::vector<OutlineSymbol>& symbols) {
 }
 
 OutlineSymbol dataset_symbol(const Analysis& analysis, const Dataset& dataset) {
-  OutlineSymbol symbol{dataset.name.text,   dataset.is_external() ? "external" : "",
-                       SymbolKind::Dataset, dataset.name.location,
-                       dataset.declaration, {}};
+  OutlineSymbol symbol{dataset.name.text.str(), dataset.is_external() ? "external" : "",
+                       SymbolKind::Dataset,     dataset.name.location,
+                       dataset.declaration,     {}};
   for (const KeyDecl& key : dataset.keys)
     symbol.children.push_back(
         leaf(analysis, SymbolKind::Key, key.name, key.declaration, key.type.location));
@@ -37,7 +42,8 @@ OutlineSymbol dataset_symbol(const Analysis& analysis, const Dataset& dataset) {
 }
 
 OutlineSymbol job_symbol(const Analysis& analysis, const Job& job) {
-  OutlineSymbol symbol{job.name.text, "", SymbolKind::Job, job.name.location, job.declaration, {}};
+  OutlineSymbol symbol{job.name.text.str(), "", SymbolKind::Job, job.name.location,
+                       job.declaration,     {}};
   for (const Parameter& parameter : job.parameters)
     symbol.children.push_back(leaf(analysis, SymbolKind::Parameter, parameter.name,
                                    parameter.declaration, parameter.type.location));
@@ -60,23 +66,27 @@ std::vector<OutlineSymbol> outline(const Analysis& analysis, FileId file) {
   if (file >= analysis.models.size()) return symbols;
   const FileModel& model = analysis.models[file];
   if (model.workspace)
-    symbols.push_back({model.workspace->name.text,
+    symbols.push_back({model.workspace->name.text.str(),
                        "",
                        SymbolKind::Workspace,
                        model.workspace->name.location,
                        model.workspace->declaration,
                        {}});
   for (const Policy& policy : model.policies)
-    symbols.push_back(
-        {policy.name.text, "", SymbolKind::Policy, policy.name.location, policy.declaration, {}});
+    symbols.push_back({policy.name.text.str(),
+                       "",
+                       SymbolKind::Policy,
+                       policy.name.location,
+                       policy.declaration,
+                       {}});
   for (const TypeDecl& type : model.types) {
     OutlineSymbol symbol{
-        type.name.text,   std::string(text_at(analysis, type.enumeration.location)),
-        SymbolKind::Type, type.name.location,
-        type.declaration, {}};
+        type.name.text.str(), std::string(text_at(analysis, type.enumeration.location)),
+        SymbolKind::Type,     type.name.location,
+        type.declaration,     {}};
     for (const EnumValue& value : type.enumeration.values)
       symbol.children.push_back(
-          {value.value, "", SymbolKind::EnumValue, value.location, value.location, {}});
+          {value.value.str(), "", SymbolKind::EnumValue, value.location, value.location, {}});
     symbols.push_back(std::move(symbol));
   }
   for (const Dataset& dataset : model.datasets)

@@ -33,7 +33,7 @@ double steady_seconds() {
 std::vector<std::string> own_labels(const LinkedWorkspace& workspace, const Dataset& dataset) {
   std::vector<std::string> labels;
   for (const LabelSource& source : workspace.flow.labels_of(dataset))
-    if (source.declared || !source.columns.empty()) labels.push_back(source.label);
+    if (source.declared || !source.columns.empty()) labels.push_back(source.label.str());
   return labels;
 }
 
@@ -55,7 +55,7 @@ std::vector<std::string> output_labels(
     }
   }
   for (const Removal& removal : target.job->removals)
-    for (const Name& policy : removal.policies) labels.erase(policy.text);
+    for (const Name& policy : removal.policies) labels.erase(policy.text.str());
   for (const std::string& label : own_labels(workspace, output)) labels.insert(label);
   return {labels.begin(), labels.end()};
 }
@@ -165,7 +165,7 @@ Status Builder::poll_waiting(bool force) {
       if (wait > 0)
         status_.note("waiting up to " + std::to_string(wait) + "s for external " + node.name);
     }
-    std::string marker = node.ref.dataset->ready ? node.ref.dataset->ready->value : "";
+    std::string marker = node.ref.dataset->ready ? node.ref.dataset->ready->value.str() : "";
     bool present = disk_.is_directory(node.location) &&
                    (marker.empty() || disk_.exists(node.location + "/" + marker));
     if (present) {
@@ -322,7 +322,7 @@ Status Builder::start(size_t target_id) {
   run.log_path = options_.log_directory + "/run-{run}.log";
   for (size_t port = 0; port < target.inputs.size(); ++port)
     for (size_t input : planned.inputs[port])
-      run.inputs.push_back({target.inputs[port].port->name.text, plan_.partitions[input].name,
+      run.inputs.push_back({target.inputs[port].port->name.text.str(), plan_.partitions[input].name,
                             plan_.partitions[input].current->id});
   Expected<int64_t> run_id = catalog_.start_run(run);
   if (!run_id) return Failure{run_id.error()};
@@ -356,7 +356,7 @@ Status Builder::start(size_t target_id) {
   };
   for (size_t port = 0; port < target.inputs.size(); ++port) {
     const InputPartitions& input = target.inputs[port];
-    std::string variable = "DATABUILD_IN_" + upper(input.port->name.text);
+    std::string variable = "DATABUILD_IN_" + upper(input.port->name.text.str());
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
     std::string paths;
     for (size_t partition : planned.inputs[port]) {
@@ -375,7 +375,7 @@ Status Builder::start(size_t target_id) {
     }
   }
   for (size_t port = 0; port < target.outputs.size(); ++port) {
-    const std::string& name = target.outputs[port].port->name.text;
+    std::string name = target.outputs[port].port->name.text.str();
     std::string staged = state.staging + "/out/" + name;
     if (Status cleared = disk_.remove_all(staged); !cleared) return cleared;
     if (Status made = disk_.make_directories(staged); !made) return made;
@@ -410,7 +410,7 @@ Status Builder::publish(size_t target_id) {
     PlannedPartition& node = plan_.partitions[partition];
     if (node.current && node.current->origin == Origin::Manual && !options_.replace_manual)
       continue;  // a sibling output kept by hand: never overwritten
-    const std::string& name = target.outputs[port].port->name.text;
+    std::string name = target.outputs[port].port->name.text.str();
     std::string staged = state.staging + "/out/" + name;
     if (!disk_.is_directory(staged))
       return Failure{"output " + name + " (" + node.name + ") was not written: " + staged +

@@ -75,7 +75,7 @@ Expected<std::optional<std::string>> stale_reason(Catalog& catalog, const Plan& 
   for (const RunInput& input : *recorded) read[input.port][input.ref] = input.partition_id;
   const JobTarget& target = planned.target;
   for (size_t port = 0; port < target.inputs.size(); ++port) {
-    const std::string& port_name = target.inputs[port].port->name.text;
+    std::string port_name = target.inputs[port].port->name.text.str();
     const std::map<std::string, int64_t>& before = read[port_name];
     std::set<std::string> now_refs;
     for (size_t input : planned.inputs[port]) now_refs.insert(plan.partitions[input].name);
@@ -239,7 +239,7 @@ class Planner {
              node.current->origin == Origin::Manual ? "hand-made (put)" : "hand-made");
       return ok();
     }
-    std::string marker = dataset.ready ? dataset.ready->value : "";
+    std::string marker = dataset.ready ? dataset.ready->value.str() : "";
     bool present = disk_.is_directory(node.location) &&
                    (marker.empty() || disk_.exists(node.location + "/" + marker));
     if (!present) {

@@ -1,0 +1,117 @@
+// Interned strings: the names, literals and doc comments of the model.
+//
+// A workspace repeats its names many times (a dataset is declared once and
+// named in every pattern that reads it), and a 100k-job workspace has millions
+// of them. As `std::string`s they cost 32 bytes each plus a heap block when
+// longer than 15 bytes, and every name lookup in linking hashed and compared
+// characters. A Symbol is one pointer: equal texts are interned once, so a
+// Symbol copies for free, compares as a pointer, hashes with a hash computed
+// once when interned, and the model's structs shrink by a third. SymbolMap
+// looks names up by any string without interning it.
+//
+// The table is process-wide and append-only: interned text is never freed, so
+// a Symbol stays valid however the model that holds it is copied, cached or
+// destroyed, and the threads that lower files in parallel share it through
+// sharded locks. What it keeps is bounded by the distinct strings a process
+// ever sees: a workspace's own names, plus, in the language server, the
+// distinct spellings typed while editing.
+#pragma once
+
+#include <compare>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace databuild {
+
+class Symbol {
+ public:
+  // The empty string.
+  Symbol();
+  // Interns `text`; thread-safe.
+  explicit Symbol(std::string_view text);
+
+  std::string_view view() const { return {text_, size()}; }
+  operator std::string_view() const { return view(); }
+  std::string str() const { return std::string(view()); }
+  const char* data() const { return text_; }
+  size_t size() const { return stored_length(text_); }
+  bool empty() const { return size() == 0; }
+
+  // Equal texts are one entry, so identity is equality.
+  friend bool operator==(Symbol a, Symbol b) { return a.text_ == b.text_; }
+  friend bool operator==(Symbol a, std::string_view b) { return a.view() == b; }
+  friend bool operator==(Symbol a, const char* b) { return a.view() == b; }
+  friend bool operator==(Symbol a, const std::string& b) { return a.view() == b; }
+  // Alphabetical, so sorted output does not depend on interning order.
+  friend std::strong_ordering operator<=>(Symbol a, Symbol b) { return a.view() <=> b.view(); }
+  friend std::strong_ordering operator<=>(Symbol a, std::string_view b) { return a.view() <=> b; }
+
+  friend std::string operator+(const std::string& a, Symbol b) { return a + std::string(b.view()); }
+  friend std::string operator+(Symbol a, const std::string& b) { return std::string(a.view()) + b; }
+  friend std::string operator+(const char* a, Symbol b) { return a + std::string(b.view()); }
+  friend std::string operator+(Symbol a, const char* b) { return std::string(a.view()) + b; }
+  friend std::string& operator+=(std::string& a, Symbol b) { return a.append(b.view()); }
+  friend std::ostream& operator<<(std::ostream& out, Symbol symbol) { return out << symbol.view(); }
+
+  // Interned text is stored as [uint64 hash][uint32 length][text][NUL].
+  static size_t stored_length(const char* text) {
+    uint32_t size;
+    std::memcpy(&size, text - sizeof size, sizeof size);
+    return size;
+  }
+  static uint64_t stored_hash(const char* text) {
+    uint64_t hash;
+    std::memcpy(&hash, text - sizeof(uint32_t) - sizeof hash, sizeof hash);
+    return hash;
+  }
+  // The hash a Symbol of `text` has (64-bit FNV-1a).
+  static uint64_t hash_text(std::string_view text) {
+    uint64_t hash = 0xcbf29ce484222325ull;
+    for (char c : text) hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
+    return hash;
+  }
+  uint64_t hash() const { return stored_hash(text_); }
+
+ private:
+  const char* text_;
+};
+
+// Hash and equality for maps keyed by Symbol that are also searched with plain
+// strings (heterogeneous lookup): a name typed by a user is looked up without
+// being interned.
+struct SymbolHash {
+  using is_transparent = void;
+  size_t operator()(Symbol symbol) const { return symbol.hash(); }
+  size_t operator()(std::string_view text) const { return Symbol::hash_text(text); }
+};
+struct SymbolEqual {
+  using is_transparent = void;
+  bool operator()(Symbol a, Symbol b) const { return a == b; }
+  bool operator()(Symbol a, std::string_view b) const { return a.view() == b; }
+  bool operator()(std::string_view a, Symbol b) const { return a == b.view(); }
+};
+template <typename Value>
+using SymbolMap = std::unordered_map<Symbol, Value, SymbolHash, SymbolEqual>;
+using SymbolSet = std::unordered_set<Symbol, SymbolHash, SymbolEqual>;
+
+// How many distinct strings are interned and the bytes they take, table
+// included: for the benchmarks' memory accounting.
+struct SymbolTableStats {
+  size_t symbols = 0;
+  size_t bytes = 0;
+};
+SymbolTableStats symbol_table_stats();
+
+}  // namespace databuild
+
+template <>
+struct std::hash<databuild::Symbol> {
+  size_t operator()(databuild::Symbol symbol) const { return symbol.hash(); }
+};

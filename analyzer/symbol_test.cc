@@ -1,0 +1,89 @@
+#include "symbol.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+namespace databuild {
+namespace {
+
+TEST(SymbolTest, EqualTextsAreOneSymbol) {
+  Symbol a("weekly_actives"), b(std::string("weekly_") + "actives"), c("daily");
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a.data(), b.data());
+  EXPECT_NE(a, c);
+  EXPECT_EQ(a.view(), "weekly_actives");
+  EXPECT_EQ(a.size(), 14u);
+  EXPECT_EQ(a.data()[a.size()], '\0');
+  EXPECT_EQ(std::hash<Symbol>()(a), std::hash<Symbol>()(b));
+}
+
+TEST(SymbolTest, DefaultIsTheEmptyString) {
+  Symbol empty;
+  EXPECT_TRUE(empty.empty());
+  EXPECT_EQ(empty, Symbol(""));
+  EXPECT_EQ(empty.view(), "");
+}
+
+TEST(SymbolTest, ComparesWithStringsAndOrdersAlphabetically) {
+  Symbol name("region");
+  EXPECT_TRUE(name == "region");
+  EXPECT_TRUE(name == std::string("region"));
+  EXPECT_TRUE(std::string_view("region") == name);
+  EXPECT_FALSE(name == "regions");
+  // Interned later but sorts first.
+  Symbol later("aaa_interned_after_region");
+  std::set<Symbol> sorted{name, later};
+  EXPECT_EQ(*sorted.begin(), later);
+  EXPECT_EQ("x." + name + ".y", "x.region.y");
+}
+
+TEST(SymbolTest, KeepsEmbeddedNulsAndLongTexts) {
+  std::string with_nul("a\0b", 3);
+  EXPECT_EQ(Symbol(with_nul).view(), with_nul);
+  EXPECT_NE(Symbol(with_nul), Symbol("a"));
+  std::string long_text(100000, 'x');
+  Symbol big(long_text);
+  EXPECT_EQ(big.view(), long_text);
+  EXPECT_EQ(big, Symbol(long_text));
+}
+
+TEST(SymbolTest, MapsAreSearchedWithPlainStrings) {
+  SymbolMap<int> map{{Symbol("daily"), 1}, {Symbol("weekly"), 2}};
+  EXPECT_EQ(map.find(std::string_view("weekly"))->second, 2);
+  EXPECT_EQ(map.count(std::string_view("monthly_never_interned")), 0u);
+  EXPECT_EQ(map.find(Symbol("daily"))->second, 1);
+  EXPECT_EQ(SymbolHash()(Symbol("daily")), SymbolHash()(std::string_view("daily")));
+}
+
+// Threads interning the same names concurrently agree on every Symbol.
+TEST(SymbolTest, ConcurrentInterningAgrees) {
+  constexpr int kThreads = 4, kNames = 20000;
+  std::vector<std::vector<Symbol>> seen(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([t, &seen] {
+      for (int i = 0; i < kNames; ++i) {
+        int n = (i * (t + 1)) % kNames;
+        seen[t].push_back(Symbol("concurrent_" + std::to_string(n)));
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kNames; ++i) {
+      int n = (i * (t + 1)) % kNames;
+      ASSERT_EQ(seen[t][i], Symbol("concurrent_" + std::to_string(n)));
+      ASSERT_EQ(seen[t][i].view(), "concurrent_" + std::to_string(n));
+    }
+  }
+  std::unordered_set<Symbol> distinct(seen[0].begin(), seen[0].end());
+  EXPECT_EQ(distinct.size(), static_cast<size_t>(kNames));
+  EXPECT_GE(symbol_table_stats().symbols, static_cast<size_t>(kNames));
+}
+
+}  // namespace
+}  // namespace databuild
