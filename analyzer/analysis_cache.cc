@@ -32,31 +32,6 @@ constexpr size_t kHeaderSize = 4 + 16;
 constexpr size_t kWorkspaceEntriesKept = 8;
 constexpr auto kModelEntryGrace = std::chrono::hours(24);
 
-uint64_t load64(const char* p) {
-  uint64_t value;
-  std::memcpy(&value, p, 8);
-  return value;
-}
-
-// The 128-bit product of a and b, folded to 64 bits.
-uint64_t mix(uint64_t a, uint64_t b) {
-  __uint128_t product = static_cast<__uint128_t>(a) * b;
-  return static_cast<uint64_t>(product) ^ static_cast<uint64_t>(product >> 64);
-}
-
-// One 64-bit lane of the hash; two lanes with different constants make 128 bits.
-uint64_t hash_lane(std::string_view bytes, uint64_t seed, uint64_t k1, uint64_t k2) {
-  uint64_t state = seed ^ mix(bytes.size() ^ k1, k2);
-  size_t i = 0;
-  for (; i + 16 <= bytes.size(); i += 16) {
-    state = mix(load64(bytes.data() + i) ^ k1, load64(bytes.data() + i + 8) ^ state);
-  }
-  char tail[16] = {};
-  std::memcpy(tail, bytes.data() + i, bytes.size() - i);
-  state = mix(load64(tail) ^ k2, load64(tail + 8) ^ state);
-  return mix(state ^ k1, k2 ^ bytes.size());
-}
-
 std::optional<std::string> read_whole(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
@@ -72,8 +47,10 @@ std::optional<std::string> read_entry(const std::string& path) {
     return std::nullopt;
   std::string_view payload = std::string_view(*bytes).substr(kHeaderSize);
   ContentHash hash = hash_content(payload);
-  if (load64(bytes->data() + 4) != hash.high || load64(bytes->data() + 12) != hash.low)
-    return std::nullopt;
+  ContentHash stored;
+  std::memcpy(&stored.high, bytes->data() + 4, sizeof stored.high);
+  std::memcpy(&stored.low, bytes->data() + 12, sizeof stored.low);
+  if (stored != hash) return std::nullopt;
   return bytes->substr(kHeaderSize);
 }
 
@@ -101,21 +78,6 @@ void write_entry(const std::string& path, std::string_view payload) {
 }
 
 }  // namespace
-
-std::string ContentHash::hex() const {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string text(32, '0');
-  for (int i = 0; i < 16; ++i) {
-    text[15 - i] = kDigits[(high >> (4 * i)) & 0xf];
-    text[31 - i] = kDigits[(low >> (4 * i)) & 0xf];
-  }
-  return text;
-}
-
-ContentHash hash_content(std::string_view bytes, uint64_t seed) {
-  return {hash_lane(bytes, seed, 0xa0761d6478bd642full, 0xe7037ed1a0b428dbull),
-          hash_lane(bytes, seed, 0x8ebc6af09c88c6e3ull, 0x589965cc75374cc3ull)};
-}
 
 std::unique_ptr<AnalysisCache> AnalysisCache::open(const std::string& root) {
   std::optional<std::string> executable = read_whole("/proc/self/exe");

@@ -28,23 +28,11 @@
 #include <utility>
 #include <vector>
 
+#include "content_hash.h"
 #include "diagnostics.h"
 #include "model.h"
 
 namespace databuild {
-
-// A 128-bit non-cryptographic hash of content (collisions are as unlikely as
-// random 128-bit values colliding; nobody is expected to forge .dbuild files
-// against their own cache).
-struct ContentHash {
-  uint64_t high = 0;
-  uint64_t low = 0;
-
-  bool operator==(const ContentHash&) const = default;
-  std::string hex() const;  // 32 lowercase hex digits
-};
-
-ContentHash hash_content(std::string_view bytes, uint64_t seed = 0);
 
 class AnalysisCache {
  public:

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
@@ -48,7 +47,8 @@ bool is(TSNode node, const char* type) { return std::strcmp(ts_node_type(node), 
 
 // Calls `visit` on each named child of `node`, comments included (they carry
 // documentation).
-void for_each_child_with_comments(TSNode node, const std::function<void(TSNode)>& visit) {
+template <typename Visit>
+void for_each_child_with_comments(TSNode node, const Visit& visit) {
   TSTreeCursor cursor = ts_tree_cursor_new(node);
   if (ts_tree_cursor_goto_first_child(&cursor)) {
     do {
@@ -60,7 +60,8 @@ void for_each_child_with_comments(TSNode node, const std::function<void(TSNode)>
 }
 
 // Calls `visit` on each named child of `node`, comments excluded.
-void for_each_child(TSNode node, const std::function<void(TSNode)>& visit) {
+template <typename Visit>
+void for_each_child(TSNode node, const Visit& visit) {
   for_each_child_with_comments(node, [&](TSNode child) {
     if (!is(child, "comment")) visit(child);
   });
@@ -96,6 +97,60 @@ const char* describe_context(TSNode node) {
     }
   }
   return "file";
+}
+
+// The grammar's field names, resolved to ids once: looking a field up by name
+// compares it with every field name of the grammar, on every call.
+// clang-format off
+#define DATABUILD_FIELDS(X) \
+  X(Arguments, "arguments") \
+  X(Bindings, "bindings") \
+  X(Body, "body") \
+  X(Columns, "columns") \
+  X(Count, "count") \
+  X(Dataset, "dataset") \
+  X(Duration, "duration") \
+  X(End, "end") \
+  X(File, "file") \
+  X(Format, "format") \
+  X(Function, "function") \
+  X(Key, "key") \
+  X(Keys, "keys") \
+  X(Left, "left") \
+  X(Name, "name") \
+  X(Operator, "operator") \
+  X(Parameters, "parameters") \
+  X(Path, "path") \
+  X(Pattern, "pattern") \
+  X(Reason, "reason") \
+  X(Right, "right") \
+  X(Since, "since") \
+  X(Start, "start") \
+  X(Taints, "taints") \
+  X(Template, "template") \
+  X(Type, "type") \
+  X(Until, "until") \
+  X(Value, "value")
+// clang-format on
+enum class Field {
+#define DATABUILD_FIELD_ENUM(id, name) id,
+  DATABUILD_FIELDS(DATABUILD_FIELD_ENUM)
+#undef DATABUILD_FIELD_ENUM
+};
+
+TSFieldId field_id(Field field) {
+  static const std::vector<TSFieldId> ids = [] {
+    std::vector<TSFieldId> ids;
+#define DATABUILD_FIELD_ID(id, name) \
+  ids.push_back(ts_language_field_id_for_name(tree_sitter_databuild(), name, sizeof name - 1));
+    DATABUILD_FIELDS(DATABUILD_FIELD_ID)
+#undef DATABUILD_FIELD_ID
+    // 0 means no such field: grammar.js renamed one and this list was not
+    // updated. Every lowering test would then stop here.
+    if (std::find(ids.begin(), ids.end(), 0) != ids.end()) std::abort();
+    return ids;
+  }();
+  return ids[static_cast<size_t>(field)];
 }
 
 class Lowerer {
@@ -138,8 +193,8 @@ class Lowerer {
     return {file_, {ts_node_start_byte(node), ts_node_end_byte(node)}};
   }
   std::string_view text(TSNode node) const { return node_text(node, text_); }
-  static TSNode field(TSNode node, const char* name) {
-    return ts_node_child_by_field_name(node, name, static_cast<uint32_t>(std::strlen(name)));
+  static TSNode field(TSNode node, Field name) {
+    return ts_node_child_by_field_id(node, field_id(name));
   }
   // Missing nodes (inserted by error recovery) have no text; treat them as absent.
   static bool present(TSNode node) { return !ts_node_is_null(node) && !ts_node_is_missing(node); }
@@ -260,11 +315,11 @@ class Lowerer {
     if (is(node, "workspace_declaration")) {
       lower_workspace(node);
     } else if (is(node, "policy_declaration")) {
-      TSNode name = field(node, "name");
+      TSNode name = field(node, Field::Name);
       if (present(name)) out_.policies.push_back({name_of(name), doc, loc(node)});
     } else if (is(node, "type_declaration")) {
-      TSNode name = field(node, "name");
-      TSNode value = field(node, "value");
+      TSNode name = field(node, Field::Name);
+      TSNode value = field(node, Field::Value);
       if (!present(name)) return;
       TypeDecl type{name_of(name), {}, doc, loc(node)};
       if (present(value)) type.enumeration = lower_enum(value);
@@ -277,11 +332,11 @@ class Lowerer {
   }
 
   void lower_workspace(TSNode node) {
-    TSNode name = field(node, "name");
+    TSNode name = field(node, Field::Name);
     Workspace workspace{
         present(name) ? name_of(name) : Name{Symbol(), loc(node)}, {}, {}, loc(node)};
     for_each_child(node, [&](TSNode child) {
-      TSNode path = field(child, "path");
+      TSNode path = field(child, Field::Path);
       if (!present(path)) return;
       if (is(child, "data_root_statement")) {
         set_once(workspace.data_root, lower_string(path), child, "data_root", "workspace",
@@ -345,30 +400,30 @@ class Lowerer {
   }
 
   void lower_dataset(TSNode node, Symbol doc) {
-    TSNode name = field(node, "name");
+    TSNode name = field(node, Field::Name);
     if (!present(name)) return;
     Dataset dataset;
     dataset.name = name_of(name);
     dataset.doc = doc;
     dataset.declaration = loc(node);
-    TSNode keys = field(node, "keys");
+    TSNode keys = field(node, Field::Keys);
     if (!ts_node_is_null(keys)) {
       for_each_child(keys, [&](TSNode key) {
         if (!is(key, "key_declaration")) return;
-        TSNode key_name = field(key, "name");
-        TSNode key_type = field(key, "type");
+        TSNode key_name = field(key, Field::Name);
+        TSNode key_type = field(key, Field::Type);
         if (!present(key_name) || !present(key_type)) return;
         KeyDecl decl{name_of(key_name), lower_type(key_type), {}, {}, loc(key)};
-        TSNode since = field(key, "since");
-        if (!ts_node_is_null(since) && present(field(since, "value")))
-          decl.since = lower_expr(field(since, "value"));
-        TSNode until = field(key, "until");
-        if (!ts_node_is_null(until) && present(field(until, "value")))
-          decl.until = lower_expr(field(until, "value"));
+        TSNode since = field(key, Field::Since);
+        if (!ts_node_is_null(since) && present(field(since, Field::Value)))
+          decl.since = lower_expr(field(since, Field::Value));
+        TSNode until = field(key, Field::Until);
+        if (!ts_node_is_null(until) && present(field(until, Field::Value)))
+          decl.until = lower_expr(field(until, Field::Value));
         dataset.keys.push_back(std::move(decl));
       });
     }
-    TSNode body = field(node, "body");
+    TSNode body = field(node, Field::Body);
     if (!ts_node_is_null(body)) {
       for_each_child(body, [&](TSNode statement) { lower_dataset_statement(dataset, statement); });
     }
@@ -378,15 +433,15 @@ class Lowerer {
   void lower_dataset_statement(Dataset& dataset, TSNode statement) {
     Symbol owner = dataset.name.text;
     if (is(statement, "column_statement")) {
-      TSNode name = field(statement, "name");
-      TSNode type = field(statement, "type");
+      TSNode name = field(statement, Field::Name);
+      TSNode type = field(statement, Field::Type);
       if (!present(name) || !present(type)) return;
       Column column{name_of(name), name_of(type), {}, loc(statement)};
-      TSNode taints = field(statement, "taints");
+      TSNode taints = field(statement, Field::Taints);
       if (!ts_node_is_null(taints)) column.taints = identifiers(taints);
       dataset.columns.push_back(std::move(column));
     } else if (is(statement, "format_statement")) {
-      TSNode name = field(statement, "name");
+      TSNode name = field(statement, Field::Name);
       if (present(name))
         set_once(dataset.format, name_of(name), statement, "format", "dataset", owner);
     } else if (is(statement, "taint_statement")) {
@@ -396,40 +451,40 @@ class Lowerer {
     } else if (is(statement, "external_statement")) {
       set_once(dataset.external, loc(statement), statement, "external", "dataset", owner);
     } else if (is(statement, "location_statement")) {
-      TSNode value = field(statement, "template");
+      TSNode value = field(statement, Field::Template);
       if (present(value))
         set_once(dataset.location_template, lower_template(value), statement, "location", "dataset",
                  owner);
     } else if (is(statement, "ready_statement")) {
-      TSNode file = field(statement, "file");
+      TSNode file = field(statement, Field::File);
       if (present(file))
         set_once(dataset.ready, lower_string(file), statement, "ready", "dataset", owner);
     } else if (is(statement, "wait_statement")) {
-      TSNode duration = field(statement, "duration");
+      TSNode duration = field(statement, Field::Duration);
       if (present(duration))
         set_once(dataset.wait, lower_expr(duration), statement, "wait", "dataset", owner);
     }
   }
 
   void lower_job(TSNode node, Symbol doc) {
-    TSNode name = field(node, "name");
+    TSNode name = field(node, Field::Name);
     if (!present(name)) return;
     Job job;
     job.name = name_of(name);
     job.doc = doc;
     job.declaration = loc(node);
-    job.normalized_text = normalized_text(node);
-    TSNode parameters = field(node, "parameters");
+    job.definition_hash = hash_content(normalized_text(node));
+    TSNode parameters = field(node, Field::Parameters);
     if (!ts_node_is_null(parameters)) {
       for_each_child(parameters, [&](TSNode parameter) {
         if (!is(parameter, "parameter")) return;
-        TSNode parameter_name = field(parameter, "name");
-        TSNode type = field(parameter, "type");
+        TSNode parameter_name = field(parameter, Field::Name);
+        TSNode type = field(parameter, Field::Type);
         if (!present(parameter_name) || !present(type)) return;
         job.parameters.push_back({name_of(parameter_name), lower_type(type), loc(parameter)});
       });
     }
-    TSNode body = field(node, "body");
+    TSNode body = field(node, Field::Body);
     if (!ts_node_is_null(body)) {
       for_each_child(body, [&](TSNode statement) { lower_job_statement(job, statement); });
     }
@@ -447,8 +502,8 @@ class Lowerer {
   void lower_job_statement(Job& job, TSNode statement) {
     Symbol owner = job.name.text;
     if (is(statement, "input_statement") || is(statement, "output_statement")) {
-      TSNode name = field(statement, "name");
-      TSNode pattern = field(statement, "pattern");
+      TSNode name = field(statement, Field::Name);
+      TSNode pattern = field(statement, Field::Pattern);
       if (!present(name) || ts_node_is_null(pattern)) return;
       bool input = is(statement, "input_statement");
       Port port{input ? PortKind::Input : PortKind::Output,
@@ -456,11 +511,11 @@ class Lowerer {
                 lower_pattern(pattern),
                 {},
                 loc(statement)};
-      TSNode columns = field(statement, "columns");
+      TSNode columns = field(statement, Field::Columns);
       if (!ts_node_is_null(columns)) port.columns = identifiers(columns);
       (input ? job.inputs : job.outputs).push_back(std::move(port));
     } else if (is(statement, "removes_statement")) {
-      TSNode reason = field(statement, "reason");
+      TSNode reason = field(statement, Field::Reason);
       Removal removal{identifiers(statement), {}, loc(statement)};
       if (present(reason)) removal.reason = lower_string(reason);
       bool blank = removal.reason.value.view().find_first_not_of(" \t\n") == std::string::npos;
@@ -472,7 +527,7 @@ class Lowerer {
       }
       job.removals.push_back(std::move(removal));
     } else if (is(statement, "run_statement")) {
-      TSNode arguments = field(statement, "arguments");
+      TSNode arguments = field(statement, Field::Arguments);
       std::vector<TemplateString> argv;
       if (!ts_node_is_null(arguments)) {
         for_each_child(arguments, [&](TSNode argument) {
@@ -482,23 +537,23 @@ class Lowerer {
       if (!job.run) job.run_location = loc(statement);
       set_once(job.run, std::move(argv), statement, "run", "job", owner);
     } else if (is(statement, "env_statement")) {
-      TSNode name = field(statement, "name");
-      TSNode value = field(statement, "value");
+      TSNode name = field(statement, Field::Name);
+      TSNode value = field(statement, Field::Value);
       if (present(name) && present(value))
         job.env.push_back({name_of(name), lower_template(value), loc(statement)});
     } else if (is(statement, "retries_statement")) {
-      TSNode count = field(statement, "count");
+      TSNode count = field(statement, Field::Count);
       if (present(count)) {
         Expr value = lower_expr(count);
         if (value.kind == ExprKind::Integer)
           set_once(job.retries, value.value, statement, "retries", "job", owner);
       }
     } else if (is(statement, "timeout_statement")) {
-      TSNode duration = field(statement, "duration");
+      TSNode duration = field(statement, Field::Duration);
       if (present(duration))
         set_once(job.timeout, lower_expr(duration), statement, "timeout", "job", owner);
     } else if (is(statement, "version_statement")) {
-      TSNode value = field(statement, "value");
+      TSNode value = field(statement, Field::Value);
       if (present(value))
         set_once(job.version, lower_string(value), statement, "version", "job", owner);
     }
@@ -533,16 +588,16 @@ class Lowerer {
   Pattern lower_pattern(TSNode node) {
     Pattern pattern;
     pattern.location = loc(node);
-    TSNode dataset = field(node, "dataset");
+    TSNode dataset = field(node, Field::Dataset);
     if (present(dataset)) pattern.dataset = name_of(dataset);
-    TSNode bindings = field(node, "bindings");
+    TSNode bindings = field(node, Field::Bindings);
     if (ts_node_is_null(bindings)) return pattern;
     pattern.has_bindings = true;
     for_each_child(bindings, [&](TSNode binding) {
       if (!is(binding, "binding")) return;
-      TSNode key = field(binding, "key");
-      TSNode op = field(binding, "operator");
-      TSNode value = field(binding, "value");
+      TSNode key = field(binding, Field::Key);
+      TSNode op = field(binding, Field::Operator);
+      TSNode value = field(binding, Field::Value);
       if (!present(key)) return;
       Binding lowered;
       lowered.key = name_of(key);
@@ -620,16 +675,16 @@ class Lowerer {
       expr.kind = ExprKind::Wildcard;
     } else if (type == "binary_expression" || type == "range") {
       bool binary = type == "binary_expression";
-      TSNode left = field(node, binary ? "left" : "start");
-      TSNode right = field(node, binary ? "right" : "end");
+      TSNode left = field(node, binary ? Field::Left : Field::Start);
+      TSNode right = field(node, binary ? Field::Right : Field::End);
       if (!present(left) || !present(right)) return expr;
       expr.kind = binary ? ExprKind::Binary : ExprKind::Range;
-      if (binary) expr.op = text(field(node, "operator")) == "+" ? '+' : '-';
+      if (binary) expr.op = text(field(node, Field::Operator)) == "+" ? '+' : '-';
       expr.operands.push_back(lower_subexpr(left, depth + 1));
       expr.operands.push_back(lower_subexpr(right, depth + 1));
     } else if (type == "call_expression") {
-      TSNode function = field(node, "function");
-      TSNode arguments = field(node, "arguments");
+      TSNode function = field(node, Field::Function);
+      TSNode arguments = field(node, Field::Arguments);
       if (!present(function)) return expr;
       expr.kind = ExprKind::Call;
       expr.text = Symbol(text(function));
@@ -708,9 +763,9 @@ class Lowerer {
         TemplatePart interpolation;
         interpolation.is_interpolation = true;
         interpolation.location = loc(part);
-        TSNode value = field(part, "value");
+        TSNode value = field(part, Field::Value);
         if (present(value)) interpolation.value = lower_expr(value);
-        TSNode format = field(part, "format");
+        TSNode format = field(part, Field::Format);
         if (present(format)) interpolation.format = Symbol(text(format));
         result.parts.push_back(std::move(interpolation));
       } else if (is(part, "escape_sequence")) {

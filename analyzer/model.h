@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "calendar.h"
+#include "content_hash.h"
 #include "diagnostics.h"
 #include "source.h"
 #include "symbol.h"
@@ -269,9 +270,10 @@ struct Job {
   std::optional<int64_t> retries;
   std::optional<Expr> timeout;  // a Duration
   std::optional<StringLiteral> version;
-  // The job block's text with comments and whitespace normalized: the part of
-  // the runtime's fingerprint that comes from the definition itself.
-  std::string normalized_text;
+  // A hash of the job block's tokens separated by single spaces, comments
+  // dropped: the part of the runtime's fingerprint that comes from the
+  // definition itself, so layout and comments never make anything rebuild.
+  ContentHash definition_hash;
 
   const Parameter* find_parameter(std::string_view parameter) const;
 

@@ -20,6 +20,10 @@ void fields(A& a, Name& x) {
   a(x.text, x.location);
 }
 template <class A>
+void fields(A& a, ContentHash& x) {
+  a(x.high, x.low);
+}
+template <class A>
 void fields(A& a, Expr& x) {
   a(x.kind, x.location, x.text, x.value, x.op, x.operands);
 }
@@ -99,7 +103,7 @@ void fields(A& a, EnvVar& x) {
 template <class A>
 void fields(A& a, Job& x) {
   a(x.name, x.doc, x.declaration, x.parameters, x.inputs, x.outputs, x.removals, x.run,
-    x.run_location, x.env, x.retries, x.timeout, x.version, x.normalized_text);
+    x.run_location, x.env, x.retries, x.timeout, x.version, x.definition_hash);
 }
 template <class A>
 void fields(A& a, RelatedLocation& x) {

@@ -34,7 +34,7 @@ std::string_view decision_name(Decision decision) {
 std::string job_fingerprint(const JobTarget& target, const std::string& root,
                             const DiskInterface& disk) {
   ContentHasher hasher;
-  hasher.add(target.job->normalized_text);
+  hasher.add(target.job->definition_hash.hex());
   hasher.add(std::string_view("\0", 1));
   if (target.job->version) hasher.add(target.job->version->value);
   for (const std::string& argument : target.argv) {
