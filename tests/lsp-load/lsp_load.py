@@ -198,19 +198,20 @@ def drive(args, root):
             cancelled.add(request_id)
         elif burst % 3 == 1:
             late_cancels.append(request_id)
-        if burst % 8 == 0:
-            # The whole workspace's symbols: long enough to be cancelled while it
-            # runs. To make that likely, every other time the analysis of the
-            # burst is let finish (the answer before it) and the server is given
-            # a moment to start; whether it has is not asserted, only the answer.
-            if burst % 16 == 0:
-                client.wait_for(request_id)
+        if burst % 16 == 0:
+            # All the workspace's symbols (seconds at 10k jobs): cancelled while it
+            # runs, most likely. The analysis of the burst is let finish (the
+            # answer before it) and the server given a moment to start; whether
+            # it has is not asserted, only the answer.
+            client.wait_for(request_id)
             symbols_id = client.request("workspace/symbol", {"query": ""})
             sent[symbols_id] = "workspace/symbol"
-            if burst % 16 == 0:
-                time.sleep(0.02)
-                client.notify("$/cancelRequest", {"id": symbols_id})
-                cancelled.add(symbols_id)
+            time.sleep(0.02)
+            client.notify("$/cancelRequest", {"id": symbols_id})
+            cancelled.add(symbols_id)
+        elif burst % 8 == 0:  # some of them, answered in full
+            symbols_id = client.request("workspace/symbol", {"query": "report"})
+            sent[symbols_id] = "workspace/symbol"
     for request_id in late_cancels:
         client.wait_for(request_id)
         client.notify("$/cancelRequest", {"id": request_id})
