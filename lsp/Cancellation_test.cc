@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 class CancelAfter : public Cancellation {
  public:
   explicit CancelAfter(int after) : after_(after) {}
-  bool cancelled() const override { return ++checks_ == after_; }
+  bool cancelled() const override { return ++checks_ >= after_ && after_ > 0; }
   int checks() const { return checks_; }
 
  private:
