@@ -216,10 +216,12 @@ std::vector<FileRange> DataBuildServer::implementations(const std::string& path,
 }
 
 std::vector<FileRange> DataBuildServer::references(const std::string& path, TextPosition position,
-                                                   bool include_declaration) {
+                                                   bool include_declaration,
+                                                   const Cancellation& cancel) {
   std::vector<FileRange> ranges;
   if (std::optional<SymbolAt> symbol = symbol_at(path, position)) {
-    for (const Location& use : references_to(*analysis_, symbol->definition, include_declaration))
+    for (const Location& use :
+         references_to(*analysis_, symbol->definition, include_declaration, cancel))
       ranges.push_back(to_file_range(use));
   }
   return ranges;
@@ -253,12 +255,15 @@ std::vector<SymbolTree> DataBuildServer::document_symbols(const std::string& pat
   return trees;
 }
 
-std::vector<WorkspaceSymbolResult> DataBuildServer::workspace_symbols(const std::string& query) {
+std::vector<WorkspaceSymbolResult> DataBuildServer::workspace_symbols(const std::string& query,
+                                                                      const Cancellation& cancel) {
   std::vector<WorkspaceSymbolResult> results;
   if (!analysis_) return results;
-  for (const Definition* definition : matching_definitions(analysis_->linked, query))
+  for (const Definition* definition : matching_definitions(analysis_->linked, query, cancel)) {
+    cancel.check();
     results.push_back({definition->name.str(), definition->kind,
                        to_file_range(definition->location), definition->container.str()});
+  }
   return results;
 }
 
@@ -281,13 +286,14 @@ Refusable<RenameTarget> DataBuildServer::prepare_rename(const std::string& path,
 }
 
 Refusable<FileEdits> DataBuildServer::rename(const std::string& path, TextPosition position,
-                                             const std::string& new_name) {
+                                             const std::string& new_name,
+                                             const Cancellation& cancel) {
   std::optional<SymbolAt> symbol = symbol_at(path, position);
   if (!symbol) return {std::nullopt, "there is no symbol to rename here"};
   if (std::string refusal = rename_refusal(*analysis_, *symbol, new_name); !refusal.empty())
     return {std::nullopt, refusal};
   FileEdits edits;
-  for (const Location& use : references_to(*analysis_, symbol->definition, true)) {
+  for (const Location& use : references_to(*analysis_, symbol->definition, true, cancel)) {
     FileRange range = to_file_range(use);
     edits[range.path].emplace_back(range.range, new_name);
   }
@@ -306,12 +312,13 @@ std::vector<FoldingRegion> DataBuildServer::folding_ranges(const std::string& pa
   return regions;
 }
 
-std::vector<SemanticToken> DataBuildServer::semantic_tokens(const std::string& path) {
+std::vector<SemanticToken> DataBuildServer::semantic_tokens(const std::string& path,
+                                                            const Cancellation& cancel) {
   std::vector<SemanticToken> tokens;
   std::optional<FileId> id = file_id(path);
   if (!id) return tokens;
   const SourceFile& file = analysis_->files[*id];
-  for (const NameToken& token : name_tokens(*analysis_, *id)) {
+  for (const NameToken& token : name_tokens(*analysis_, *id, cancel)) {
     TextRange range = range_of(file, token.location.range);
     if (range.end.line != range.start.line) continue;
     tokens.push_back({range.start, range.end.character - range.start.character, token.kind,
@@ -373,13 +380,14 @@ std::vector<HierarchyItem> DataBuildServer::prepare_call_hierarchy(const std::st
 }
 
 std::vector<HierarchyEdge> DataBuildServer::lineage(SymbolKind kind, const std::string& name,
-                                                    bool upstream) {
+                                                    bool upstream, const Cancellation& cancel) {
   std::vector<HierarchyEdge> edges;
   if (!analysis_) return edges;
   std::optional<LineageItem> item = find_lineage_item(*analysis_, kind, name);
   if (!item) return edges;
   for (const LineageEdge& edge :
        upstream ? lsp::upstream(*analysis_, *item) : lsp::downstream(*analysis_, *item)) {
+    cancel.check();
     HierarchyEdge converted{to_hierarchy_item(edge.item), {}};
     for (const Location& range : edge.ranges) converted.ranges.push_back(to_file_range(range));
     edges.push_back(std::move(converted));
@@ -403,11 +411,12 @@ std::vector<InlayHintResult> DataBuildServer::inlay_hints(const std::string& pat
   return hints;
 }
 
-std::vector<CodeLensResult> DataBuildServer::code_lenses(const std::string& path) {
+std::vector<CodeLensResult> DataBuildServer::code_lenses(const std::string& path,
+                                                         const Cancellation& cancel) {
   std::vector<CodeLensResult> lenses;
   std::optional<FileId> id = file_id(path);
   if (!id) return lenses;
-  for (DatasetLens& lens : dataset_lenses(*analysis_, *id))
+  for (DatasetLens& lens : dataset_lenses(*analysis_, *id, cancel))
     lenses.push_back({to_file_range(lens.name).range, std::move(lens.title)});
   return lenses;
 }

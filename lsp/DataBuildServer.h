@@ -10,6 +10,10 @@
 // edited (a rename in one file can break or fix references in another) and
 // files whose diagnostics went away (as an empty list).
 //
+// Queries that scan the whole workspace (references, rename, workspace
+// symbols, semantic tokens, code lenses, lineage) take a Cancellation and
+// throw Cancelled when it is cancelled while they run (Cancellation.h).
+//
 // Positions in and out are UTF-16 (Positions.h); paths are absolute.
 // Ownership: the server owns the current Analysis and the disk cache; results
 // are values that do not point into either.
@@ -22,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "Cancellation.h"
 #include "CodeActions.h"
 #include "Completion.h"
 #include "DocumentStore.h"
@@ -167,16 +172,20 @@ class DataBuildServer {
   std::optional<FileRange> definition(const std::string& path, TextPosition position);
   std::vector<FileRange> implementations(const std::string& path, TextPosition position);
   std::vector<FileRange> references(const std::string& path, TextPosition position,
-                                    bool include_declaration);
+                                    bool include_declaration,
+                                    const Cancellation& cancel = Cancellation::never());
   std::optional<HoverResult> hover(const std::string& path, TextPosition position);
   std::vector<SymbolTree> document_symbols(const std::string& path);
-  std::vector<WorkspaceSymbolResult> workspace_symbols(const std::string& query);
+  std::vector<WorkspaceSymbolResult> workspace_symbols(
+      const std::string& query, const Cancellation& cancel = Cancellation::never());
   std::vector<CompletionCandidate> complete(const std::string& path, TextPosition position);
   Refusable<RenameTarget> prepare_rename(const std::string& path, TextPosition position);
   Refusable<FileEdits> rename(const std::string& path, TextPosition position,
-                              const std::string& new_name);
+                              const std::string& new_name,
+                              const Cancellation& cancel = Cancellation::never());
   std::vector<FoldingRegion> folding_ranges(const std::string& path);
-  std::vector<SemanticToken> semantic_tokens(const std::string& path);
+  std::vector<SemanticToken> semantic_tokens(const std::string& path,
+                                             const Cancellation& cancel = Cancellation::never());
   // The edits that give the file its canonical layout (format.h): none when it
   // has it, a refusal when it has syntax errors.
   Refusable<std::vector<std::pair<TextRange, std::string>>> format(const std::string& path);
@@ -185,9 +194,11 @@ class DataBuildServer {
   std::vector<HierarchyItem> prepare_call_hierarchy(const std::string& path, TextPosition position);
   // Upstream (incoming) or downstream (outgoing) of the item of that kind and
   // name; nothing when it no longer exists.
-  std::vector<HierarchyEdge> lineage(SymbolKind kind, const std::string& name, bool upstream);
+  std::vector<HierarchyEdge> lineage(SymbolKind kind, const std::string& name, bool upstream,
+                                     const Cancellation& cancel = Cancellation::never());
   std::vector<InlayHintResult> inlay_hints(const std::string& path, TextRange range);
-  std::vector<CodeLensResult> code_lenses(const std::string& path);
+  std::vector<CodeLensResult> code_lenses(const std::string& path,
+                                          const Cancellation& cancel = Cancellation::never());
 
  private:
   // Re-reads the workspace's files from disk: all of them, or those named.

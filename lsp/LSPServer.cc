@@ -303,6 +303,8 @@ void LSPServer::handle_request(const json& id, const std::string& method, const 
   }
   try {
     reply(id, handler->second(params));
+  } catch (const Cancelled&) {
+    reply_error(id, ErrorCode::RequestCancelled, "cancelled");
   } catch (const RequestError& error) {
     reply_error(id, error.code, error.message);
   } catch (const std::exception& error) {
@@ -509,7 +511,7 @@ json LSPServer::on_implementation(const protocol::TextDocumentPositionParams& pa
 
 json LSPServer::on_references(const protocol::ReferenceParams& params) {
   return locations(server_.references(path_of(params.uri), to_position(params.position),
-                                      params.includeDeclaration));
+                                      params.includeDeclaration, queue_.running()));
 }
 
 json LSPServer::on_hover(const protocol::TextDocumentPositionParams& params) {
@@ -538,9 +540,12 @@ json LSPServer::on_document_symbol(const protocol::TextDocumentParams& params) {
 
 json LSPServer::on_workspace_symbol(const protocol::WorkspaceSymbolParams& params) {
   json symbols = json::array();
-  for (const WorkspaceSymbolResult& symbol : server_.workspace_symbols(params.query))
+  for (const WorkspaceSymbolResult& symbol :
+       server_.workspace_symbols(params.query, queue_.running())) {
+    queue_.running().check();
     symbols.push_back(protocol::SymbolInformation{symbol.name, lsp_symbol_kind(symbol.kind),
                                                   location_of(symbol.location), symbol.container});
+  }
   return symbols;
 }
 
@@ -562,7 +567,8 @@ json LSPServer::on_prepare_rename(const protocol::TextDocumentPositionParams& pa
 }
 
 json LSPServer::on_rename(const protocol::RenameParams& params) {
-  auto plan = server_.rename(path_of(params.uri), to_position(params.position), params.newName);
+  auto plan = server_.rename(path_of(params.uri), to_position(params.position), params.newName,
+                             queue_.running());
   if (!plan.value) throw RequestError{ErrorCode::RequestFailed, plan.error};
   return workspace_edit(*plan.value);
 }
@@ -578,7 +584,8 @@ json LSPServer::on_semantic_tokens(const protocol::TextDocumentParams& params) {
   const json legend_types = token_legend()["tokenTypes"];
   json data = json::array();
   TextPosition previous;
-  for (const SemanticToken& token : server_.semantic_tokens(path_of(params.uri))) {
+  for (const SemanticToken& token :
+       server_.semantic_tokens(path_of(params.uri), queue_.running())) {
     uint32_t delta_line = token.start.line - previous.line;
     uint32_t delta_start =
         delta_line == 0 ? token.start.character - previous.character : token.start.character;
@@ -636,7 +643,7 @@ json LSPServer::on_prepare_call_hierarchy(const protocol::TextDocumentPositionPa
 json LSPServer::lineage_calls(const protocol::CallHierarchyCallsParams& params, bool upstream) {
   SymbolKind kind = params.kind == "dataset" ? SymbolKind::Dataset : SymbolKind::Job;
   json calls = json::array();
-  for (const HierarchyEdge& edge : server_.lineage(kind, params.name, upstream)) {
+  for (const HierarchyEdge& edge : server_.lineage(kind, params.name, upstream, queue_.running())) {
     json ranges = json::array();
     for (const FileRange& range : edge.ranges) ranges.push_back(to_protocol(range.range));
     calls.push_back(
@@ -666,7 +673,7 @@ json LSPServer::on_inlay_hint(const protocol::TextDocumentRangeParams& params) {
 json LSPServer::on_code_lens(const protocol::TextDocumentParams& params) {
   json lenses = json::array();
   // The title is the information; the command does nothing (clients need one to show it).
-  for (const CodeLensResult& lens : server_.code_lenses(path_of(params.uri)))
+  for (const CodeLensResult& lens : server_.code_lenses(path_of(params.uri), queue_.running()))
     lenses.push_back({{"range", to_protocol(lens.range)},
                       {"command", {{"title", lens.title}, {"command", ""}}}});
   return lenses;

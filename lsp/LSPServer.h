@@ -13,11 +13,13 @@
 //
 // Requests are served one at a time, in order, while a reader thread queues
 // what the client sends (MessageQueue): a request cancelled while it waited
-// is answered RequestCancelled without doing the work. Edits are applied as
-// they come, but the workspace is analyzed (and diagnostics published) only
-// when the next message is not another edit: a burst of didChange
-// notifications already queued costs one analysis, and every request sees
-// the analysis of every edit before it.
+// is answered RequestCancelled without doing the work, and one cancelled while
+// it runs gives up at its next check of the cancellation token that handlers
+// pass to the analysis server (Cancellation.h), answered the same way. Edits
+// are applied as they come, but the workspace is analyzed (and diagnostics
+// published) only when the next message is not another edit: a burst of
+// didChange notifications already queued costs one analysis, and every
+// request sees the analysis of every edit before it.
 //
 // Ownership: the LSPServer borrows the Transport and the DataBuildServer.
 #pragma once

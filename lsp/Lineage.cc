@@ -140,9 +140,11 @@ std::vector<LabelHint> label_hints(const Analysis& analysis, FileId file) {
   return hints;
 }
 
-std::vector<DatasetLens> dataset_lenses(const Analysis& analysis, FileId file) {
+std::vector<DatasetLens> dataset_lenses(const Analysis& analysis, FileId file,
+                                        const Cancellation& cancel) {
   std::vector<DatasetLens> lenses;
   for (const Dataset& dataset : analysis.models[file].datasets) {
+    cancel.check();
     if (analysis.linked.find_dataset(dataset.name.text) != &dataset) continue;  // a duplicate
     LineageItem item = item_of(dataset);
     std::vector<std::string> producers;

@@ -61,6 +61,7 @@ struct DatasetLens {
   Location name;
   std::string title;
 };
-std::vector<DatasetLens> dataset_lenses(const Analysis& analysis, FileId file);
+std::vector<DatasetLens> dataset_lenses(const Analysis& analysis, FileId file,
+                                        const Cancellation& cancel = Cancellation::never());
 
 }  // namespace databuild::lsp

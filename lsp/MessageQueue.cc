@@ -1,6 +1,8 @@
-// Cancellations are matched against queued requests when they are pushed:
-// once a request has been taken its cancellation can no longer save any work,
-// and the protocol lets the server ignore it then.
+// Cancellations are matched when they are pushed, against the queued requests
+// and the running one. The running request is set in pop(), under the same lock
+// as push(), so a cancellation always finds its request in one place or the
+// other; once the request is answered, a cancellation finds nothing to save and
+// the protocol lets the server ignore it.
 #include "MessageQueue.h"
 
 namespace databuild::lsp {
@@ -12,6 +14,13 @@ bool is_method(const IncomingMessage& message, std::string_view method) {
          message.json->value("method", nlohmann::json()) == method;
 }
 
+// The id of a request, as JSON text; empty for anything else.
+std::string request_id(const IncomingMessage& message) {
+  if (!message.json || !message.json->is_object() || !message.json->contains("method")) return "";
+  nlohmann::json id = message.json->value("id", nlohmann::json());
+  return id.is_null() ? "" : id.dump();
+}
+
 }  // namespace
 
 void MessageQueue::push(IncomingMessage message) {
@@ -19,10 +28,11 @@ void MessageQueue::push(IncomingMessage message) {
   if (is_method(message, "$/cancelRequest")) {
     const nlohmann::json& params = message.json->value("params", nlohmann::json::object());
     nlohmann::json id = params.is_object() ? params.value("id", nlohmann::json()) : nullptr;
-    for (const IncomingMessage& queued : messages_) {
-      if (queued.json && queued.json->is_object() && queued.json->contains("method") &&
-          queued.json->value("id", nlohmann::json()) == id && !id.is_null())
-        cancelled_.insert(id.dump());
+    if (!id.is_null()) {
+      for (const IncomingMessage& queued : messages_) {
+        if (request_id(queued) == id.dump()) cancelled_.insert(id.dump());
+      }
+      if (running_id_ == id.dump()) running_cancelled_.cancel();
     }
   }
   messages_.push_back(std::move(message));
@@ -52,6 +62,8 @@ std::optional<IncomingMessage> MessageQueue::pop() {
   if (messages_.empty()) return std::nullopt;
   IncomingMessage message = std::move(messages_.front());
   messages_.pop_front();
+  running_id_ = request_id(message);
+  running_cancelled_.reset();
   return message;
 }
 

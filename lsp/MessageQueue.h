@@ -3,6 +3,9 @@
 // analysis is seen before the server moves on:
 //   - a `$/cancelRequest` for a request still queued marks it cancelled, and
 //     the server answers it RequestCancelled without doing the work;
+//   - one for the request the server is serving (the last one it popped)
+//     cancels running() (Cancellation.h), which that request's handler checks
+//     in its long loops, giving up with RequestCancelled;
 //   - a burst of edits can be applied at once before one re-analysis
 //     (LSPServer looks at the next message with front_matches()).
 //
@@ -25,6 +28,7 @@
 #include <set>
 #include <string>
 
+#include "Cancellation.h"
 #include "Transport.h"
 
 namespace databuild::lsp {
@@ -36,13 +40,16 @@ class MessageQueue {
   void mark_drained();  // everything sent so far is queued
   void close();         // end of input: nothing more will be pushed
 
-  // Server side. The next message; nullopt once closed and empty.
+  // Server side. The next message; nullopt once closed and empty. A request
+  // popped is the running one until the next pop.
   std::optional<IncomingMessage> pop();
   // Whether there is a next message and `matches` holds for it.
   bool front_matches(const std::function<bool(const IncomingMessage&)>& matches);
   // Whether a `$/cancelRequest` arrived for request `id` while it was queued
   // (forgets it: each request is answered once).
   bool take_cancelled(const nlohmann::json& id);
+  // Cancelled once a `$/cancelRequest` for the running request is pushed.
+  const Cancellation& running() const { return running_cancelled_; }
 
  private:
   // Waits until the queue may be judged: drained, or closed.
@@ -52,6 +59,8 @@ class MessageQueue {
   std::condition_variable changed_;
   std::deque<IncomingMessage> messages_;
   std::set<std::string> cancelled_;  // request ids, as JSON text
+  std::string running_id_;           // as JSON text; empty when no request runs
+  CancellationFlag running_cancelled_;
   bool drained_ = false;
   bool closed_ = false;
 };

@@ -1,6 +1,7 @@
 // The queue between the reader thread and the server: cancellation of queued
-// requests, waiting for the reader to catch up, and the end of input. The
-// reader side is driven by hand, so nothing here depends on timing.
+// requests and of the running one, waiting for the reader to catch up, and the
+// end of input. The reader side is driven by hand, so nothing here depends on
+// timing.
 #include "MessageQueue.h"
 
 #include <gtest/gtest.h>
@@ -33,13 +34,21 @@ TEST(MessageQueue, ACancellationMarksOnlyAQueuedRequest) {
   EXPECT_FALSE(queue.take_cancelled(8));
 }
 
-TEST(MessageQueue, ACancellationAfterTheRequestWasTakenIsIgnored) {
+TEST(MessageQueue, ACancellationOfTheRunningRequestCancelsItsToken) {
   MessageQueue queue;
   queue.push(message(kRequest));
+  queue.push(message(kCancel8));  // another request's: not this one's
   queue.mark_drained();
-  ASSERT_TRUE(queue.pop());
-  queue.push(message(kCancel7));
-  EXPECT_FALSE(queue.take_cancelled(7));
+  ASSERT_TRUE(queue.pop());  // request 7 runs
+  EXPECT_FALSE(queue.running().cancelled());
+  queue.push(message(kCancel7));  // read while 7 runs
+  EXPECT_TRUE(queue.running().cancelled());
+  EXPECT_FALSE(queue.take_cancelled(7));  // it was not queued: the handler answers
+  queue.mark_drained();
+  ASSERT_TRUE(queue.pop());  // the next message (a notification): nothing runs
+  EXPECT_FALSE(queue.running().cancelled());
+  queue.push(message(kCancel7));  // 7 was answered: nothing to cancel
+  EXPECT_FALSE(queue.running().cancelled());
 }
 
 TEST(MessageQueue, PopWaitsUntilTheReaderHasQueuedWhatWasSent) {

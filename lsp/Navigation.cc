@@ -107,10 +107,11 @@ std::optional<SymbolAt> symbol_at(const Analysis& analysis, FileId file, uint32_
 }
 
 std::vector<Location> references_to(const Analysis& analysis, const Location& definition,
-                                    bool include_declaration) {
+                                    bool include_declaration, const Cancellation& cancel) {
   std::vector<Location> uses;
   if (include_declaration) uses.push_back(definition);
   for (const Reference& reference : analysis.linked.references) {
+    cancel.check();
     if (same_location(reference.definition, definition)) uses.push_back(reference.location);
   }
   std::sort(uses.begin(), uses.end(), [](const Location& a, const Location& b) {

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "Cancellation.h"
 #include "workspace.h"
 
 namespace databuild::lsp {
@@ -30,9 +31,11 @@ bool same_location(const Location& a, const Location& b);
 std::optional<SymbolAt> symbol_at(const Analysis& analysis, FileId file, uint32_t offset);
 
 // Every use of the symbol defined at `definition`, and the definition itself if
-// asked; sorted by file and offset.
+// asked; sorted by file and offset. Scans every reference of the workspace,
+// checking `cancel` as it goes.
 std::vector<Location> references_to(const Analysis& analysis, const Location& definition,
-                                    bool include_declaration);
+                                    bool include_declaration,
+                                    const Cancellation& cancel = Cancellation::never());
 
 // The dataset whose name is defined at `definition`, if any.
 const Dataset* dataset_defined_at(const Analysis& analysis, const Location& definition);

@@ -108,21 +108,26 @@ bool fuzzy_matches(std::string_view query, std::string_view name) {
 }
 
 std::vector<const Definition*> matching_definitions(const LinkedWorkspace& linked,
-                                                    std::string_view query) {
+                                                    std::string_view query,
+                                                    const Cancellation& cancel) {
   std::vector<const Definition*> matches;
   for (const Definition& definition : linked.definitions) {
+    cancel.check();
     if (fuzzy_matches(query, definition.name)) matches.push_back(&definition);
   }
   return matches;
 }
 
-std::vector<NameToken> name_tokens(const Analysis& analysis, FileId file) {
+std::vector<NameToken> name_tokens(const Analysis& analysis, FileId file,
+                                   const Cancellation& cancel) {
   std::vector<NameToken> tokens;
   for (const Definition& definition : analysis.linked.definitions) {
+    cancel.check();
     if (definition.location.file == file)
       tokens.push_back({definition.location, definition.kind, true});
   }
   for (const Reference& reference : analysis.linked.references) {
+    cancel.check();
     if (reference.location.file == file)
       tokens.push_back({reference.location, reference.kind, false});
   }

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "Cancellation.h"
 #include "workspace.h"
 
 namespace databuild::lsp {
@@ -28,9 +29,11 @@ std::vector<OutlineSymbol> outline(const Analysis& analysis, FileId file);
 // (the usual fuzzy match of symbol pickers); an empty query matches all.
 bool fuzzy_matches(std::string_view query, std::string_view name);
 
-// Definitions whose name matches `query`.
-std::vector<const Definition*> matching_definitions(const LinkedWorkspace& linked,
-                                                    std::string_view query);
+// Definitions whose name matches `query` (every definition of the workspace
+// is looked at; `cancel` is checked for each).
+std::vector<const Definition*> matching_definitions(
+    const LinkedWorkspace& linked, std::string_view query,
+    const Cancellation& cancel = Cancellation::never());
 
 struct NameToken {
   Location location;
@@ -39,6 +42,8 @@ struct NameToken {
 };
 
 // Every resolved name in `file` (definitions and uses), sorted, without overlaps.
-std::vector<NameToken> name_tokens(const Analysis& analysis, FileId file);
+// Scans the workspace's definitions and references, checking `cancel`.
+std::vector<NameToken> name_tokens(const Analysis& analysis, FileId file,
+                                   const Cancellation& cancel = Cancellation::never());
 
 }  // namespace databuild::lsp

@@ -53,9 +53,16 @@ export function reset(): void {
   editorState.folder = undefined;
 }
 
-/** A fresh directory for a test's workspace and fake executables. */
+const tempDirs: string[] = [];
+process.on('exit', () => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh directory for a test's workspace and fake executables, removed when the test file ends. */
 export function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'databuild-vscode-test-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'databuild-vscode-test-'));
+  tempDirs.push(dir);
+  return dir;
 }
 
 /** Writes an executable shell script, a stand-in for databuild, databuild-run or databuild-lsp. */
