@@ -170,6 +170,7 @@ class Linker {
       : files_(files), paths_(paths), options_(options) {}
 
   LinkedWorkspace run() {
+    for (FileModel& file : files_) clear_links(file);
     declare();
     for (FileModel& file : files_) {
       for (TypeDecl& type : file.types) check_enum(type.enumeration);
@@ -185,6 +186,31 @@ class Linker {
   }
 
  private:
+  // ---- pass 0: forget a previous link ---------------------------------------
+
+  // Linking fills some fields only when a name resolves, so models linked
+  // before (the editor re-links the same models after every edit) start
+  // from the state lowering left them in.
+  static void clear_links(TypeRef& type) {
+    type.kind = KeyKind::Unknown;
+    type.enumeration = nullptr;
+    type.display = Symbol();
+  }
+  static void clear_links(Pattern& pattern) {
+    pattern.target = nullptr;
+    for (Binding& binding : pattern.bindings) binding.key_index = -1;
+  }
+  static void clear_links(FileModel& file) {
+    for (Dataset& dataset : file.datasets) {
+      for (KeyDecl& key : dataset.keys) clear_links(key.type);
+    }
+    for (Job& job : file.jobs) {
+      for (Parameter& parameter : job.parameters) clear_links(parameter.type);
+      for (Port& port : job.inputs) clear_links(port.pattern);
+      for (Port& port : job.outputs) clear_links(port.pattern);
+    }
+  }
+
   // ---- reporting and recording --------------------------------------------
 
   void report(DiagnosticCode id, Location location, std::initializer_list<std::string_view> args,

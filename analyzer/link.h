@@ -91,7 +91,9 @@ struct LinkOptions {
 };
 
 // `paths` gives each file's path (indexed by FileId), used to check that the
-// workspace declaration sits in workspace.dbuild.
+// workspace declaration sits in workspace.dbuild. The same models may be
+// linked again (after some of them were replaced): link() first clears the
+// fields a previous link filled in, so the result is as for fresh models.
 LinkedWorkspace link(std::vector<FileModel>& files, const std::vector<std::string>& paths,
                      const LinkOptions& options = {});
 

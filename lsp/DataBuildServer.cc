@@ -81,7 +81,8 @@ std::vector<FileDiagnostics> DataBuildServer::reanalyze(std::set<std::string> to
     trees.emplace(path, &document.tree);
   }
   edited_.clear();
-  analysis_ = models_.analyze(root_.value_or(""), std::move(sources), trees, options_.threads);
+  analysis_ = models_.analyze(std::move(analysis_), root_.value_or(""), std::move(sources), trees,
+                              options_.threads);
 
   std::map<std::string, std::vector<FileDiagnostic>> current;
   for (const SourceFile& file : analysis_->files) current[file.path];

@@ -37,7 +37,8 @@ void lower_files(const std::vector<SourceFile>& files, const std::vector<FileId>
 }  // namespace
 
 std::unique_ptr<Analysis> ModelCache::analyze(
-    std::string root, std::vector<std::pair<std::string, std::string>> sources,
+    std::unique_ptr<Analysis> previous, std::string root,
+    std::vector<std::pair<std::string, std::string>> sources,
     const std::unordered_map<std::string, const SyntaxTree*>& trees, unsigned threads) {
   auto analysis = std::make_unique<Analysis>();
   analysis->root = std::move(root);
@@ -45,24 +46,18 @@ std::unique_ptr<Analysis> ModelCache::analyze(
   const std::vector<SourceFile>& files = analysis->files;
   analysis->models.resize(files.size());
 
-  std::unordered_map<std::string, Entry> kept;
   std::vector<FileId> stale;
   for (FileId id = 0; id < files.size(); ++id) {
-    auto entry = entries_.find(files[id].path);
-    if (entry != entries_.end() && entry->second.file == id && entry->second.text == files[id].text)
-      kept.emplace(files[id].path, std::move(entry->second));
+    bool unchanged = previous && id < previous->files.size() &&
+                     previous->files[id].path == files[id].path &&
+                     previous->files[id].text == files[id].text;
+    if (unchanged)
+      analysis->models[id] = std::move(previous->models[id]);
     else
       stale.push_back(id);
   }
+  previous.reset();  // its links point into models it no longer holds
   lower_files(files, stale, trees, analysis->models, threads);
-  for (FileId id : stale)
-    kept.insert_or_assign(files[id].path, Entry{id, files[id].text, analysis->models[id]});
-  for (FileId id = 0; id < files.size(); ++id) {
-    // Stale files' models are already in place, and still pristine.
-    if (!std::binary_search(stale.begin(), stale.end(), id))
-      analysis->models[id] = kept.at(files[id].path).model;
-  }
-  entries_ = std::move(kept);
   last_lowered_ = stale.size();
 
   std::vector<std::string> paths;

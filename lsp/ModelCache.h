@@ -4,10 +4,11 @@
 // analyze_sources() parses every file each time, which at 10k jobs costs most
 // of a second per keystroke. Lowering is per file and context-free (an
 // invariant of the analyzer), so a file's FileModel can be kept while its text
-// is unchanged. The cache keeps a pristine (never linked) copy of each model;
-// each analysis links fresh copies, because link() fills pointer fields that
-// must point into the Analysis that owns them. A model is reused only under
-// the same FileId, since its Locations carry the FileId it was lowered with.
+// is unchanged. The kept models are moved out of the previous Analysis and
+// linked again in place (link() first clears what the last link filled in):
+// an edit copies no model, and the server holds one copy of each, not a
+// pristine one beside a linked one. A model is reused only under the same
+// FileId, since its Locations carry the FileId it was lowered with.
 //
 // The analyzer's on-disk cache (analysis_cache.h) serves `databuild check`;
 // it is not used here, so that typing does not write an entry per keystroke
@@ -28,10 +29,11 @@ namespace databuild::lsp {
 class ModelCache {
  public:
   // What analyze_sources(root, sources) returns, reusing unchanged files'
-  // models from the previous call. A changed file with a tree in `trees` (by
-  // path; parsed from that very text) is lowered from it instead of being
-  // parsed again. `threads` as in AnalysisOptions.
-  std::unique_ptr<Analysis> analyze(std::string root,
+  // models from `previous` (the last analysis, or null), which it consumes. A
+  // changed file with a tree in `trees` (by path; parsed from that very text)
+  // is lowered from it instead of being parsed again. `threads` as in
+  // AnalysisOptions.
+  std::unique_ptr<Analysis> analyze(std::unique_ptr<Analysis> previous, std::string root,
                                     std::vector<std::pair<std::string, std::string>> sources,
                                     const std::unordered_map<std::string, const SyntaxTree*>& trees,
                                     unsigned threads);
@@ -39,12 +41,6 @@ class ModelCache {
   size_t last_lowered() const { return last_lowered_; }
 
  private:
-  struct Entry {
-    FileId file;
-    std::string text;
-    FileModel model;  // as lowered; never linked
-  };
-  std::unordered_map<std::string, Entry> entries_;  // by path
   size_t last_lowered_ = 0;
 };
 

@@ -22,25 +22,41 @@ std::vector<std::string> messages(const Analysis& analysis) {
 
 TEST(ModelCache, LowersOnlyWhatChanged) {
   ModelCache cache;
-  cache.analyze("/w", kWorkspace, {}, 1);
+  std::unique_ptr<Analysis> analysis = cache.analyze(nullptr, "/w", kWorkspace, {}, 1);
   EXPECT_EQ(cache.last_lowered(), 2u);
-  cache.analyze("/w", kWorkspace, {}, 1);
+  analysis = cache.analyze(std::move(analysis), "/w", kWorkspace, {}, 1);
   EXPECT_EQ(cache.last_lowered(), 0u);
   Sources edited = kWorkspace;
   edited[0].second = "workspace w {}\ndataset z { external }\n";
-  std::unique_ptr<Analysis> analysis = cache.analyze("/w", edited, {}, 1);
+  analysis = cache.analyze(std::move(analysis), "/w", edited, {}, 1);
   EXPECT_EQ(cache.last_lowered(), 1u);
   // The unchanged file is linked afresh against the edited one.
   EXPECT_EQ(messages(*analysis), messages(*analyze_sources("/w", edited)));
   ASSERT_FALSE(messages(*analysis).empty());
 }
 
+// A model moved from one analysis to the next keeps no link from the last:
+// a reference that resolved and no longer does is unresolved, and one that
+// resolves again points into the new analysis.
+TEST(ModelCache, ReusedModelsAreLinkedAfresh) {
+  ModelCache cache;
+  std::unique_ptr<Analysis> analysis = cache.analyze(nullptr, "/w", kWorkspace, {}, 1);
+  Sources renamed = kWorkspace;
+  renamed[0].second = "workspace w {}\ndataset z { external }\n";
+  analysis = cache.analyze(std::move(analysis), "/w", renamed, {}, 1);
+  EXPECT_EQ(analysis->models[1].jobs[0].inputs[0].pattern.target, nullptr);
+  analysis = cache.analyze(std::move(analysis), "/w", kWorkspace, {}, 1);
+  EXPECT_EQ(cache.last_lowered(), 1u);
+  EXPECT_TRUE(messages(*analysis).empty());
+  EXPECT_EQ(analysis->models[1].jobs[0].inputs[0].pattern.target, &analysis->models[0].datasets[0]);
+}
+
 TEST(ModelCache, AFileThatMovesIsLoweredAgain) {
   ModelCache cache;
-  cache.analyze("/w", kWorkspace, {}, 1);
+  std::unique_ptr<Analysis> analysis = cache.analyze(nullptr, "/w", kWorkspace, {}, 1);
   Sources inserted = kWorkspace;
   inserted.insert(inserted.begin() + 1, {"/w/new.dbuild", "policy p\n"});
-  std::unique_ptr<Analysis> analysis = cache.analyze("/w", inserted, {}, 1);
+  analysis = cache.analyze(std::move(analysis), "/w", inserted, {}, 1);
   EXPECT_EQ(cache.last_lowered(), 2u);  // new.dbuild, and jobs.dbuild now FileId 2
   EXPECT_EQ(messages(*analysis), messages(*analyze_sources("/w", inserted)));
   for (FileId id = 0; id < analysis->models.size(); ++id) EXPECT_EQ(analysis->models[id].file, id);
