@@ -155,6 +155,62 @@ TEST_F(BuilderTest, ALabelTheOutputDeniesIsRefused) {
                        "it would carry label 'pii', which dataset 'report' denies"));
 }
 
+TEST_F(BuilderTest, AJobThatWritesNothingHasNotProducedItsOutput) {
+  f.deliver("raw/date=2024-01-03", "{}\n");
+  f.runner.behavior = [](const CommandSpec&) { return CommandResult{}; };  // exit 0, no files
+  EXPECT_FALSE(f.build({"clean/date=2024-01-03"}));
+  EXPECT_FALSE(f.catalog->current("clean/date=2024-01-03")->has_value());
+  std::vector<RunRecord> runs = *f.catalog->runs_for("clean/date=2024-01-03");
+  ASSERT_EQ(runs.size(), 1u);  // not retried: the job ran, and would write nothing again
+  EXPECT_EQ(runs[0].state, "failed");
+  EXPECT_EQ(runs[0].message,
+            "output out (clean/date=2024-01-03) is missing: the job exited 0 but wrote no files "
+            "into DATABUILD_OUT_OUT (/ws/data/.staging/run-1/out/out)");
+  EXPECT_FALSE(f.disk.exists("/ws/data/.versions/run-1-out"));
+  EXPECT_FALSE(f.disk.exists("/ws/data/clean/date=2024-01-03"));
+}
+
+TEST_F(BuilderTest, AJobWritingIntoAnInputItReadsFailsAndTheInputIsRebuilt) {
+  f.deliver("raw/date=2024-01-03", "{}\n");
+  ASSERT_TRUE(f.build({"clean/date=2024-01-03"}));
+  int64_t damaged = (*f.catalog->current("clean/date=2024-01-03"))->id;
+  f.put("notes/date=2024-01-03");
+  f.runner.behavior = [&](const CommandSpec& spec) {
+    f.runner.write_outputs(spec);
+    f.disk.create("/ws/data/clean/date=2024-01-03/scratch.tmp", "oops");  // through the link
+    return CommandResult{};
+  };
+  EXPECT_FALSE(f.build({"report/date=2024-01-03"}));
+  EXPECT_FALSE(f.catalog->current("report/date=2024-01-03")->has_value());
+  std::vector<RunRecord> runs = *f.catalog->runs_for("report/date=2024-01-03");
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].message,
+            "the job wrote outside its staging directory, into the published tree; version " +
+                std::to_string(damaged) +
+                " of clean/date=2024-01-03 changed (added scratch.tmp), invalidated: the next "
+                "build rebuilds it; nothing of this run was published");
+  EXPECT_EQ((*f.catalog->current("clean/date=2024-01-03"))->state, "invalidated");
+  EXPECT_EQ(RuntimeFixture::decision(f.plan({"clean/date=2024-01-03"}), "clean/date=2024-01-03"),
+            "rebuild: invalidated");
+}
+
+TEST_F(BuilderTest, AJobWritingWhereItsOutputsLinkGoesFails) {
+  f.deliver("raw/date=2024-01-03", "{}\n");
+  f.runner.behavior = [&](const CommandSpec& spec) {
+    f.runner.write_outputs(spec);
+    f.disk.create("/ws/data/clean/date=2024-01-03/part-0", "rows\n");  // not into staging
+    return CommandResult{};
+  };
+  EXPECT_FALSE(f.build({"clean/date=2024-01-03"}));
+  EXPECT_FALSE(f.catalog->current("clean/date=2024-01-03")->has_value());
+  std::vector<RunRecord> runs = *f.catalog->runs_for("clean/date=2024-01-03");
+  ASSERT_FALSE(runs.empty());
+  EXPECT_NE(runs[0].message.find("/ws/data/clean/date=2024-01-03 is a directory written there, "
+                                 "not the runtime's link to clean/date=2024-01-03"),
+            std::string::npos)
+      << runs[0].message;
+}
+
 TEST_F(BuilderTest, CleaningRemovesTheLabelItsJobRemoves) {
   f.deliver("raw/date=2024-01-03", "{}\n");
   ASSERT_TRUE(f.build({"clean/date=2024-01-03"}));
