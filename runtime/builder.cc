@@ -516,7 +516,8 @@ Status Builder::finish(size_t target_id, const CommandResult& result) {
     }
     // Not a retryable failure: the job ran; what it wrote cannot be published.
     message = published.error();
-    if (Status ended = catalog_.finish_run(state.run_id, false, 0, message); !ended) return ended;
+    if (Status ended = catalog_.finish_run(state.run_id, false, 0, message); !ended)
+      return Failure{message + "; " + ended.error()};  // the catalog failed publishing it, too
     disk_.remove_all(state.staging);
     status_.job_finished(planned.name, false, message, state.log_path, /*retrying=*/false);
     fail_target(target_id, message);

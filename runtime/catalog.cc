@@ -172,9 +172,10 @@ class Transaction {
     if (active_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   }
   bool active() const { return active_; }
-  Status commit() {
+  // `purpose` completes "cannot ...": what the transaction was recording.
+  Status commit(std::string_view purpose) {
     if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
-      return catalog_failure(db_, "commit");
+      return catalog_failure(db_, purpose);
     active_ = false;
     return ok();
   }
@@ -385,7 +386,7 @@ Status Catalog::migrate() {
   std::string set_version = "PRAGMA user_version = " + std::to_string(version);
   if (Status set = exec(set_version.c_str()); !set)
     return catalog_failure(db_, "set its schema version");
-  return transaction.commit();
+  return transaction.commit("commit its schema");
 }
 
 Expected<std::optional<PartitionRecord>> Catalog::current(const std::string& ref) {
@@ -466,7 +467,9 @@ Expected<std::vector<int64_t>> Catalog::publish(const std::vector<NewPartition>&
     if (Status finished = finish_run(*run_id, true, 0, ""); !finished)
       return Failure{finished.error()};
   }
-  if (Status committed = transaction.commit(); !committed) return Failure{committed.error()};
+  std::string published = partitions.empty() ? "the end of a run" : partitions.front().ref;
+  if (Status committed = transaction.commit("commit the publication of " + published); !committed)
+    return Failure{committed.error()};
   return ids;
 }
 
@@ -483,7 +486,8 @@ Expected<bool> Catalog::invalidate(const std::string& ref) {
     if (Status event = record_event("invalidated", ref, std::nullopt, ""); !event)
       return Failure{event.error()};
   }
-  if (Status committed = transaction.commit(); !committed) return Failure{committed.error()};
+  if (Status committed = transaction.commit("commit the invalidation of " + ref); !committed)
+    return Failure{committed.error()};
   return changed;
 }
 
@@ -532,7 +536,8 @@ Expected<int64_t> Catalog::start_run(const NewRun& run) {
   }
   if (Status event = record_event("run-started", run.target, id, run.job); !event)
     return Failure{event.error()};
-  if (Status committed = transaction.commit(); !committed) return Failure{committed.error()};
+  if (Status committed = transaction.commit("commit the start of a run of " + run.job); !committed)
+    return Failure{committed.error()};
   return id;
 }
 
@@ -547,7 +552,7 @@ Status Catalog::finish_run(int64_t id, bool succeeded, std::optional<int> exit_s
       .bind(4, message)
       .bind(5, id)
       .step();
-  if (statement.failed()) return statement.failure("record the end of a run");
+  if (statement.failed()) return statement.failure("record the end of run " + std::to_string(id));
   Statement target(db_, prepare("SELECT target FROM runs WHERE id = ?"));
   target.bind(1, id);
   std::string ref = target.step() ? target.text(0) : "";
@@ -619,7 +624,8 @@ Expected<bool> Catalog::claim(const std::string& ref, int64_t pid, const std::st
       db_, prepare("INSERT OR REPLACE INTO claims (ref, pid, host, claimed_at) VALUES (?,?,?,?)"));
   insert.bind(1, ref).bind(2, pid).bind(3, host).bind(4, now()).step();
   if (insert.failed()) return insert.failure("claim " + ref);
-  if (Status committed = transaction.commit(); !committed) return Failure{committed.error()};
+  if (Status committed = transaction.commit("commit the claim on " + ref); !committed)
+    return Failure{committed.error()};
   return true;
 }
 

@@ -188,7 +188,8 @@ std::unique_ptr<Session> open_session(const Options& options, std::ostream& err,
   session->catalog_path = (root_path / session->analysis->catalog()).lexically_normal().string();
   std::filesystem::create_directories(std::filesystem::path(session->catalog_path).parent_path(),
                                       error);
-  Expected<std::unique_ptr<Catalog>> catalog = Catalog::open(session->catalog_path, {}, options.busy_timeout);
+  Expected<std::unique_ptr<Catalog>> catalog =
+      Catalog::open(session->catalog_path, {}, options.busy_timeout);
   if (!catalog) {
     err << "databuild-run: " << catalog.error() << "\n";
     status = kRunExitUsage;
