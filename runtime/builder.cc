@@ -417,7 +417,9 @@ Status Builder::check_published_tree(size_t target_id) {
     partitions.insert(partitions.end(), port.begin(), port.end());
   for (size_t partition : partitions) {
     const PlannedPartition& node = plan_.partitions[partition];
-    if (!node.current || node.current->path.rfind(plan_.data_root + "/.versions/", 0) != 0 ||
+    // An invalidated version (damaged earlier, say) is being replaced, not read.
+    if (!node.current || node.current->state == "invalidated" ||
+        node.current->path.rfind(plan_.data_root + "/.versions/", 0) != 0 ||
         !version_on_disk(disk_, *node.current, node.location))
       continue;
     std::vector<std::string> changes = manifest_differences(disk_, *node.current);

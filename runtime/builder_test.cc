@@ -192,6 +192,13 @@ TEST_F(BuilderTest, AJobWritingIntoAnInputItReadsFailsAndTheInputIsRebuilt) {
   EXPECT_EQ((*f.catalog->current("clean/date=2024-01-03"))->state, "invalidated");
   EXPECT_EQ(RuntimeFixture::decision(f.plan({"clean/date=2024-01-03"}), "clean/date=2024-01-03"),
             "rebuild: invalidated");
+  // The damaged version is being replaced: its rebuild is not blamed for it.
+  f.runner.behavior = [&](const CommandSpec& spec) {
+    f.runner.write_outputs(spec);
+    return CommandResult{};
+  };
+  EXPECT_TRUE(f.build({"clean/date=2024-01-03"}));
+  EXPECT_NE((*f.catalog->current("clean/date=2024-01-03"))->id, damaged);
 }
 
 TEST_F(BuilderTest, AJobWritingWhereItsOutputsLinkGoesFails) {

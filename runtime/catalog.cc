@@ -162,9 +162,10 @@ class Statement {
 };
 
 // Rolls back on destruction unless committed: every early return is safe.
+// `what` it records ("the claim on REF") completes its failures' sentences.
 class Transaction {
  public:
-  Transaction(sqlite3* db, bool immediate) : db_(db) {
+  Transaction(sqlite3* db, bool immediate, std::string what) : db_(db), what_(std::move(what)) {
     active_ = sqlite3_exec(db, immediate ? "BEGIN IMMEDIATE" : "BEGIN", nullptr, nullptr,
                            nullptr) == SQLITE_OK;
   }
@@ -172,17 +173,17 @@ class Transaction {
     if (active_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   }
   bool active() const { return active_; }
-  // `purpose` completes "cannot ...": what the transaction was recording.
-  Status commit(std::string_view purpose) {
+  Status commit() {
     if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
-      return catalog_failure(db_, purpose);
+      return catalog_failure(db_, "commit " + what_);
     active_ = false;
     return ok();
   }
-  Failure failure() const { return catalog_failure(db_, "start a transaction"); }
+  Failure failure() const { return catalog_failure(db_, "start recording " + what_); }
 
  private:
   sqlite3* db_;
+  std::string what_;
   bool active_;
 };
 
@@ -370,7 +371,7 @@ int Catalog::schema_version() {
 
 Status Catalog::migrate() {
   // Exclusive while migrating: two runners opening an old file migrate it once.
-  Transaction transaction(db_, /*immediate=*/true);
+  Transaction transaction(db_, /*immediate=*/true, "its schema");
   if (!transaction.active()) return transaction.failure();
   int version = schema_version();
   if (version < 0) return catalog_failure(db_, "read its schema version");
@@ -386,7 +387,7 @@ Status Catalog::migrate() {
   std::string set_version = "PRAGMA user_version = " + std::to_string(version);
   if (Status set = exec(set_version.c_str()); !set)
     return catalog_failure(db_, "set its schema version");
-  return transaction.commit("commit its schema");
+  return transaction.commit();
 }
 
 Expected<std::optional<PartitionRecord>> Catalog::current(const std::string& ref) {
@@ -432,7 +433,9 @@ Expected<std::vector<PartitionRecord>> Catalog::superseded_partitions() {
 
 Expected<std::vector<int64_t>> Catalog::publish(const std::vector<NewPartition>& partitions,
                                                 std::optional<int64_t> run_id) {
-  Transaction transaction(db_, /*immediate=*/true);
+  Transaction transaction(
+      db_, /*immediate=*/true,
+      partitions.empty() ? "the end of a run" : "the publication of " + partitions.front().ref);
   if (!transaction.active()) return transaction.failure();
   std::vector<int64_t> ids;
   for (const NewPartition& partition : partitions) {
@@ -467,14 +470,12 @@ Expected<std::vector<int64_t>> Catalog::publish(const std::vector<NewPartition>&
     if (Status finished = finish_run(*run_id, true, 0, ""); !finished)
       return Failure{finished.error()};
   }
-  std::string published = partitions.empty() ? "the end of a run" : partitions.front().ref;
-  if (Status committed = transaction.commit("commit the publication of " + published); !committed)
-    return Failure{committed.error()};
+  if (Status committed = transaction.commit(); !committed) return Failure{committed.error()};
   return ids;
 }
 
 Expected<bool> Catalog::invalidate(const std::string& ref) {
-  Transaction transaction(db_, /*immediate=*/true);
+  Transaction transaction(db_, /*immediate=*/true, "the invalidation of " + ref);
   if (!transaction.active()) return transaction.failure();
   Statement statement(
       db_, prepare("UPDATE partitions SET state = 'invalidated' WHERE ref = ? AND state = "
@@ -486,8 +487,7 @@ Expected<bool> Catalog::invalidate(const std::string& ref) {
     if (Status event = record_event("invalidated", ref, std::nullopt, ""); !event)
       return Failure{event.error()};
   }
-  if (Status committed = transaction.commit("commit the invalidation of " + ref); !committed)
-    return Failure{committed.error()};
+  if (Status committed = transaction.commit(); !committed) return Failure{committed.error()};
   return changed;
 }
 
@@ -506,7 +506,7 @@ Status Catalog::mark_collected(int64_t id) {
 }
 
 Expected<int64_t> Catalog::start_run(const NewRun& run) {
-  Transaction transaction(db_, /*immediate=*/true);
+  Transaction transaction(db_, /*immediate=*/true, "the start of a run of " + run.job);
   if (!transaction.active()) return transaction.failure();
   Statement insert(
       db_, prepare("INSERT INTO runs (job, target, parameters, fingerprint, state, attempt, pid, "
@@ -536,8 +536,7 @@ Expected<int64_t> Catalog::start_run(const NewRun& run) {
   }
   if (Status event = record_event("run-started", run.target, id, run.job); !event)
     return Failure{event.error()};
-  if (Status committed = transaction.commit("commit the start of a run of " + run.job); !committed)
-    return Failure{committed.error()};
+  if (Status committed = transaction.commit(); !committed) return Failure{committed.error()};
   return id;
 }
 
@@ -607,7 +606,7 @@ Expected<bool> Catalog::claim(const std::string& ref, int64_t pid, const std::st
                               const std::function<bool(int64_t pid)>& is_alive) {
   // BEGIN IMMEDIATE takes the write lock first: two runners cannot both see
   // the row absent and both insert it.
-  Transaction transaction(db_, /*immediate=*/true);
+  Transaction transaction(db_, /*immediate=*/true, "the claim on " + ref);
   if (!transaction.active()) return transaction.failure();
   Statement holder(db_, prepare("SELECT pid, host, claimed_at FROM claims WHERE ref = ?"));
   holder.bind(1, ref);
@@ -624,8 +623,7 @@ Expected<bool> Catalog::claim(const std::string& ref, int64_t pid, const std::st
       db_, prepare("INSERT OR REPLACE INTO claims (ref, pid, host, claimed_at) VALUES (?,?,?,?)"));
   insert.bind(1, ref).bind(2, pid).bind(3, host).bind(4, now()).step();
   if (insert.failed()) return insert.failure("claim " + ref);
-  if (Status committed = transaction.commit("commit the claim on " + ref); !committed)
-    return Failure{committed.error()};
+  if (Status committed = transaction.commit(); !committed) return Failure{committed.error()};
   return true;
 }
 
