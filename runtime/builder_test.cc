@@ -44,6 +44,15 @@ class BuilderTest : public ::testing::Test {
     }
     return refs;
   }
+  // From now on jobs succeed writing their outputs and, unless empty, the
+  // file `stray` outside their staging directory.
+  void jobs_write_outputs_and(const std::string& stray) {
+    f.runner.behavior = [this, stray](const CommandSpec& spec) {
+      f.runner.write_outputs(spec);
+      if (!stray.empty()) f.disk.create(stray, "stray\n");
+      return CommandResult{};
+    };
+  }
   static bool contains(const std::vector<std::string>& events, const std::string& event) {
     return std::find(events.begin(), events.end(), event) != events.end();
   }
@@ -175,11 +184,7 @@ TEST_F(BuilderTest, AJobWritingIntoAnInputItReadsFailsAndTheInputIsRebuilt) {
   ASSERT_TRUE(f.build({"clean/date=2024-01-03"}));
   int64_t damaged = (*f.catalog->current("clean/date=2024-01-03"))->id;
   f.put("notes/date=2024-01-03");
-  f.runner.behavior = [&](const CommandSpec& spec) {
-    f.runner.write_outputs(spec);
-    f.disk.create("/ws/data/clean/date=2024-01-03/scratch.tmp", "oops");  // through the link
-    return CommandResult{};
-  };
+  jobs_write_outputs_and("/ws/data/clean/date=2024-01-03/scratch.tmp");  // through the link
   EXPECT_FALSE(f.build({"report/date=2024-01-03"}));
   EXPECT_FALSE(f.catalog->current("report/date=2024-01-03")->has_value());
   std::vector<RunRecord> runs = *f.catalog->runs_for("report/date=2024-01-03");
@@ -193,21 +198,14 @@ TEST_F(BuilderTest, AJobWritingIntoAnInputItReadsFailsAndTheInputIsRebuilt) {
   EXPECT_EQ(RuntimeFixture::decision(f.plan({"clean/date=2024-01-03"}), "clean/date=2024-01-03"),
             "rebuild: invalidated");
   // The damaged version is being replaced: its rebuild is not blamed for it.
-  f.runner.behavior = [&](const CommandSpec& spec) {
-    f.runner.write_outputs(spec);
-    return CommandResult{};
-  };
+  jobs_write_outputs_and("");
   EXPECT_TRUE(f.build({"clean/date=2024-01-03"}));
   EXPECT_NE((*f.catalog->current("clean/date=2024-01-03"))->id, damaged);
 }
 
 TEST_F(BuilderTest, AJobWritingWhereItsOutputsLinkGoesFails) {
   f.deliver("raw/date=2024-01-03", "{}\n");
-  f.runner.behavior = [&](const CommandSpec& spec) {
-    f.runner.write_outputs(spec);
-    f.disk.create("/ws/data/clean/date=2024-01-03/part-0", "rows\n");  // not into staging
-    return CommandResult{};
-  };
+  jobs_write_outputs_and("/ws/data/clean/date=2024-01-03/part-0");  // not into staging
   EXPECT_FALSE(f.build({"clean/date=2024-01-03"}));
   EXPECT_FALSE(f.catalog->current("clean/date=2024-01-03")->has_value());
   std::vector<RunRecord> runs = *f.catalog->runs_for("clean/date=2024-01-03");
