@@ -531,6 +531,9 @@ Status Builder::finish(size_t target_id, const CommandResult& result) {
   }
   std::optional<int> exit_status;
   if (result.outcome == CommandResult::Outcome::Exited) exit_status = result.exit_code;
+  // A job that failed may have damaged the published tree all the same.
+  if (Status untouched = check_published_tree(target_id); !untouched)
+    message += "; " + untouched.error();
   if (Status ended = catalog_.finish_run(state.run_id, false, exit_status, message); !ended)
     return ended;
   disk_.remove_all(state.staging);

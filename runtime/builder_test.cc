@@ -203,6 +203,23 @@ TEST_F(BuilderTest, AJobWritingIntoAnInputItReadsFailsAndTheInputIsRebuilt) {
   EXPECT_NE((*f.catalog->current("clean/date=2024-01-03"))->id, damaged);
 }
 
+TEST_F(BuilderTest, AFailedJobThatWroteIntoAnInputIsCaughtToo) {
+  f.deliver("raw/date=2024-01-03", "{}\n");
+  ASSERT_TRUE(f.build({"clean/date=2024-01-03"}));
+  f.put("notes/date=2024-01-03");
+  f.runner.behavior = [&](const CommandSpec&) {
+    f.disk.create("/ws/data/clean/date=2024-01-03/scratch.tmp", "oops");  // through the link
+    return exited(1);
+  };
+  EXPECT_FALSE(f.build({"report/date=2024-01-03"}));
+  std::vector<RunRecord> runs = *f.catalog->runs_for("report/date=2024-01-03");
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].message.rfind("exit status 1; the job wrote outside its staging directory", 0),
+            0u)
+      << runs[0].message;
+  EXPECT_EQ((*f.catalog->current("clean/date=2024-01-03"))->state, "invalidated");
+}
+
 TEST_F(BuilderTest, AJobWritingWhereItsOutputsLinkGoesFails) {
   f.deliver("raw/date=2024-01-03", "{}\n");
   jobs_write_outputs_and("/ws/data/clean/date=2024-01-03/part-0");  // not into staging
