@@ -65,7 +65,7 @@ round() {
   check "$what: after it, still sound" verify_catalog "$ws"
 }
 
-points=16
+points=12
 for i in $(seq 0 $((points - 1))); do
   seed=$([ $((i % 4)) -ge 2 ] && echo yes)
   total=$([ -n "$seed" ] && echo "$seeded_writes" || echo "$writes")
