@@ -35,7 +35,9 @@ check "leaver: the build completes without waiting for its children" test $statu
 for _ in $(seq 50); do [ "$(survivors)" -eq 0 ] && break; sleep 0.1; done
 check "leaver: no process of the job survives" test "$(survivors)" -eq 0
 check "leaver: its output is published" test -s "$ws/data/leaver/date=$day/part-0"
-pkill -x -f "sleep $LEAVER_SLEEP" 2>/dev/null  # only if the check above failed
+# Only if the check above failed: end the survivors, by pid.
+ps -eo pid=,args= | awk -v args="sleep $LEAVER_SLEEP" '{ pid = $1; $1 = "" } substr($0, 2) == args { print pid }' |
+  xargs -r kill 2>/dev/null
 
 dr build base/date=$day >/dev/null
 damaged=$(readlink "$ws/data/base/date=$day")
