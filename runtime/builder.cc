@@ -15,6 +15,8 @@
 #include <set>
 #include <thread>
 
+#include "manifest_check.h"
+
 namespace databuild {
 
 namespace {
@@ -235,7 +237,11 @@ Status Builder::clean_stale_staging() {
     }
     if (!stale) continue;
     status_.note("removing the staging directory of a dead run: " + staging + "/" + name);
-    if (Status removed = disk_.remove_all(staging + "/" + name); !removed) return removed;
+    // Not fatal: a killed runner's job may still be writing there (it runs to
+    // its end, docs/runtime.md), and what is left is invisible; the next build
+    // tries again.
+    if (Status removed = disk_.remove_all(staging + "/" + name); !removed)
+      status_.note("could not remove it yet: " + removed.error());
   }
   return ok();
 }
@@ -394,10 +400,55 @@ Status Builder::start(size_t target_id) {
   return ok();
 }
 
+// A job that wrote outside its staging directory into the published tree
+// (docs/runtime.md, "Jobs that misbehave"): the versions the target read and
+// the ones its outputs replace must still match their manifests, and no
+// output location may have become a real directory. Versions under
+// `.versions` are checked (the runtime's own copies; hand-made directories
+// and external data change legitimately). A damaged version a job made is
+// invalidated, so the next build rebuilds it.
+Status Builder::check_published_tree(size_t target_id) {
+  const PlannedTarget& planned = plan_.targets[target_id];
+  std::string damage;
+  for (size_t output : planned.outputs) {
+    const std::string& location = plan_.partitions[output].location;
+    if (!disk_.read_symlink(location) && disk_.exists(location))
+      damage += "; " + location + " is a directory written there, not the runtime's link to " +
+                plan_.partitions[output].name;
+  }
+  std::vector<size_t> partitions = planned.outputs;
+  for (const std::vector<size_t>& port : planned.inputs)
+    partitions.insert(partitions.end(), port.begin(), port.end());
+  for (size_t partition : partitions) {
+    const PlannedPartition& node = plan_.partitions[partition];
+    // An invalidated version (damaged earlier, say) is being replaced, not read.
+    if (!node.current || node.current->state == "invalidated" ||
+        node.current->path.rfind(plan_.data_root + "/.versions/", 0) != 0 ||
+        !version_on_disk(disk_, *node.current, node.location))
+      continue;
+    std::vector<std::string> changes = manifest_differences(disk_, *node.current);
+    if (changes.empty()) continue;
+    damage += "; version " + std::to_string(node.current->id) + " of " + node.name + " changed (";
+    for (size_t i = 0; i < changes.size(); ++i) damage += (i ? ", " : "") + changes[i];
+    damage += ")";
+    if (node.current->origin != Origin::Job) {
+      damage += ", restore it with `databuild-run put --force`";
+      continue;
+    }
+    Expected<bool> invalidated = catalog_.invalidate(node.name);
+    if (!invalidated) return Failure{invalidated.error()};
+    damage += ", invalidated: the next build rebuilds it";
+  }
+  if (damage.empty()) return ok();
+  return Failure{"the job wrote outside its staging directory, into the published tree" + damage +
+                 "; nothing of this run was published"};
+}
+
 Status Builder::publish(size_t target_id) {
   PlannedTarget& planned = plan_.targets[target_id];
   TargetState& state = targets_[target_id];
   const JobTarget& target = planned.target;
+  if (Status untouched = check_published_tree(target_id); !untouched) return untouched;
   std::vector<std::vector<const PartitionRecord*>> inputs;
   for (const std::vector<size_t>& port : planned.inputs) {
     inputs.emplace_back();
@@ -427,6 +478,11 @@ Status Builder::publish(size_t target_id) {
     }
     Expected<std::vector<FileEntry>> files = disk_.list_files(staged);
     if (!files) return Failure{files.error()};
+    // A partition is its files: a job that wrote none has not produced it
+    // (a legitimately empty partition writes a marker such as _SUCCESS).
+    if (files->empty())
+      return Failure{"output " + name + " (" + node.name + ") is missing: the job exited 0 but " +
+                     "wrote no files into DATABUILD_OUT_" + upper(name) + " (" + staged + ")"};
     nlohmann::json manifest = nlohmann::json::array();
     for (const FileEntry& file : *files)
       manifest.push_back({{"path", file.path}, {"size", file.size}});
@@ -466,7 +522,8 @@ Status Builder::finish(size_t target_id, const CommandResult& result) {
     }
     // Not a retryable failure: the job ran; what it wrote cannot be published.
     message = published.error();
-    if (Status ended = catalog_.finish_run(state.run_id, false, 0, message); !ended) return ended;
+    if (Status ended = catalog_.finish_run(state.run_id, false, 0, message); !ended)
+      return Failure{message + "; " + ended.error()};  // the catalog failed publishing it, too
     disk_.remove_all(state.staging);
     status_.job_finished(planned.name, false, message, state.log_path, /*retrying=*/false);
     fail_target(target_id, message);
@@ -474,6 +531,9 @@ Status Builder::finish(size_t target_id, const CommandResult& result) {
   }
   std::optional<int> exit_status;
   if (result.outcome == CommandResult::Outcome::Exited) exit_status = result.exit_code;
+  // A job that failed may have damaged the published tree all the same.
+  if (Status untouched = check_published_tree(target_id); !untouched)
+    message += "; " + untouched.error();
   if (Status ended = catalog_.finish_run(state.run_id, false, exit_status, message); !ended)
     return ended;
   disk_.remove_all(state.staging);

@@ -103,6 +103,7 @@ class Builder {
   Status release_claims(size_t target);
   Status start(size_t target);
   Status finish(size_t target, const CommandResult& result);
+  Status check_published_tree(size_t target);
   Status publish(size_t target);
   void fail_target(size_t target, const std::string& reason);
   void finished(size_t target);

@@ -44,6 +44,15 @@ class BuilderTest : public ::testing::Test {
     }
     return refs;
   }
+  // From now on jobs succeed writing their outputs and, unless empty, the
+  // file `stray` outside their staging directory.
+  void jobs_write_outputs_and(const std::string& stray) {
+    f.runner.behavior = [this, stray](const CommandSpec& spec) {
+      f.runner.write_outputs(spec);
+      if (!stray.empty()) f.disk.create(stray, "stray\n");
+      return CommandResult{};
+    };
+  }
   static bool contains(const std::vector<std::string>& events, const std::string& event) {
     return std::find(events.begin(), events.end(), event) != events.end();
   }
@@ -153,6 +162,75 @@ TEST_F(BuilderTest, ALabelTheOutputDeniesIsRefused) {
   EXPECT_TRUE(contains(f.status.events,
                        "failed report(d = 2024-01-03): refused to publish report/date=2024-01-03: "
                        "it would carry label 'pii', which dataset 'report' denies"));
+}
+
+TEST_F(BuilderTest, AJobThatWritesNothingHasNotProducedItsOutput) {
+  f.deliver("raw/date=2024-01-03", "{}\n");
+  f.runner.behavior = [](const CommandSpec&) { return CommandResult{}; };  // exit 0, no files
+  EXPECT_FALSE(f.build({"clean/date=2024-01-03"}));
+  EXPECT_FALSE(f.catalog->current("clean/date=2024-01-03")->has_value());
+  std::vector<RunRecord> runs = *f.catalog->runs_for("clean/date=2024-01-03");
+  ASSERT_EQ(runs.size(), 1u);  // not retried: the job ran, and would write nothing again
+  EXPECT_EQ(runs[0].state, "failed");
+  EXPECT_EQ(runs[0].message,
+            "output out (clean/date=2024-01-03) is missing: the job exited 0 but wrote no files "
+            "into DATABUILD_OUT_OUT (/ws/data/.staging/run-1/out/out)");
+  EXPECT_FALSE(f.disk.exists("/ws/data/.versions/run-1-out"));
+  EXPECT_FALSE(f.disk.exists("/ws/data/clean/date=2024-01-03"));
+}
+
+TEST_F(BuilderTest, AJobWritingIntoAnInputItReadsFailsAndTheInputIsRebuilt) {
+  f.deliver("raw/date=2024-01-03", "{}\n");
+  ASSERT_TRUE(f.build({"clean/date=2024-01-03"}));
+  int64_t damaged = (*f.catalog->current("clean/date=2024-01-03"))->id;
+  f.put("notes/date=2024-01-03");
+  jobs_write_outputs_and("/ws/data/clean/date=2024-01-03/scratch.tmp");  // through the link
+  EXPECT_FALSE(f.build({"report/date=2024-01-03"}));
+  EXPECT_FALSE(f.catalog->current("report/date=2024-01-03")->has_value());
+  std::vector<RunRecord> runs = *f.catalog->runs_for("report/date=2024-01-03");
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].message,
+            "the job wrote outside its staging directory, into the published tree; version " +
+                std::to_string(damaged) +
+                " of clean/date=2024-01-03 changed (added scratch.tmp), invalidated: the next "
+                "build rebuilds it; nothing of this run was published");
+  EXPECT_EQ((*f.catalog->current("clean/date=2024-01-03"))->state, "invalidated");
+  EXPECT_EQ(RuntimeFixture::decision(f.plan({"clean/date=2024-01-03"}), "clean/date=2024-01-03"),
+            "rebuild: invalidated");
+  // The damaged version is being replaced: its rebuild is not blamed for it.
+  jobs_write_outputs_and("");
+  EXPECT_TRUE(f.build({"clean/date=2024-01-03"}));
+  EXPECT_NE((*f.catalog->current("clean/date=2024-01-03"))->id, damaged);
+}
+
+TEST_F(BuilderTest, AFailedJobThatWroteIntoAnInputIsCaughtToo) {
+  f.deliver("raw/date=2024-01-03", "{}\n");
+  ASSERT_TRUE(f.build({"clean/date=2024-01-03"}));
+  f.put("notes/date=2024-01-03");
+  f.runner.behavior = [&](const CommandSpec&) {
+    f.disk.create("/ws/data/clean/date=2024-01-03/scratch.tmp", "oops");  // through the link
+    return exited(1);
+  };
+  EXPECT_FALSE(f.build({"report/date=2024-01-03"}));
+  std::vector<RunRecord> runs = *f.catalog->runs_for("report/date=2024-01-03");
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].message.rfind("exit status 1; the job wrote outside its staging directory", 0),
+            0u)
+      << runs[0].message;
+  EXPECT_EQ((*f.catalog->current("clean/date=2024-01-03"))->state, "invalidated");
+}
+
+TEST_F(BuilderTest, AJobWritingWhereItsOutputsLinkGoesFails) {
+  f.deliver("raw/date=2024-01-03", "{}\n");
+  jobs_write_outputs_and("/ws/data/clean/date=2024-01-03/part-0");  // not into staging
+  EXPECT_FALSE(f.build({"clean/date=2024-01-03"}));
+  EXPECT_FALSE(f.catalog->current("clean/date=2024-01-03")->has_value());
+  std::vector<RunRecord> runs = *f.catalog->runs_for("clean/date=2024-01-03");
+  ASSERT_FALSE(runs.empty());
+  EXPECT_NE(runs[0].message.find("/ws/data/clean/date=2024-01-03 is a directory written there, "
+                                 "not the runtime's link to clean/date=2024-01-03"),
+            std::string::npos)
+      << runs[0].message;
 }
 
 TEST_F(BuilderTest, CleaningRemovesTheLabelItsJobRemoves) {

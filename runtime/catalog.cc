@@ -82,6 +82,27 @@ CREATE TABLE claims (
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 static_assert(kMigrationCount == kCatalogSchemaVersion);
 
+// "catalog PATH: cannot PURPOSE: SQLite's reason": every catalog failure names
+// the file and what was being done, so a full disk or a lock held elsewhere
+// reaches the user as a sentence they can act on. A write lock still held by
+// another process when the busy timeout ran out says so in words.
+std::string catalog_name(sqlite3* db) {
+  const char* file = sqlite3_db_filename(db, "main");
+  return file && *file ? std::string("catalog ") + file : std::string("catalog");
+}
+
+// SQLite's reason for the last failure on `db`.
+std::string sqlite_reason(sqlite3* db) {
+  std::string reason = sqlite3_errmsg(db);
+  if (sqlite3_errcode(db) == SQLITE_BUSY)
+    reason += " (another process holds its write lock; gave up after the busy timeout)";
+  return reason;
+}
+
+Failure catalog_failure(sqlite3* db, std::string_view purpose) {
+  return Failure{catalog_name(db) + ": cannot " + std::string(purpose) + ": " + sqlite_reason(db)};
+}
+
 // One use of a cached prepared statement (Catalog::prepare; null when it
 // failed to prepare): reset and unbound on destruction, so no use leaves a
 // read transaction open or a binding behind.
@@ -121,9 +142,7 @@ class Statement {
     return false;
   }
   bool failed() const { return error_; }
-  Failure failure(std::string_view purpose) const {
-    return Failure{"catalog: cannot " + std::string(purpose) + ": " + sqlite3_errmsg(db_)};
-  }
+  Failure failure(std::string_view purpose) const { return catalog_failure(db_, purpose); }
   int64_t integer(int column) { return sqlite3_column_int64(statement_, column); }
   std::optional<int64_t> optional_integer(int column) {
     if (sqlite3_column_type(statement_, column) == SQLITE_NULL) return std::nullopt;
@@ -143,9 +162,10 @@ class Statement {
 };
 
 // Rolls back on destruction unless committed: every early return is safe.
+// `what` it records ("the claim on REF") completes its failures' sentences.
 class Transaction {
  public:
-  Transaction(sqlite3* db, bool immediate) : db_(db) {
+  Transaction(sqlite3* db, bool immediate, std::string what) : db_(db), what_(std::move(what)) {
     active_ = sqlite3_exec(db, immediate ? "BEGIN IMMEDIATE" : "BEGIN", nullptr, nullptr,
                            nullptr) == SQLITE_OK;
   }
@@ -155,16 +175,15 @@ class Transaction {
   bool active() const { return active_; }
   Status commit() {
     if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
-      return Failure{std::string("catalog: cannot commit: ") + sqlite3_errmsg(db_)};
+      return catalog_failure(db_, "commit " + what_);
     active_ = false;
     return ok();
   }
-  Failure failure() const {
-    return Failure{std::string("catalog: cannot start a transaction: ") + sqlite3_errmsg(db_)};
-  }
+  Failure failure() const { return catalog_failure(db_, "start recording " + what_); }
 
  private:
   sqlite3* db_;
+  std::string what_;
   bool active_;
 };
 
@@ -294,7 +313,8 @@ sqlite3_stmt* Catalog::prepare(const std::string& sql) {
 int64_t Catalog::now() const { return clock_(); }
 
 Expected<std::unique_ptr<Catalog>> Catalog::open(const std::string& path,
-                                                 std::function<int64_t()> clock) {
+                                                 std::function<int64_t()> clock,
+                                                 std::chrono::milliseconds busy_timeout) {
   // A Catalog is used by one thread (catalog.h), so SQLite's per-call
   // locking (NOMUTEX) and its global memory statistics (a lock around every
   // allocation) are pure cost: together a seventh of a no-op build's time.
@@ -307,19 +327,19 @@ Expected<std::unique_ptr<Catalog>> Catalog::open(const std::string& path,
   if (status != SQLITE_OK)
     return Failure{"cannot open the catalog " + path + ": " + sqlite3_errstr(status)};
   // Wait for other runners' writes instead of failing with "database is locked".
-  constexpr int kBusyTimeoutMs = 30'000;
-  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  const int busy_timeout_ms = static_cast<int>(busy_timeout.count());
+  sqlite3_busy_timeout(db, busy_timeout_ms);
   // Switching a new file to WAL can fail with SQLITE_BUSY without consulting
   // the busy handler while another runner is switching it too (two runners
   // started at once on a fresh workspace), so that one step retries itself
   // within the same timeout.
   Status wal = catalog->exec("PRAGMA journal_mode = WAL");
-  for (int waited_ms = 0; !wal && sqlite3_errcode(db) == SQLITE_BUSY && waited_ms < kBusyTimeoutMs;
+  for (int waited_ms = 0; !wal && sqlite3_errcode(db) == SQLITE_BUSY && waited_ms < busy_timeout_ms;
        waited_ms += 10) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
     wal = catalog->exec("PRAGMA journal_mode = WAL");
   }
-  if (!wal) return Failure{"cannot open the catalog " + path + ": " + wal.error()};
+  if (!wal) return Failure{"cannot open the catalog " + path + ": " + sqlite_reason(db)};
   // In WAL mode, NORMAL syncs at checkpoints, not at every commit: a killed
   // runner loses nothing (the OS has the pages), and a power cut may lose the
   // last commits but never corrupts the file. A version published on disk but
@@ -329,8 +349,8 @@ Expected<std::unique_ptr<Catalog>> Catalog::open(const std::string& path,
   if (Status sync = catalog->exec("PRAGMA synchronous = NORMAL"); !sync)
     return Failure{sync.error()};
   if (Status keys = catalog->exec("PRAGMA foreign_keys = ON"); !keys) return Failure{keys.error()};
-  if (Status migrated = catalog->migrate(); !migrated)
-    return Failure{"cannot open the catalog " + path + ": " + migrated.error()};
+  // migrate()'s failures name the file themselves.
+  if (Status migrated = catalog->migrate(); !migrated) return Failure{migrated.error()};
   return catalog;
 }
 
@@ -351,21 +371,22 @@ int Catalog::schema_version() {
 
 Status Catalog::migrate() {
   // Exclusive while migrating: two runners opening an old file migrate it once.
-  Transaction transaction(db_, /*immediate=*/true);
+  Transaction transaction(db_, /*immediate=*/true, "its schema");
   if (!transaction.active()) return transaction.failure();
   int version = schema_version();
-  if (version < 0) return Failure{std::string("not a catalog: ") + sqlite3_errmsg(db_)};
+  if (version < 0) return catalog_failure(db_, "read its schema version");
   if (version > kCatalogSchemaVersion)
-    return Failure{"it has schema version " + std::to_string(version) +
+    return Failure{catalog_name(db_) + ": it has schema version " + std::to_string(version) +
                    ", newer than this databuild-run understands (" +
                    std::to_string(kCatalogSchemaVersion) + "); use a newer databuild-run"};
   for (; version < kCatalogSchemaVersion; ++version) {
     if (Status step = exec(kMigrations[version]); !step)
-      return Failure{"migration to schema version " + std::to_string(version + 1) +
-                     " failed: " + step.error()};
+      return Failure{catalog_name(db_) + ": migration to schema version " +
+                     std::to_string(version + 1) + " failed: " + step.error()};
   }
   std::string set_version = "PRAGMA user_version = " + std::to_string(version);
-  if (Status set = exec(set_version.c_str()); !set) return set;
+  if (Status set = exec(set_version.c_str()); !set)
+    return catalog_failure(db_, "set its schema version");
   return transaction.commit();
 }
 
@@ -412,7 +433,9 @@ Expected<std::vector<PartitionRecord>> Catalog::superseded_partitions() {
 
 Expected<std::vector<int64_t>> Catalog::publish(const std::vector<NewPartition>& partitions,
                                                 std::optional<int64_t> run_id) {
-  Transaction transaction(db_, /*immediate=*/true);
+  Transaction transaction(
+      db_, /*immediate=*/true,
+      partitions.empty() ? "the end of a run" : "the publication of " + partitions.front().ref);
   if (!transaction.active()) return transaction.failure();
   std::vector<int64_t> ids;
   for (const NewPartition& partition : partitions) {
@@ -452,7 +475,7 @@ Expected<std::vector<int64_t>> Catalog::publish(const std::vector<NewPartition>&
 }
 
 Expected<bool> Catalog::invalidate(const std::string& ref) {
-  Transaction transaction(db_, /*immediate=*/true);
+  Transaction transaction(db_, /*immediate=*/true, "the invalidation of " + ref);
   if (!transaction.active()) return transaction.failure();
   Statement statement(
       db_, prepare("UPDATE partitions SET state = 'invalidated' WHERE ref = ? AND state = "
@@ -483,7 +506,7 @@ Status Catalog::mark_collected(int64_t id) {
 }
 
 Expected<int64_t> Catalog::start_run(const NewRun& run) {
-  Transaction transaction(db_, /*immediate=*/true);
+  Transaction transaction(db_, /*immediate=*/true, "the start of a run of " + run.job);
   if (!transaction.active()) return transaction.failure();
   Statement insert(
       db_, prepare("INSERT INTO runs (job, target, parameters, fingerprint, state, attempt, pid, "
@@ -528,7 +551,7 @@ Status Catalog::finish_run(int64_t id, bool succeeded, std::optional<int> exit_s
       .bind(4, message)
       .bind(5, id)
       .step();
-  if (statement.failed()) return statement.failure("record the end of a run");
+  if (statement.failed()) return statement.failure("record the end of run " + std::to_string(id));
   Statement target(db_, prepare("SELECT target FROM runs WHERE id = ?"));
   target.bind(1, id);
   std::string ref = target.step() ? target.text(0) : "";
@@ -583,7 +606,7 @@ Expected<bool> Catalog::claim(const std::string& ref, int64_t pid, const std::st
                               const std::function<bool(int64_t pid)>& is_alive) {
   // BEGIN IMMEDIATE takes the write lock first: two runners cannot both see
   // the row absent and both insert it.
-  Transaction transaction(db_, /*immediate=*/true);
+  Transaction transaction(db_, /*immediate=*/true, "the claim on " + ref);
   if (!transaction.active()) return transaction.failure();
   Statement holder(db_, prepare("SELECT pid, host, claimed_at FROM claims WHERE ref = ?"));
   holder.bind(1, ref);

@@ -18,6 +18,7 @@
 //   files forward and refuses newer ones instead of guessing.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -35,6 +36,9 @@ struct sqlite3_stmt;
 namespace databuild {
 
 constexpr int kCatalogSchemaVersion = 1;
+// How long a write waits for another process's write lock before failing
+// (`databuild-run --busy-timeout` overrides it).
+constexpr std::chrono::milliseconds kCatalogBusyTimeout{30'000};
 // A claim whose holder has not refreshed it for this long is dead. Runners
 // refresh theirs every kClaimStaleSeconds / 6 while they build.
 constexpr int64_t kClaimStaleSeconds = 120;
@@ -119,9 +123,11 @@ class Catalog {
  public:
   // Opens (creating and migrating as needed) the catalog at `path`; ":memory:"
   // gives a private in-memory catalog for tests. `clock` gives the seconds
-  // since the epoch stamped on rows (the wall clock by default).
-  static Expected<std::unique_ptr<Catalog>> open(const std::string& path,
-                                                 std::function<int64_t()> clock = {});
+  // since the epoch stamped on rows (the wall clock by default); a write
+  // waits up to `busy_timeout` for another process's lock.
+  static Expected<std::unique_ptr<Catalog>> open(
+      const std::string& path, std::function<int64_t()> clock = {},
+      std::chrono::milliseconds busy_timeout = kCatalogBusyTimeout);
   ~Catalog();
   Catalog(const Catalog&) = delete;
   Catalog& operator=(const Catalog&) = delete;

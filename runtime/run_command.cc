@@ -45,7 +45,8 @@ constexpr const char* kUsage =
     "  invalidate REF      mark REF stale: the next build rebuilds it\n"
     "  gc                  delete superseded partition versions\n"
     "options: -C DIR (workspace, default .), -j N, --json, --now DATE[THH],\n"
-    "  --wait-timeout SECONDS, --replace-manual, --depth N (lineage)\n";
+    "  --wait-timeout SECONDS, --replace-manual, --depth N (lineage),\n"
+    "  --busy-timeout SECONDS (how long to wait for another process's catalog lock, default 30)\n";
 
 struct Options {
   std::string command;
@@ -55,6 +56,7 @@ struct Options {
   size_t jobs = std::max(1u, std::thread::hardware_concurrency());
   std::optional<BuildClock> now;
   std::optional<int64_t> wait_timeout;
+  std::chrono::milliseconds busy_timeout = kCatalogBusyTimeout;
   bool replace_manual = false;
   bool force = false;
   std::vector<std::string> taints;
@@ -97,6 +99,13 @@ bool parse_options(const std::vector<std::string>& args, Options& options, std::
         err << "databuild-run: --wait-timeout takes a number of seconds\n";
         return false;
       }
+    } else if (std::optional<std::string> busy = value("--busy-timeout")) {
+      std::optional<int64_t> seconds = parse_count(*busy, 24 * 3600);
+      if (!seconds) {
+        err << "databuild-run: --busy-timeout takes a number of seconds (at most a day)\n";
+        return false;
+      }
+      options.busy_timeout = std::chrono::seconds(*seconds);
     } else if (std::optional<std::string> depth = value("--depth")) {
       std::optional<int64_t> count = parse_count(*depth, 1000);
       if (!count) {
@@ -179,7 +188,8 @@ std::unique_ptr<Session> open_session(const Options& options, std::ostream& err,
   session->catalog_path = (root_path / session->analysis->catalog()).lexically_normal().string();
   std::filesystem::create_directories(std::filesystem::path(session->catalog_path).parent_path(),
                                       error);
-  Expected<std::unique_ptr<Catalog>> catalog = Catalog::open(session->catalog_path);
+  Expected<std::unique_ptr<Catalog>> catalog =
+      Catalog::open(session->catalog_path, {}, options.busy_timeout);
   if (!catalog) {
     err << "databuild-run: " << catalog.error() << "\n";
     status = kRunExitUsage;

@@ -8,8 +8,9 @@ packages=(
   # build
   g++ cmake ninja-build pkg-config git ca-certificates
   libtree-sitter-dev nlohmann-json3-dev libsqlite3-dev
-  # tests: GoogleTest, lit + FileCheck (python3), the real pre-commit, Neovim (LSP e2e)
-  libgtest-dev libgmock-dev llvm-14-tools python3 pre-commit neovim
+  # tests: GoogleTest, lit + FileCheck (python3), the real pre-commit, Neovim (LSP e2e),
+  # the sqlite3 shell (the runtime's crash tests read the catalog with it)
+  libgtest-dev libgmock-dev llvm-14-tools python3 pre-commit neovim sqlite3
   # benchmarks (bench/): Google Benchmark
   libbenchmark-dev
   # fuzzing (fuzz/run.sh): clang 14 and its libFuzzer runtime
