@@ -266,6 +266,33 @@ dataset y[e: enum(p, "p")] { external }
        "a.dbuild:7:22: error: duplicate-definition"}));
 }
 
+// Long lists switch from a flat scan to a hash table (link.cc,
+// FirstDefinitions); duplicates are found on both sides of the switch, and
+// each points at the first definition.
+TEST(Check, DuplicatesInLongLists) {
+  std::string values, columns;
+  for (int i = 0; i < 20; ++i) {
+    values += (i ? ", v" : "v") + std::to_string(i);
+    columns += "  column c" + std::to_string(i) + ": int\n";
+  }
+  std::string text = "type t = enum(" + values + ", v3, v18)\ndataset x[k: t] {\n  external\n" +
+                     columns + "  column c17: int\n  column c2: int\n}\n";
+  std::unique_ptr<Analysis> analysis = testing::analyze({{"a.dbuild", text}});
+  std::vector<std::string> firsts;
+  for (const Diagnostic& diagnostic : analysis->diagnostics()) {
+    ASSERT_EQ(diagnostic.id, DiagnosticCode::DuplicateDefinition);
+    ASSERT_EQ(diagnostic.related.size(), 1u);
+    const std::string& source = analysis->files[diagnostic.location.file].text;
+    auto spanned = [&](Location location) {
+      return source.substr(location.range.begin, location.range.end - location.range.begin);
+    };
+    EXPECT_EQ(spanned(diagnostic.location), spanned(diagnostic.related[0].location));
+    EXPECT_LT(diagnostic.related[0].location.range.begin, diagnostic.location.range.begin);
+    firsts.push_back(spanned(diagnostic.location));
+  }
+  EXPECT_EQ(firsts, (std::vector<std::string>{"v3", "v18", "c17", "c2"}));
+}
+
 TEST(Check, DuplicateParameterPortAndEnvVar) {
   EXPECT_TRUE(diagnoses(
       {{"a.dbuild", R"(

@@ -163,6 +163,36 @@ struct Scope {
   const Dataset* dataset = nullptr;  // keys (location templates)
 };
 
+// The first definition of each name in one scope (a dataset's keys, a job's
+// ports, an enum's values). This runs for every such list in the workspace,
+// and most hold a handful of names: those are compared in a flat list, by
+// Symbol identity, with a hash table only for long lists.
+class FirstDefinitions {
+ public:
+  explicit FirstDefinitions(size_t expected) {
+    if (expected > kLinearLimit) by_name_.reserve(expected);
+  }
+  // Records `name` at `location`; returns where it was first defined if it
+  // already was.
+  const Location* add(Symbol name, Location location) {
+    if (list_.size() < kLinearLimit) {
+      for (const auto& [seen, at] : list_) {
+        if (seen == name) return &at;
+      }
+      list_.emplace_back(name, location);
+      return nullptr;
+    }
+    if (by_name_.empty()) by_name_.insert(list_.begin(), list_.end());
+    auto [it, inserted] = by_name_.emplace(name, location);
+    return inserted ? nullptr : &it->second;
+  }
+
+ private:
+  static constexpr size_t kLinearLimit = 16;
+  std::vector<std::pair<Symbol, Location>> list_;
+  SymbolMap<Location> by_name_;
+};
+
 class Linker {
  public:
   Linker(std::vector<FileModel>& files, const std::vector<std::string>& paths,
@@ -300,17 +330,13 @@ class Linker {
   template <typename Items, typename GetName>
   void check_unique(const Items& items, GetName get_name, SymbolKind kind, Symbol container,
                     Location (*declaration_of)(const typename Items::value_type&) = nullptr) {
-    // Views into the model's names: no copies, as this runs for every key,
-    // column, parameter and port list of the workspace.
-    std::unordered_map<std::string_view, Location> seen;
-    seen.reserve(items.size());
+    FirstDefinitions first(items.size());
     for (const auto& item : items) {
       const Name& name = get_name(item);
-      auto [it, inserted] = seen.emplace(name.text, name.location);
-      if (!inserted) {
+      if (const Location* earlier = first.add(name.text, name.location)) {
         report(DiagnosticCode::DuplicateDefinition, name.location,
                {symbol_kind_name(kind), name.text, " in '" + container + "'"},
-               {{it->second, "'" + name.text + "' is first defined here"}});
+               {{*earlier, "'" + name.text + "' is first defined here"}});
       } else if (declaration_of) {
         define(kind, name, declaration_of(item), container);
       }
@@ -326,13 +352,11 @@ class Linker {
     if (enumeration.values.empty())
       report(DiagnosticCode::InvalidExpression, enumeration.location,
              {"an enum needs at least one value: a key of this type could have no partition"});
-    std::unordered_map<std::string_view, Location> seen;
-    seen.reserve(enumeration.values.size());
+    FirstDefinitions first(enumeration.values.size());
     for (const EnumValue& value : enumeration.values) {
-      auto [it, inserted] = seen.emplace(value.value, value.location);
-      if (!inserted)
+      if (const Location* earlier = first.add(value.value, value.location))
         report(DiagnosticCode::DuplicateDefinition, value.location, {"enum value", value.value, ""},
-               {{it->second, "first listed here"}});
+               {{*earlier, "first listed here"}});
     }
   }
 

@@ -68,7 +68,7 @@ void DataBuildServer::refresh_disk(const std::set<std::string>* changed) {
 }
 
 std::vector<FileDiagnostics> DataBuildServer::reanalyze(std::set<std::string> touched) {
-  std::vector<std::pair<std::string, std::string>> sources;
+  ModelCache::Sources sources;
   std::set<std::string> on_disk;
   for (const auto& [path, text] : disk_) {
     const OpenDocument* document = documents_.find(path);
@@ -81,8 +81,8 @@ std::vector<FileDiagnostics> DataBuildServer::reanalyze(std::set<std::string> to
     trees.emplace(path, &document.tree);
   }
   edited_.clear();
-  analysis_ = models_.analyze(std::move(analysis_), root_.value_or(""), std::move(sources), trees,
-                              options_.threads);
+  analysis_ =
+      models_.analyze(std::move(analysis_), root_.value_or(""), sources, trees, options_.threads);
 
   std::map<std::string, std::vector<FileDiagnostic>> current;
   for (const SourceFile& file : analysis_->files) current[file.path];

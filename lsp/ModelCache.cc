@@ -37,26 +37,27 @@ void lower_files(const std::vector<SourceFile>& files, const std::vector<FileId>
 }  // namespace
 
 std::unique_ptr<Analysis> ModelCache::analyze(
-    std::unique_ptr<Analysis> previous, std::string root,
-    std::vector<std::pair<std::string, std::string>> sources,
+    std::unique_ptr<Analysis> previous, std::string root, const Sources& sources,
     const std::unordered_map<std::string, const SyntaxTree*>& trees, unsigned threads) {
   auto analysis = std::make_unique<Analysis>();
   analysis->root = std::move(root);
-  for (auto& [path, text] : sources) analysis->files.emplace_back(path, std::move(text));
-  const std::vector<SourceFile>& files = analysis->files;
-  analysis->models.resize(files.size());
-
+  analysis->models.resize(sources.size());
   std::vector<FileId> stale;
-  for (FileId id = 0; id < files.size(); ++id) {
-    bool unchanged = previous && id < previous->files.size() &&
-                     previous->files[id].path == files[id].path &&
-                     previous->files[id].text == files[id].text;
-    if (unchanged)
+  for (FileId id = 0; id < sources.size(); ++id) {
+    const auto& [path, text] = sources[id];
+    bool unchanged = previous && id < previous->files.size() && previous->files[id].path == path &&
+                     previous->files[id].text == text;
+    if (unchanged) {
+      // Its text, line index and model, none of them copied.
+      analysis->files.push_back(std::move(previous->files[id]));
       analysis->models[id] = std::move(previous->models[id]);
-    else
+    } else {
+      analysis->files.emplace_back(path, std::string(text));
       stale.push_back(id);
+    }
   }
   previous.reset();  // its links point into models it no longer holds
+  const std::vector<SourceFile>& files = analysis->files;
   lower_files(files, stale, trees, analysis->models, threads);
   last_lowered_ = stale.size();
 

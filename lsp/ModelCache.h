@@ -28,13 +28,18 @@ namespace databuild::lsp {
 
 class ModelCache {
  public:
+  // (absolute path, text), indexed by FileId; the texts are copied only for
+  // files that changed.
+  using Sources = std::vector<std::pair<std::string, std::string_view>>;
+
   // What analyze_sources(root, sources) returns, reusing unchanged files'
-  // models from `previous` (the last analysis, or null), which it consumes. A
+  // texts and models from `previous` (the last analysis, or null), which it
+  // consumes. A
   // changed file with a tree in `trees` (by path; parsed from that very text)
   // is lowered from it instead of being parsed again. `threads` as in
   // AnalysisOptions.
   std::unique_ptr<Analysis> analyze(std::unique_ptr<Analysis> previous, std::string root,
-                                    std::vector<std::pair<std::string, std::string>> sources,
+                                    const Sources& sources,
                                     const std::unordered_map<std::string, const SyntaxTree*>& trees,
                                     unsigned threads);
   // How many files the last analyze() lowered (for tests).
