@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <set>
+#include <thread>
 
 namespace databuild {
 
@@ -193,26 +194,70 @@ class FirstDefinitions {
   SymbolMap<Location> by_name_;
 };
 
+// What linking finds, in the order it finds it. Datasets and jobs are linked
+// on several threads, each into its own LinkOutput over a contiguous run of
+// files; appending them in file order gives exactly what one thread would.
+struct LinkOutput {
+  std::vector<Diagnostic> diagnostics;
+  std::vector<Definition> definitions;
+  std::vector<Reference> references;
+  std::vector<std::pair<const Dataset*, PortRef>> producers;
+  std::vector<std::pair<const Dataset*, PortRef>> readers;
+  SymbolSet used;  // policies and types referenced
+
+  void append(LinkOutput&& other) {
+    auto move_all = [](auto& to, auto& from) {
+      to.insert(to.end(), std::make_move_iterator(from.begin()),
+                std::make_move_iterator(from.end()));
+    };
+    move_all(diagnostics, other.diagnostics);
+    move_all(definitions, other.definitions);
+    move_all(references, other.references);
+    move_all(producers, other.producers);
+    move_all(readers, other.readers);
+    used.merge(other.used);
+  }
+};
+
+struct GlobalSymbol {
+  SymbolKind kind;
+  Location location;
+};
+
 class Linker {
  public:
   Linker(std::vector<FileModel>& files, const std::vector<std::string>& paths,
-         const LinkOptions& options)
-      : files_(files), paths_(paths), options_(options) {}
+         const LinkOptions& options, LinkedWorkspace& out, SymbolMap<GlobalSymbol>& globals,
+         LinkOutput& sink)
+      : files_(files),
+        paths_(paths),
+        options_(options),
+        out_(out),
+        globals_(globals),
+        sink_(sink) {}
 
-  LinkedWorkspace run() {
+  // Pass 1, on one thread: every file's top-level names.
+  void declare_all() {
     for (FileModel& file : files_) clear_links(file);
     declare();
-    for (FileModel& file : files_) {
-      for (TypeDecl& type : file.types) check_enum(type.enumeration);
-      for (Dataset& dataset : file.datasets) link_dataset(dataset);
+  }
+  // Passes 2 and 3 for files [begin, end); they read only what declare_all()
+  // filled in and the files' own models.
+  void link_datasets(size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      for (TypeDecl& type : files_[i].types) check_enum(type.enumeration);
+      for (Dataset& dataset : files_[i].datasets) link_dataset(dataset);
     }
-    for (FileModel& file : files_) {
-      for (Job& job : file.jobs) link_job(job);
+  }
+  void link_jobs(size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      for (Job& job : files_[i].jobs) link_job(job);
     }
+  }
+  // Pass 5, once every LinkOutput is appended to this one's.
+  void check_workspace() {
     check_producers();
     check_unused();
-    check_flow(files_, out_);
-    return std::move(out_);
   }
 
  private:
@@ -245,24 +290,19 @@ class Linker {
 
   void report(DiagnosticCode id, Location location, std::initializer_list<std::string_view> args,
               std::vector<RelatedLocation> related = {}) {
-    out_.diagnostics.push_back(make_diagnostic(id, location, args, std::move(related)));
+    sink_.diagnostics.push_back(make_diagnostic(id, location, args, std::move(related)));
   }
 
   void define(SymbolKind kind, const Name& name, Location declaration, Symbol container = {}) {
     if (options_.navigation)
-      out_.definitions.push_back({kind, name.text, name.location, declaration, container});
+      sink_.definitions.push_back({kind, name.text, name.location, declaration, container});
   }
 
   void refer(Location use, SymbolKind kind, Location definition) {
-    if (options_.navigation) out_.references.push_back({use, kind, definition});
+    if (options_.navigation) sink_.references.push_back({use, kind, definition});
   }
 
   // ---- pass 1: namespaces ----------------------------------------------------
-
-  struct GlobalSymbol {
-    SymbolKind kind;
-    Location location;
-  };
 
   bool declare_global(SymbolKind kind, const Name& name, Location declaration) {
     auto [it, inserted] = globals_.emplace(name.text, GlobalSymbol{kind, name.location});
@@ -379,14 +419,14 @@ class Linker {
     if (it != out_.types.end()) {
       type.kind = KeyKind::Enum;
       type.enumeration = &it->second->enumeration;
-      used_.insert(type.name);
+      sink_.used.insert(type.name);
       refer(type.location, SymbolKind::Type, it->second->name.location);
       return;
     }
     report(DiagnosticCode::UnresolvedReference, type.location,
            {"type", type.name,
             globals_.count(type.name)
-                ? " (it names a " + std::string(symbol_kind_name(globals_[type.name].kind)) +
+                ? " (it names a " + std::string(symbol_kind_name(globals_.at(type.name).kind)) +
                       ", not a type)"
                 : " (key types: date, hour, month, int, string, or an enum)"});
   }
@@ -397,7 +437,7 @@ class Linker {
       report(DiagnosticCode::UnresolvedReference, policy.location, {"policy", policy.text, ""});
       return;
     }
-    used_.insert(policy.text);
+    sink_.used.insert(policy.text);
     refer(policy.location, SymbolKind::Policy, it->second->name.location);
   }
 
@@ -430,10 +470,10 @@ class Linker {
     if (dataset.location_template) {
       Scope scope;
       scope.dataset = &dataset;
-      size_t reported = out_.diagnostics.size();
+      size_t reported = sink_.diagnostics.size();
       link_template(*dataset.location_template, scope);
       // A misspelt key already has its diagnostic; do not add "leaves out" to it.
-      if (out_.diagnostics.size() == reported) check_location_names_every_key(dataset);
+      if (sink_.diagnostics.size() == reported) check_location_names_every_key(dataset);
     }
   }
 
@@ -758,19 +798,20 @@ class Linker {
     auto it = out_.datasets.find(pattern.dataset.text);
     if (it == out_.datasets.end()) {
       if (!pattern.dataset.text.empty())
-        report(DiagnosticCode::UnresolvedReference, pattern.dataset.location,
-               {"dataset", pattern.dataset.text,
-                globals_.count(pattern.dataset.text)
-                    ? " (it names a " +
-                          std::string(symbol_kind_name(globals_[pattern.dataset.text].kind)) + ")"
-                    : ""});
+        report(
+            DiagnosticCode::UnresolvedReference, pattern.dataset.location,
+            {"dataset", pattern.dataset.text,
+             globals_.count(pattern.dataset.text)
+                 ? " (it names a " +
+                       std::string(symbol_kind_name(globals_.at(pattern.dataset.text).kind)) + ")"
+                 : ""});
       return;
     }
     const Dataset& dataset = *it->second;
     pattern.target = &dataset;
     refer(pattern.dataset.location, SymbolKind::Dataset, dataset.name.location);
     bool output = port.kind == PortKind::Output;
-    (output ? out_.producers : out_.readers)[&dataset].push_back({&job, &port});
+    (output ? sink_.producers : sink_.readers).push_back({&dataset, {&job, &port}});
 
     std::vector<const Binding*> bound(dataset.keys.size(), nullptr);
     for (Binding& binding : pattern.bindings) {
@@ -945,14 +986,14 @@ class Linker {
       for (const Policy& policy : file.policies) {
         auto it = out_.policies.find(policy.name.text);
         bool duplicate = it == out_.policies.end() || it->second != &policy;
-        if (!duplicate && !used_.count(policy.name.text))
+        if (!duplicate && !sink_.used.count(policy.name.text))
           report(DiagnosticCode::UnusedDefinition, policy.name.location,
                  {"policy", policy.name.text});
       }
       for (const TypeDecl& type : file.types) {
         auto it = out_.types.find(type.name.text);
         bool duplicate = it == out_.types.end() || it->second != &type;
-        if (!duplicate && !used_.count(type.name.text))
+        if (!duplicate && !sink_.used.count(type.name.text))
           report(DiagnosticCode::UnusedDefinition, type.name.location, {"type", type.name.text});
       }
     }
@@ -960,10 +1001,12 @@ class Linker {
 
   std::vector<FileModel>& files_;
   const std::vector<std::string>& paths_;
-  LinkOptions options_;
-  LinkedWorkspace out_;
-  SymbolMap<GlobalSymbol> globals_;
-  SymbolSet used_;  // policies and types referenced anywhere
+  const LinkOptions& options_;
+  // Filled by declare(), read-only while datasets and jobs are linked.
+  LinkedWorkspace& out_;
+  SymbolMap<GlobalSymbol>& globals_;
+  // Where this Linker's findings go.
+  LinkOutput& sink_;
 };
 
 }  // namespace
@@ -976,9 +1019,79 @@ std::string describe_type(const TypeRef& type) {
   return describe_kind(type.kind);
 }
 
+namespace {
+
+// Below this many datasets and jobs per thread linking uses fewer threads:
+// starting one costs about as much as linking a few dozen declarations.
+constexpr size_t kDeclarationsPerThread = 2000;
+
+// Splits files into up to `threads` contiguous runs of about equal numbers of
+// declarations: [bounds[i], bounds[i + 1]).
+std::vector<size_t> split_files(const std::vector<FileModel>& files, unsigned threads) {
+  size_t total = 0;
+  for (const FileModel& file : files) total += file.datasets.size() + file.jobs.size();
+  std::vector<size_t> bounds = {0};
+  size_t done = 0;
+  for (size_t i = 0; i < files.size(); ++i) {
+    done += files[i].datasets.size() + files[i].jobs.size();
+    if (bounds.size() < threads && done * threads >= total * bounds.size()) bounds.push_back(i + 1);
+  }
+  if (bounds.back() != files.size()) bounds.push_back(files.size());
+  return bounds;
+}
+
+// Runs link_pass(linker, begin, end) over each run of files on its own thread,
+// each Linker writing its own LinkOutput, then appends those to `into` in
+// file order.
+template <typename MakeLinker, typename Pass>
+void link_in_parallel(const std::vector<size_t>& bounds, LinkOutput& into,
+                      const MakeLinker& make_linker, const Pass& link_pass) {
+  size_t runs = bounds.size() - 1;
+  std::vector<LinkOutput> outputs(runs);
+  auto work = [&](size_t run) {
+    Linker linker = make_linker(outputs[run]);
+    link_pass(linker, bounds[run], bounds[run + 1]);
+  };
+  std::vector<std::thread> pool;
+  for (size_t run = 1; run < runs; ++run) pool.emplace_back(work, run);
+  if (runs > 0) work(0);
+  for (std::thread& thread : pool) thread.join();
+  for (LinkOutput& output : outputs) into.append(std::move(output));
+}
+
+}  // namespace
+
 LinkedWorkspace link(std::vector<FileModel>& files, const std::vector<std::string>& paths,
                      const LinkOptions& options) {
-  return Linker(files, paths, options).run();
+  LinkedWorkspace out;
+  SymbolMap<GlobalSymbol> globals;
+  LinkOutput found;
+  auto make_linker = [&](LinkOutput& sink) {
+    return Linker(files, paths, options, out, globals, sink);
+  };
+  Linker declarer = make_linker(found);
+  declarer.declare_all();
+
+  size_t declarations = 0;
+  for (const FileModel& file : files) declarations += file.datasets.size() + file.jobs.size();
+  size_t threads = options.threads ? options.threads : std::thread::hardware_concurrency();
+  threads =
+      std::clamp<size_t>(declarations / kDeclarationsPerThread, 1, std::max<size_t>(threads, 1));
+  std::vector<size_t> bounds = split_files(files, static_cast<unsigned>(threads));
+  link_in_parallel(bounds, found, make_linker, [](Linker& linker, size_t begin, size_t end) {
+    linker.link_datasets(begin, end);
+  });
+  link_in_parallel(bounds, found, make_linker,
+                   [](Linker& linker, size_t begin, size_t end) { linker.link_jobs(begin, end); });
+  for (auto& [dataset, port] : found.producers) out.producers[dataset].push_back(port);
+  for (auto& [dataset, port] : found.readers) out.readers[dataset].push_back(port);
+  declarer.check_workspace();
+
+  out.diagnostics = std::move(found.diagnostics);
+  out.definitions = std::move(found.definitions);
+  out.references = std::move(found.references);
+  check_flow(files, out);
+  return out;
 }
 
 }  // namespace databuild

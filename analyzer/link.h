@@ -88,6 +88,9 @@ struct LinkOptions {
   // editor needs. Off for `databuild check`: at 100k jobs the two tables are
   // a quarter of the analysis's memory.
   bool navigation = true;
+  // Threads that link datasets and jobs (0: one per core); fewer for a small
+  // workspace. The result does not depend on it.
+  unsigned threads = 0;
 };
 
 // `paths` gives each file's path (indexed by FileId), used to check that the

@@ -69,7 +69,8 @@ std::vector<FileModel> lower_all(const std::vector<SourceFile>& files, unsigned 
 void link_analysis(Analysis& analysis, const AnalysisOptions& options) {
   std::vector<std::string> paths;
   for (const SourceFile& file : analysis.files) paths.push_back(file.path);
-  analysis.linked = link(analysis.models, paths, {.navigation = options.navigation});
+  analysis.linked =
+      link(analysis.models, paths, {.navigation = options.navigation, .threads = options.threads});
 }
 
 }  // namespace

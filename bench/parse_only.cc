@@ -13,7 +13,7 @@
 // --phases (after the above, not part of total_seconds) also times the phases
 // of `databuild check` after reading, separately and in the same process, with
 // the analyzer's own entry points: parse + lower on T threads (parse_and_lower,
-// as analyze_workspace does), then link() over all files on one thread.
+// as analyze_workspace does), then link() over all files on T threads.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -142,7 +142,8 @@ int main(int argc, char** argv) {
   });
   double lower_seconds = seconds_since(lower_start);
   Clock::time_point link_start = Clock::now();
-  databuild::LinkedWorkspace linked = databuild::link(models, paths);
+  databuild::LinkedWorkspace linked =
+      databuild::link(models, paths, {.navigation = false, .threads = threads});
   double link_seconds = seconds_since(link_start);
   size_t diagnostics = linked.diagnostics.size();
   for (const databuild::FileModel& model : models) diagnostics += model.diagnostics.size();

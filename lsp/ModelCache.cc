@@ -63,7 +63,7 @@ std::unique_ptr<Analysis> ModelCache::analyze(
 
   std::vector<std::string> paths;
   for (const SourceFile& file : files) paths.push_back(file.path);
-  analysis->linked = link(analysis->models, paths);
+  analysis->linked = link(analysis->models, paths, {.threads = threads});
   return analysis;
 }
 
