@@ -46,15 +46,22 @@ std::string_view symbol_kind_name(SymbolKind kind) {
   return "symbol";
 }
 
-const Dataset* LinkedWorkspace::find_dataset(std::string_view name) const {
-  auto it = datasets.find(name);
-  return it == datasets.end() ? nullptr : it->second;
+namespace {
+
+template <typename Map, typename Key>
+auto find_in(const Map& map, const Key& name) -> typename Map::mapped_type {
+  auto it = map.find(name);
+  return it == map.end() ? nullptr : it->second;
 }
 
-const Job* LinkedWorkspace::find_job(std::string_view name) const {
-  auto it = jobs.find(name);
-  return it == jobs.end() ? nullptr : it->second;
+}  // namespace
+
+const Dataset* LinkedWorkspace::find_dataset(std::string_view name) const {
+  return find_in(datasets, name);
 }
+const Dataset* LinkedWorkspace::find_dataset(Symbol name) const { return find_in(datasets, name); }
+const Job* LinkedWorkspace::find_job(std::string_view name) const { return find_in(jobs, name); }
+const Job* LinkedWorkspace::find_job(Symbol name) const { return find_in(jobs, name); }
 
 namespace {
 

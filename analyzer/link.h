@@ -81,6 +81,10 @@ struct LinkedWorkspace {
 
   const Dataset* find_dataset(std::string_view name) const;
   const Job* find_job(std::string_view name) const;
+  // The same for a name from the model: hashed when interned, compared by
+  // identity.
+  const Dataset* find_dataset(Symbol name) const;
+  const Job* find_job(Symbol name) const;
 };
 
 struct LinkOptions {
