@@ -78,6 +78,12 @@ CREATE TABLE claims (
   claimed_at INTEGER NOT NULL
 );
 )sql",
+    // 1 -> 2: `lineage --downstream` looks runs up by the version they read,
+    // and versions up by the run that made them.
+    R"sql(
+CREATE INDEX run_inputs_by_partition ON run_inputs(partition_id);
+CREATE INDEX partitions_by_run ON partitions(run_id);
+)sql",
 };
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 static_assert(kMigrationCount == kCatalogSchemaVersion);
@@ -554,6 +560,20 @@ Expected<std::vector<RunInput>> Catalog::run_inputs(int64_t run_id) {
     inputs.push_back({statement.text(0), statement.text(1), statement.integer(2)});
   if (statement.failed()) return statement.failure("read the inputs of a run");
   return inputs;
+}
+
+Expected<std::vector<std::pair<std::string, PartitionRecord>>> Catalog::built_from(
+    int64_t version) {
+  // The join names `ref` and `run_id` twice; the subquery leaves one of each.
+  std::string sql = std::string("SELECT ") + kPartitionColumns +
+                    ", port FROM (SELECT p.*, i.port AS port FROM run_inputs i "
+                    "JOIN partitions p ON p.run_id = i.run_id WHERE i.partition_id = ?) ORDER BY id";
+  Statement statement(db_, prepare(sql));
+  statement.bind(1, version);
+  std::vector<std::pair<std::string, PartitionRecord>> readers;
+  while (statement.step()) readers.emplace_back(statement.text(12), read_partition(statement));
+  if (statement.failed()) return statement.failure("list the versions built from a version");
+  return readers;
 }
 
 Expected<std::vector<RunRecord>> Catalog::runs_for(const std::string& ref_or_job) {

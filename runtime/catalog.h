@@ -34,7 +34,7 @@ struct sqlite3_stmt;
 
 namespace databuild {
 
-constexpr int kCatalogSchemaVersion = 1;
+constexpr int kCatalogSchemaVersion = 2;
 // A claim whose holder has not refreshed it for this long is dead. Runners
 // refresh theirs every kClaimStaleSeconds / 6 while they build.
 constexpr int64_t kClaimStaleSeconds = 120;
@@ -152,6 +152,9 @@ class Catalog {
                     const std::string& message);
   Expected<std::optional<RunRecord>> run(int64_t id);
   Expected<std::vector<RunInput>> run_inputs(int64_t run_id);
+  // The versions made by runs that read `version` (every state: a superseded
+  // one was built from it too), with the port that read it; oldest first.
+  Expected<std::vector<std::pair<std::string, PartitionRecord>>> built_from(int64_t version);
   // Runs that produced (or tried to produce) `ref` as their target, or of
   // job `job`, newest first.
   Expected<std::vector<RunRecord>> runs_for(const std::string& ref_or_job);

@@ -39,13 +39,15 @@ constexpr const char* kUsage =
     "  build REF...        build the partitions (ranges a..b and * allowed) and what they need\n"
     "  plan REF...         say what build would do for each partition, and why\n"
     "  status [REF...]     the catalog's partitions, or the state of the ones named\n"
-    "  lineage REF         the partition versions REF was built from, recursively\n"
+    "  lineage REF         the versions REF was built from (--upstream, the default)\n"
+    "                      or that were built from it (--downstream), recursively\n"
     "  history REF|JOB     runs that built REF or ran JOB\n"
     "  put REF DIR         publish DIR as a hand-made partition (--taint P, --force)\n"
     "  invalidate REF      mark REF stale: the next build rebuilds it\n"
     "  gc                  delete superseded partition versions\n"
     "options: -C DIR (workspace, default .), -j N, --json, --now DATE[THH],\n"
-    "  --wait-timeout SECONDS, --replace-manual, --depth N (lineage)\n";
+    "  --wait-timeout SECONDS, --replace-manual,\n"
+    "  --upstream / --downstream, --depth N (lineage)\n";
 
 struct Options {
   std::string command;
@@ -59,6 +61,7 @@ struct Options {
   bool force = false;
   std::vector<std::string> taints;
   int depth = 20;
+  bool downstream = false;  // lineage
 };
 
 std::optional<int64_t> parse_count(const std::string& text, int64_t most) {
@@ -108,6 +111,8 @@ bool parse_options(const std::vector<std::string>& args, Options& options, std::
       options.taints.push_back(*taint);
     } else if (arg == "--json") {
       options.json = true;
+    } else if (arg == "--upstream" || arg == "--downstream") {
+      options.downstream = arg == "--downstream";
     } else if (arg == "--replace-manual") {
       options.replace_manual = true;
     } else if (arg == "--force") {
@@ -350,29 +355,45 @@ int status_command(const Options& options, Session& session, std::ostream& out, 
   return kRunExitOk;
 }
 
-// The upstream tree of one version, from the inputs its run recorded.
+// The tree of versions one version was built from (upstream: the inputs its
+// run recorded) or that were built from it (downstream: the versions made by
+// the runs that read it), from the catalog alone.
 Expected<nlohmann::ordered_json> lineage_of(Catalog& catalog, const PartitionRecord& version,
-                                            int depth) {
+                                            bool downstream, int depth) {
   nlohmann::ordered_json node{{"ref", version.ref},
                               {"version", version.id},
                               {"origin", origin_name(version.origin)},
                               {"state", version.state}};
-  if (!version.run_id) return node;
-  Expected<std::optional<RunRecord>> run = catalog.run(*version.run_id);
-  if (!run) return Failure{run.error()};
-  if (*run) node["job"] = (*run)->job;
+  if (version.run_id) {
+    Expected<std::optional<RunRecord>> run = catalog.run(*version.run_id);
+    if (!run) return Failure{run.error()};
+    if (*run) node["job"] = (*run)->job;
+  }
   if (depth == 0) return node;
-  Expected<std::vector<RunInput>> inputs = catalog.run_inputs(*version.run_id);
-  if (!inputs) return Failure{inputs.error()};
-  node["inputs"] = nlohmann::ordered_json::array();
-  for (const RunInput& input : *inputs) {
-    Expected<std::optional<PartitionRecord>> read = catalog.partition(input.partition_id);
-    if (!read) return Failure{read.error()};
-    if (!*read) continue;
-    Expected<nlohmann::ordered_json> child = lineage_of(catalog, **read, depth - 1);
+  std::vector<std::pair<std::string, PartitionRecord>> next;  // port, version
+  if (downstream) {
+    Expected<std::vector<std::pair<std::string, PartitionRecord>>> readers =
+        catalog.built_from(version.id);
+    if (!readers) return Failure{readers.error()};
+    next = std::move(*readers);
+  } else if (version.run_id) {
+    Expected<std::vector<RunInput>> inputs = catalog.run_inputs(*version.run_id);
+    if (!inputs) return Failure{inputs.error()};
+    for (const RunInput& input : *inputs) {
+      Expected<std::optional<PartitionRecord>> read = catalog.partition(input.partition_id);
+      if (!read) return Failure{read.error()};
+      if (*read) next.emplace_back(input.port, std::move(**read));
+    }
+  } else {
+    return node;
+  }
+  const char* key = downstream ? "readers" : "inputs";
+  node[key] = nlohmann::ordered_json::array();
+  for (const auto& [port, related] : next) {
+    Expected<nlohmann::ordered_json> child = lineage_of(catalog, related, downstream, depth - 1);
     if (!child) return child;
-    (*child)["port"] = input.port;
-    node["inputs"].push_back(std::move(*child));
+    (*child)["port"] = port;
+    node[key].push_back(std::move(*child));
   }
   return node;
 }
@@ -387,8 +408,9 @@ void print_lineage(std::ostream& out, const nlohmann::ordered_json& node,
     out << node["origin"].get<std::string>();
   if (node["state"] != "live") out << ", " << node["state"].get<std::string>();
   out << ")\n";
-  if (!node.contains("inputs")) return;
-  for (const auto& input : node["inputs"]) print_lineage(out, input, indent + "  ");
+  for (const char* key : {"inputs", "readers"})
+    if (node.contains(key))
+      for (const auto& related : node[key]) print_lineage(out, related, indent + "  ");
 }
 
 int lineage_command(const Options& options, Session& session, std::ostream& out,
@@ -405,7 +427,8 @@ int lineage_command(const Options& options, Session& session, std::ostream& out,
         << (current ? ref->canonical() + " has not been built" : current.error()) << "\n";
     return kRunExitFailed;
   }
-  Expected<nlohmann::ordered_json> tree = lineage_of(*session.catalog, **current, options.depth);
+  Expected<nlohmann::ordered_json> tree =
+      lineage_of(*session.catalog, **current, options.downstream, options.depth);
   if (!tree) {
     err << "databuild-run: " << tree.error() << "\n";
     return kRunExitUsage;

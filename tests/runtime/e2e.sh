@@ -37,6 +37,19 @@ dr invalidate clean_events/date=2024-01-03/region=us >/dev/null
 out=$(dr build $report)
 check "invalidate rebuilds it and the report" test "$(grep -c ' done' <<<"$out")" -eq 2
 
+# Lineage downstream of the raw partition under it: both clean versions (the
+# first superseded by that rebuild) and the reports built from them: two
+# from the first (the first build and the redelivery's), one from the second.
+raw_us=raw_events/date=2024-01-03/region=us
+down=$(dr lineage --downstream $raw_us)
+check "lineage --downstream lists both clean versions" \
+  test "$(grep -c '^  clean_events/date=2024-01-03/region=us (version' <<<"$down")" -eq 2
+check "lineage --downstream marks the old one superseded" \
+  grep -q '^  clean_events/date=2024-01-03/region=us (version [0-9]*, built by job clean, superseded)' <<<"$down"
+check "lineage --downstream reaches the reports" test "$(grep -c "^    $report (version" <<<"$down")" -eq 3
+check "lineage --downstream --depth 1 stops at the readers" \
+  bash -c "! '$run' -C '$ws' lineage --downstream --depth 1 $raw_us | grep -q '^    '"
+
 # A job that fails stops only its downstream; a job that hangs is killed.
 # The hung job's sleeps carry this run's pid, so other test runs on the
 # machine cannot be mistaken for its survivors.
