@@ -330,7 +330,16 @@ Status Builder::start(size_t target_id) {
   std::string id = std::to_string(*run_id);
   state.staging = plan_.data_root + "/.staging/run-" + id;
   state.log_path = run_log_path(run.log_path, *run_id);
-  if (Status made = disk_.make_directories(options_.log_directory); !made) return made;
+  // Once per build: the directories every run writes into.
+  if (!directories_made_) {
+    for (const std::string& directory :
+         {options_.log_directory, plan_.data_root + "/.staging", plan_.data_root + "/.versions"})
+      if (Status made = disk_.make_directories(directory); !made) return made;
+    directories_made_ = true;
+  }
+  // The config document and input lists are kept beside the run's log (what
+  // the run was given, for re-running it by hand): nothing to clean up after.
+  std::string run_files = options_.log_directory + "/run-" + id;
 
   // The job's environment and its DATABUILD_CONFIG document (runtime.md).
   CommandSpec spec;
@@ -368,29 +377,29 @@ Status Builder::start(size_t target_id) {
     if (input.single && planned.inputs[port].size() == 1) {
       spec.env.emplace_back(variable, plan_.partitions[planned.inputs[port][0]].current->path);
     } else {
-      std::string list_path = state.staging + "/in-" + input.port->name.text + ".list";
-      if (Status made = disk_.make_directories(state.staging); !made) return made;
+      std::string list_path = run_files + "-in-" + input.port->name.text + ".list";
       if (Status written = disk_.write_file(list_path, paths); !written) return written;
       spec.env.emplace_back(variable, list_path);
     }
   }
   for (size_t port = 0; port < target.outputs.size(); ++port) {
     const std::string& name = target.outputs[port].port->name.text;
-    std::string staged = state.staging + "/out/" + name;
-    if (Status cleared = disk_.remove_all(staged); !cleared) return cleared;
+    // Run ids are never reused (AUTOINCREMENT), so this directory is new.
+    std::string staged = state.staging + "-" + name;
     if (Status made = disk_.make_directories(staged); !made) return made;
     config["outputs"][name] =
         nlohmann::ordered_json::array({describe(planned.outputs[port], staged)});
     spec.env.emplace_back("DATABUILD_OUT_" + upper(name), staged);
   }
-  std::string config_path = state.staging + "/config.json";
+  std::string config_path = run_files + ".json";
   if (Status written = disk_.write_file(config_path, config.dump(2) + "\n"); !written)
     return written;
   spec.env.emplace_back("DATABUILD_CONFIG", config_path);
   spec.env.emplace_back("DATABUILD_RUN_ID", id);
   state.state = State::Running;
-  status_.job_started(planned.name, state.attempt, state.log_path);
-  runner_.start(static_cast<int64_t>(target_id), spec);
+  // Started once the batch holding its run record commits (step()): a job
+  // never runs under a run id that might yet be rolled back and reused.
+  spawns_.emplace_back(target_id, std::move(spec));
   return ok();
 }
 
@@ -408,10 +417,13 @@ Status Builder::publish(size_t target_id) {
   for (size_t port = 0; port < target.outputs.size(); ++port) {
     size_t partition = planned.outputs[port];
     PlannedPartition& node = plan_.partitions[partition];
-    if (node.current && node.current->origin == Origin::Manual && !options_.replace_manual)
-      continue;  // a sibling output kept by hand: never overwritten
     const std::string& name = target.outputs[port].port->name.text;
-    std::string staged = state.staging + "/out/" + name;
+    std::string staged = state.staging + "-" + name;
+    if (node.current && node.current->origin == Origin::Manual && !options_.replace_manual) {
+      // A sibling output kept by hand: never overwritten.
+      if (Status removed = disk_.remove_all(staged); !removed) return removed;
+      continue;
+    }
     if (!disk_.is_directory(staged))
       return Failure{"output " + name + " (" + node.name + ") was not written: " + staged +
                      " is gone"};
@@ -431,11 +443,10 @@ Status Builder::publish(size_t target_id) {
     for (const FileEntry& file : *files)
       manifest.push_back({{"path", file.path}, {"size", file.size}});
     version.manifest = manifest.dump();
-    Expected<std::string> hash = hash_directory(disk_, staged);
+    Expected<std::string> hash = hash_files(disk_, staged, *files);
     if (!hash) return Failure{hash.error()};
     version.content_hash = *hash;
     version.path = plan_.data_root + "/.versions/run-" + std::to_string(state.run_id) + "-" + name;
-    if (Status made = disk_.make_directories(plan_.data_root + "/.versions"); !made) return made;
     if (Status moved = disk_.rename(staged, version.path); !moved) return moved;
     versions.push_back(std::move(version));
     published.push_back(partition);
@@ -444,13 +455,20 @@ Status Builder::publish(size_t target_id) {
   if (!ids) return Failure{ids.error()};
   for (size_t i = 0; i < published.size(); ++i) {
     PlannedPartition& node = plan_.partitions[published[i]];
-    if (Status linked = disk_.replace_symlink(versions[i].path, node.location); !linked)
-      return linked;
+    // Linked once the batch commits (step()): a reader following the link
+    // finds a version the catalog already records.
+    links_.emplace_back(versions[i].path, node.location);
     Expected<std::optional<PartitionRecord>> current = catalog_.partition((*ids)[i]);
     if (!current) return Failure{current.error()};
     node.current = *current;
   }
-  return disk_.remove_all(state.staging);
+  return ok();
+}
+
+// What a run staged and will not publish: its output directories.
+void Builder::remove_staging(size_t target_id) {
+  for (const OutputPartition& output : plan_.targets[target_id].target.outputs)
+    disk_.remove_all(targets_[target_id].staging + "-" + output.port->name.text);
 }
 
 Status Builder::finish(size_t target_id, const CommandResult& result) {
@@ -467,7 +485,7 @@ Status Builder::finish(size_t target_id, const CommandResult& result) {
     // Not a retryable failure: the job ran; what it wrote cannot be published.
     message = published.error();
     if (Status ended = catalog_.finish_run(state.run_id, false, 0, message); !ended) return ended;
-    disk_.remove_all(state.staging);
+    remove_staging(target_id);
     status_.job_finished(planned.name, false, message, state.log_path, /*retrying=*/false);
     fail_target(target_id, message);
     return release_claims(target_id);
@@ -476,7 +494,7 @@ Status Builder::finish(size_t target_id, const CommandResult& result) {
   if (result.outcome == CommandResult::Outcome::Exited) exit_status = result.exit_code;
   if (Status ended = catalog_.finish_run(state.run_id, false, exit_status, message); !ended)
     return ended;
-  disk_.remove_all(state.staging);
+  remove_staging(target_id);
   bool retrying = state.attempt <= planned.target.job->retries.value_or(0);
   status_.job_finished(planned.name, false, message, state.log_path, retrying);
   if (retrying) {
@@ -486,6 +504,47 @@ Status Builder::finish(size_t target_id, const CommandResult& result) {
   }
   fail_target(target_id, planned.name + " failed: " + message);
   return release_claims(target_id);
+}
+
+// One round of the loop as one catalog transaction: the ends of the jobs in
+// `done` (publishing their outputs), then the starts of ready targets up to
+// -j (claims and run records). After the commit, and only then, the new
+// versions are linked and the new jobs spawned.
+Status Builder::step(const std::vector<std::pair<int64_t, CommandResult>>& done) {
+  if (Status begun = catalog_.begin_batch(); !begun) return begun;
+  for (const auto& [token, result] : done)
+    if (Status handled = finish(static_cast<size_t>(token), result); !handled) return handled;
+  // Start what is ready, up to -j; a target whose outputs another runner
+  // holds goes back in the queue and is tried again next time round.
+  std::vector<size_t> held;
+  while (!ready_.empty() && runner_.running() + spawns_.size() < options_.jobs) {
+    size_t t = ready_.front();
+    ready_.pop_front();
+    if (targets_[t].state != State::Ready) continue;
+    Expected<Claim> claim = acquire(t);
+    if (!claim) return Failure{claim.error()};
+    if (*claim == Claim::Acquired) {
+      if (Status started = start(t); !started) return started;
+    } else if (*claim == Claim::HeldElsewhere) {
+      held.push_back(t);
+    }
+  }
+  ready_.insert(ready_.end(), held.begin(), held.end());
+  if (now() - last_heartbeat_ >= static_cast<double>(kClaimStaleSeconds) / 6) {
+    last_heartbeat_ = now();
+    if (Status beat = catalog_.heartbeat(options_.pid, options_.host); !beat) return beat;
+  }
+  if (Status committed = catalog_.commit_batch(); !committed) return committed;
+  for (const auto& [version, link] : links_)
+    if (Status linked = disk_.replace_symlink(version, link); !linked) return linked;
+  links_.clear();
+  for (auto& [target_id, spec] : spawns_) {
+    const TargetState& state = targets_[target_id];
+    status_.job_started(plan_.targets[target_id].name, state.attempt, state.log_path);
+    runner_.start(static_cast<int64_t>(target_id), spec);
+  }
+  spawns_.clear();
+  return ok();
 }
 
 Expected<bool> Builder::build() {
@@ -522,41 +581,24 @@ Expected<bool> Builder::build() {
   for (const auto& [input, why] : doomed)
     if (!failed_[input]) became_unavailable(input, why);
   if (Status polled = poll_waiting(true); !polled) return Failure{polled.error()};
+  std::vector<std::pair<int64_t, CommandResult>> done;
   while (true) {
-    // Start what is ready, up to -j; a target whose outputs another runner
-    // holds goes back in the queue and is tried again next time round.
-    std::vector<size_t> held;
-    while (!ready_.empty() && runner_.running() < options_.jobs) {
-      size_t t = ready_.front();
-      ready_.pop_front();
-      if (targets_[t].state != State::Ready) continue;
-      Expected<Claim> claim = acquire(t);
-      Status started = claim ? ok() : Status(Failure{claim.error()});
-      if (claim && *claim == Claim::Acquired) started = start(t);
-      if (!started) {
-        runner_.kill_all();
-        return Failure{started.error()};
-      }
-      if (*claim == Claim::HeldElsewhere) held.push_back(t);
+    if (Status stepped = step(done); !stepped) {
+      catalog_.rollback_batch();
+      spawns_.clear();
+      runner_.kill_all();
+      return Failure{stepped.error()};
     }
-    ready_.insert(ready_.end(), held.begin(), held.end());
-    if (now() - last_heartbeat_ >= static_cast<double>(kClaimStaleSeconds) / 6) {
-      last_heartbeat_ = now();
-      if (Status beat = catalog_.heartbeat(options_.pid, options_.host); !beat) {
-        runner_.kill_all();
-        return Failure{beat.error()};
-      }
-    }
+    done.clear();
     // With nothing running, what is left in ready_ is held elsewhere.
     bool waiting = waiting_ || (runner_.running() == 0 && !ready_.empty());
     if (runner_.running() == 0 && !waiting) break;
     if (runner_.running() == 0) {
       options_.sleep(0.2);
-    } else if (auto done = runner_.wait(std::chrono::milliseconds(waiting ? 200 : 1000))) {
-      if (Status handled = finish(static_cast<size_t>(done->first), done->second); !handled) {
-        runner_.kill_all();
-        return Failure{handled.error()};
-      }
+    } else if (auto first = runner_.wait(std::chrono::milliseconds(waiting ? 200 : 1000))) {
+      // Whatever else has finished by now is handled in the same batch.
+      done.push_back(std::move(*first));
+      while (auto more = runner_.wait(std::chrono::milliseconds(0))) done.push_back(std::move(*more));
     }
     if (Status polled = poll_waiting(false); !polled) return Failure{polled.error()};
     status_.tick();

@@ -85,6 +85,7 @@ class Builder {
     int attempt = 0;
     int64_t run_id = 0;
     bool claimed = false;  // holds the catalog claims on its outputs
+    // `<data_root>/.staging/run-N`; output PORT is staged in `<staging>-PORT`.
     std::string staging, log_path;
   };
   // What acquire() found: go ahead, another runner is building it, or
@@ -102,8 +103,10 @@ class Builder {
   Expected<bool> adopt_published(size_t target);
   Status release_claims(size_t target);
   Status start(size_t target);
+  Status step(const std::vector<std::pair<int64_t, CommandResult>>& done);
   Status finish(size_t target, const CommandResult& result);
   Status publish(size_t target);
+  void remove_staging(size_t target);
   void fail_target(size_t target, const std::string& reason);
   void finished(size_t target);
   void became_available(size_t partition);
@@ -125,6 +128,11 @@ class Builder {
   std::vector<size_t> pending_;                     // per target: inputs not yet available
   std::deque<size_t> ready_;                        // targets whose inputs are all available
   bool waiting_ = false;                            // an external is still awaited
+  bool directories_made_ = false;                   // the log, staging and version roots
+  // Made when the current batch commits (step()): links to new versions, and
+  // jobs whose run records it holds.
+  std::vector<std::pair<std::string, std::string>> links_;  // version, link
+  std::vector<std::pair<size_t, CommandSpec>> spawns_;
   double last_poll_ = 0;
   double last_heartbeat_ = 0;
 };

@@ -127,7 +127,10 @@ TEST_F(BuilderTest, PublishesStagingThenCatalogThenLink) {
   bool checked = false;
   f.disk.before_symlink = [&](const std::string& target, const std::string& link) {
     if (link != "/ws/data/clean/date=2024-01-03") return;
-    // The catalog names the new version before any reader can follow the link to it.
+    // The catalog names the new version, committed, before any reader can
+    // follow the link to it (a batch can begin only when none is open).
+    ASSERT_TRUE(f.catalog->begin_batch());
+    f.catalog->rollback_batch();
     std::optional<PartitionRecord> current = *f.catalog->current("clean/date=2024-01-03");
     ASSERT_TRUE(current);
     EXPECT_EQ(current->path, target);
@@ -140,9 +143,9 @@ TEST_F(BuilderTest, PublishesStagingThenCatalogThenLink) {
   for (const std::string& step : f.disk.log)
     if (step.rfind("rename", 0) == 0 || step.rfind("symlink", 0) == 0) steps.push_back(step);
   ASSERT_EQ(steps.size(), 2u);
-  EXPECT_EQ(steps[0], "rename /ws/data/.staging/run-1/out/out -> /ws/data/.versions/run-1-out");
+  EXPECT_EQ(steps[0], "rename /ws/data/.staging/run-1-out -> /ws/data/.versions/run-1-out");
   EXPECT_EQ(steps[1], "symlink /ws/data/clean/date=2024-01-03 -> /ws/data/.versions/run-1-out");
-  EXPECT_FALSE(f.disk.exists("/ws/data/.staging/run-1"));
+  EXPECT_TRUE(f.disk.list_names("/ws/data/.staging").empty());
 }
 
 TEST_F(BuilderTest, ALabelTheOutputDeniesIsRefused) {
@@ -205,11 +208,11 @@ TEST_F(BuilderTest, ASinglePatternGetsAPathARangeGetsAListEvenOfOne) {
   ASSERT_EQ(f.runner.started.size(), 2u);
   const CommandSpec& clean = f.runner.started[0];
   EXPECT_EQ(FakeRunner::env(clean, "DATABUILD_IN_RAW"), "/ws/data/raw/date=2024-01-03");
-  EXPECT_EQ(FakeRunner::env(clean, "DATABUILD_OUT_OUT"), "/ws/data/.staging/run-1/out/out");
+  EXPECT_EQ(FakeRunner::env(clean, "DATABUILD_OUT_OUT"), "/ws/data/.staging/run-1-out");
   EXPECT_EQ(clean.argv, (std::vector<std::string>{"sh", "jobs/clean.sh", "2024-01-03"}));
   EXPECT_EQ(clean.working_directory, "/ws");
   EXPECT_EQ(FakeRunner::env(f.runner.started[1], "DATABUILD_IN_DAYS"),
-            "/ws/data/.staging/run-2/in-days.list");
+            "/ws/.databuild/logs/run-2-in-days.list");
   EXPECT_EQ(listed, "/ws/data/.versions/run-1-out\n");  // the exact version read
 }
 
@@ -293,8 +296,8 @@ TEST_F(BuilderTest, StagingLeftByDeadRunsIsRemovedAtTheStart) {
   NewRun running;
   running.job = "clean";
   int64_t live = *f.catalog->start_run(running);  // a run still going elsewhere
-  f.disk.create("/ws/data/.staging/run-" + std::to_string(live) + "/out/out/part-0", "half");
-  f.disk.create("/ws/data/.staging/run-77/out/out/part-0", "half");  // a run long gone
+  f.disk.create("/ws/data/.staging/run-" + std::to_string(live) + "-out/part-0", "half");
+  f.disk.create("/ws/data/.staging/run-77-out/part-0", "half");  // a run long gone
   f.disk.create("/ws/data/.staging/put-99-1-2/part-0", "half");      // a dead `put`
   f.disk.create("/ws/data/.staging/put-42-1-2/part-0", "half");      // a live one
   f.put("notes/date=2024-01-01");
@@ -302,7 +305,7 @@ TEST_F(BuilderTest, StagingLeftByDeadRunsIsRemovedAtTheStart) {
   options.is_alive = [](int64_t pid) { return pid == 42; };
   EXPECT_TRUE(f.build({"notes/date=2024-01-01"}, options));
   EXPECT_EQ(f.disk.list_names("/ws/data/.staging"),
-            (std::vector<std::string>{"put-42-1-2", "run-" + std::to_string(live)}));
+            (std::vector<std::string>{"put-42-1-2", "run-" + std::to_string(live) + "-out"}));
 }
 
 }  // namespace

@@ -149,18 +149,23 @@ class Statement {
 };
 
 // Rolls back on destruction unless committed: every early return is safe.
+// Inside a batch (Catalog::begin_batch) it is a savepoint: a failed write
+// undoes itself, and the batch's commit makes the rest visible.
 class Transaction {
  public:
-  Transaction(sqlite3* db, bool immediate) : db_(db) {
-    active_ = sqlite3_exec(db, immediate ? "BEGIN IMMEDIATE" : "BEGIN", nullptr, nullptr,
-                           nullptr) == SQLITE_OK;
+  Transaction(sqlite3* db, bool immediate) : db_(db), nested_(sqlite3_get_autocommit(db) == 0) {
+    const char* begin = nested_ ? "SAVEPOINT nested" : immediate ? "BEGIN IMMEDIATE" : "BEGIN";
+    active_ = sqlite3_exec(db, begin, nullptr, nullptr, nullptr) == SQLITE_OK;
   }
   ~Transaction() {
-    if (active_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (active_)
+      sqlite3_exec(db_, nested_ ? "ROLLBACK TO nested; RELEASE nested" : "ROLLBACK", nullptr,
+                   nullptr, nullptr);
   }
   bool active() const { return active_; }
   Status commit() {
-    if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+    if (sqlite3_exec(db_, nested_ ? "RELEASE nested" : "COMMIT", nullptr, nullptr, nullptr) !=
+        SQLITE_OK)
       return Failure{std::string("catalog: cannot commit: ") + sqlite3_errmsg(db_)};
     active_ = false;
     return ok();
@@ -171,6 +176,7 @@ class Transaction {
 
  private:
   sqlite3* db_;
+  bool nested_;
   bool active_;
 };
 
@@ -338,6 +344,24 @@ Expected<std::unique_ptr<Catalog>> Catalog::open(const std::string& path,
   if (Status migrated = catalog->migrate(); !migrated)
     return Failure{"cannot open the catalog " + path + ": " + migrated.error()};
   return catalog;
+}
+
+Status Catalog::begin_batch() {
+  // IMMEDIATE: the write lock for the whole batch, so the claims taken in it
+  // are as exclusive as claim() alone makes them.
+  if (Status begun = exec("BEGIN IMMEDIATE"); !begun)
+    return Failure{"catalog: cannot start a transaction: " + begun.error()};
+  return ok();
+}
+
+Status Catalog::commit_batch() {
+  if (Status committed = exec("COMMIT"); !committed)
+    return Failure{"catalog: cannot commit: " + committed.error()};
+  return ok();
+}
+
+void Catalog::rollback_batch() {
+  if (sqlite3_get_autocommit(db_) == 0) exec("ROLLBACK");
 }
 
 Status Catalog::exec(const char* sql) {

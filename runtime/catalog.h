@@ -128,6 +128,15 @@ class Catalog {
 
   int schema_version();
 
+  // Makes every write until commit_batch() one transaction: a builder records
+  // the ends of the jobs that just finished and the starts of the next ones
+  // with one commit instead of several per job. A write inside a batch that
+  // fails undoes just itself; rollback_batch() (a no-op when no batch is
+  // open) undoes the whole batch.
+  Status begin_batch();
+  Status commit_batch();
+  void rollback_batch();
+
   // ---- partitions ----
   Expected<std::optional<PartitionRecord>> current(const std::string& ref);
   Expected<std::optional<PartitionRecord>> partition(int64_t id);

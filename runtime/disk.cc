@@ -3,7 +3,10 @@
 // sentence, never as an exception out of the scheduler.
 #include "disk.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -39,8 +42,13 @@ Expected<std::string> hash_directory(const DiskInterface& disk, const std::strin
                                      std::string_view skip) {
   Expected<std::vector<FileEntry>> files = disk.list_files(directory);
   if (!files) return Failure{files.error()};
+  return hash_files(disk, directory, *files, skip);
+}
+
+Expected<std::string> hash_files(const DiskInterface& disk, const std::string& directory,
+                                 const std::vector<FileEntry>& files, std::string_view skip) {
   ContentHasher hasher;
-  for (const FileEntry& file : *files) {
+  for (const FileEntry& file : files) {
     if (!skip.empty() && file.path == skip) continue;
     Expected<std::string> bytes = disk.read_file(directory + "/" + file.path);
     if (!bytes) return Failure{bytes.error()};
@@ -139,9 +147,15 @@ Status RealDisk::copy_tree(const std::string& from, const std::string& to) {
 }
 
 Status RealDisk::replace_symlink(const std::string& target, const std::string& link) {
+  // A partition's first version: creating the link is atomic by itself.
+  if (::symlink(target.c_str(), link.c_str()) == 0) return ok();
   std::error_code error;
-  fs::create_directories(fs::path(link).parent_path(), error);
-  if (error) return failed("cannot create directory for", link, error);
+  if (errno == ENOENT) {
+    fs::create_directories(fs::path(link).parent_path(), error);
+    if (error) return failed("cannot create directory for", link, error);
+    if (::symlink(target.c_str(), link.c_str()) == 0) return ok();
+  }
+  // It exists: a new link renamed over the old one.
   std::string temporary = link + ".databuild-new";
   fs::remove(temporary, error);
   fs::create_directory_symlink(target, temporary, error);
