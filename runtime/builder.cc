@@ -5,12 +5,15 @@
 // decrements its readers' counts and queues those that reach zero, and a
 // partition that will not come fails its readers and, through their outputs,
 // theirs. The loop starts queued targets up to -j, polls waiting external
-// partitions about once a second, and handles each finished command. Nothing is started after a
-// catalog error: the catalog is the record, and building without it would be unrecorded work.
+// partitions (soon, then backing off to --poll-interval), and handles each
+// finished command. Nothing is started after a catalog error: the catalog is
+// the record, and building without it would be unrecorded work.
 #include "builder.h"
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -152,8 +155,9 @@ Status Builder::record_source(size_t partition) {
 
 // Waiting external partitions: present now? Past their deadline?
 Status Builder::poll_waiting(bool force) {
-  if (!force && now() - last_poll_ < 1.0) return ok();
-  last_poll_ = now();
+  if (!force && now() < next_poll_) return ok();
+  bool arrived = false;
+  double give_up = std::numeric_limits<double>::infinity();  // the first wait to run out
   waiting_ = false;
   for (size_t i = 0; i < plan_.partitions.size(); ++i) {
     PlannedPartition& node = plan_.partitions[i];
@@ -180,13 +184,21 @@ Status Builder::poll_waiting(bool force) {
       node.decision = Decision::Reuse;
       node.reason = "external, arrived";
       became_available(i);
+      arrived = true;
     } else if (now() >= *wait_until_[i]) {
       status_.partition_failed(node.name, node.reason + "; gave up waiting");
       became_unavailable(i, node.reason + "; gave up waiting");
     } else {
       waiting_ = true;
+      give_up = std::min(give_up, *wait_until_[i]);
     }
   }
+  // Soon at first, then less and less often, up to --poll-interval: a delivery
+  // already under way is seen at once, a wait of hours costs a stat now and
+  // then. One arrival suggests the rest of a delivery is near: soon again.
+  poll_every_ = arrived || force ? kFirstPollSeconds
+                                 : std::min(poll_every_ * 2, options_.poll_interval_seconds);
+  next_poll_ = std::min(now() + poll_every_, give_up);
   return ok();
 }
 
@@ -593,9 +605,14 @@ Expected<bool> Builder::build() {
     // With nothing running, what is left in ready_ is held elsewhere.
     bool waiting = waiting_ || (runner_.running() == 0 && !ready_.empty());
     if (runner_.running() == 0 && !waiting) break;
+    // Sleep until the next poll of an external is due, or (another runner
+    // holding a claim) the next try for it, or a job ends.
+    double pause = waiting_ ? std::max(next_poll_ - now(), 0.0) : 1.0;
+    if (!ready_.empty()) pause = std::min(pause, kClaimRetrySeconds);
     if (runner_.running() == 0) {
-      options_.sleep(0.2);
-    } else if (auto first = runner_.wait(std::chrono::milliseconds(waiting ? 200 : 1000))) {
+      options_.sleep(pause);
+    } else if (auto first = runner_.wait(std::chrono::milliseconds(
+                   static_cast<int64_t>(std::ceil(pause * 1000))))) {
       // Whatever else has finished by now is handled in the same batch.
       done.push_back(std::move(*first));
       while (auto more = runner_.wait(std::chrono::milliseconds(0))) done.push_back(std::move(*more));

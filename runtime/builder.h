@@ -15,8 +15,9 @@
 //   link at the new version (one rename). A reader of the link sees the old
 //   version or the new, and a crash between steps leaves a catalog and a
 //   disk that the next plan recognises as "missing" and rebuilds;
-// - external partitions still missing are polled until their `wait`
-//   (or --wait-timeout) runs out, failing only the jobs that need them;
+// - external partitions still missing are polled (after 0.1 s, then twice
+//   as long each time up to --poll-interval) until their `wait` (or
+//   --wait-timeout) runs out, failing only the jobs that need them;
 // - several runners may share a catalog: before running a job the builder
 //   claims its outputs in the catalog (Catalog::claim) and releases them
 //   after publishing or failing. A target whose outputs another live runner
@@ -46,6 +47,9 @@ struct BuildOptions {
   size_t jobs = 1;
   // Overrides every external dataset's `wait`; nullopt: the dataset's, else 0.
   std::optional<int64_t> wait_timeout_seconds;
+  // The longest pause between two looks at a missing external partition;
+  // the first look after the start (or an arrival) comes much sooner.
+  double poll_interval_seconds = 1;
   bool replace_manual = false;
   std::string log_directory;  // absolute
   std::string host;
@@ -133,7 +137,10 @@ class Builder {
   // jobs whose run records it holds.
   std::vector<std::pair<std::string, std::string>> links_;  // version, link
   std::vector<std::pair<size_t, CommandSpec>> spawns_;
-  double last_poll_ = 0;
+  static constexpr double kFirstPollSeconds = 0.1;
+  static constexpr double kClaimRetrySeconds = 0.2;  // a target another runner holds
+  double poll_every_ = kFirstPollSeconds;
+  double next_poll_ = 0;
   double last_heartbeat_ = 0;
 };
 

@@ -184,12 +184,32 @@ TEST_F(BuilderTest, WaitsForAnExternalUntilItArrives) {
   EXPECT_EQ(f.runner.started.size(), 1u);
 }
 
+TEST_F(BuilderTest, LooksForAnExternalSoonThenLessOftenUpToThePollInterval) {
+  BuildOptions options;
+  options.wait_timeout_seconds = 3600;
+  options.poll_interval_seconds = 8;
+  std::vector<double> pauses;
+  options.sleep = [&](double seconds) {
+    pauses.push_back(seconds);
+    f.clock.seconds += seconds;
+    if (f.clock.seconds > 60 && !f.disk.exists("/ws/data/raw/date=2024-01-03"))
+      f.deliver("raw/date=2024-01-03", "{}\n");
+  };
+  EXPECT_TRUE(f.build({"clean/date=2024-01-03"}, options));
+  EXPECT_EQ(f.runner.started.size(), 1u);
+  std::vector<double> expected{0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 8, 8};
+  ASSERT_GE(pauses.size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) EXPECT_NEAR(pauses[i], expected[i], 1e-9) << i;
+  EXPECT_LE(f.clock.seconds, 60 + 8);  // seen at the first look after it arrived
+}
+
 TEST_F(BuilderTest, GivesUpWaitingAfterTheTimeoutFailingOnlyWhatNeedsIt) {
   f.deliver("raw/date=2024-01-04", "{}\n");
   BuildOptions options;
   options.wait_timeout_seconds = 60;
   EXPECT_FALSE(f.build({"clean/date=2024-01-03", "clean/date=2024-01-04"}, options));
   EXPECT_GE(f.clock.seconds, 60);
+  EXPECT_LE(f.clock.seconds, 61);  // given up when the wait ran out, not a poll later
   EXPECT_TRUE(f.catalog->current("clean/date=2024-01-04")->has_value());
   EXPECT_TRUE(contains(f.status.events,
                        "not-built raw/date=2024-01-03: external, not present; gave up waiting"));

@@ -354,6 +354,12 @@ Status Catalog::begin_batch() {
   return ok();
 }
 
+Status Catalog::begin_read() {
+  if (Status begun = exec("BEGIN"); !begun)
+    return Failure{"catalog: cannot start a transaction: " + begun.error()};
+  return ok();
+}
+
 Status Catalog::commit_batch() {
   if (Status committed = exec("COMMIT"); !committed)
     return Failure{"catalog: cannot commit: " + committed.error()};
@@ -431,6 +437,14 @@ Expected<std::vector<PartitionRecord>> Catalog::current_partitions() {
                     " FROM partitions WHERE state IN ('live', 'invalidated') ORDER BY ref";
   Statement statement(db_, prepare(sql.c_str()));
   return collect(statement, read_partition, "list partitions");
+}
+
+Expected<std::vector<PartitionRecord>> Catalog::current_partitions(const std::string& dataset) {
+  std::string sql = std::string("SELECT ") + kPartitionColumns +
+                    " FROM partitions WHERE dataset = ? AND state IN ('live', 'invalidated')";
+  Statement statement(db_, prepare(sql.c_str()));
+  statement.bind(1, dataset);
+  return collect(statement, read_partition, "list the partitions of " + dataset);
 }
 
 Expected<std::vector<PartitionRecord>> Catalog::superseded_partitions() {
@@ -584,6 +598,25 @@ Expected<std::vector<RunInput>> Catalog::run_inputs(int64_t run_id) {
     inputs.push_back({statement.text(0), statement.text(1), statement.integer(2)});
   if (statement.failed()) return statement.failure("read the inputs of a run");
   return inputs;
+}
+
+Expected<const Catalog::RecordedRun*> Catalog::recorded_run(int64_t run_id) {
+  if (auto found = recorded_runs_.find(run_id); found != recorded_runs_.end()) return &found->second;
+  Statement run(db_, prepare("SELECT fingerprint FROM runs WHERE id = ?"));
+  run.bind(1, run_id);
+  if (!run.step()) {
+    if (run.failed()) return run.failure("read a run");
+    return nullptr;
+  }
+  RecordedRun recorded{run.text(0), {}};
+  Statement inputs(db_,
+                   prepare("SELECT port, ref, partition_id FROM run_inputs WHERE run_id = ? "
+                           "ORDER BY port, ref"));
+  inputs.bind(1, run_id);
+  while (inputs.step())
+    recorded.inputs.push_back({inputs.text(0), inputs.text(1), inputs.integer(2)});
+  if (inputs.failed()) return inputs.failure("read the inputs of a run");
+  return &recorded_runs_.emplace(run_id, std::move(recorded)).first->second;
 }
 
 Expected<std::vector<std::pair<std::string, PartitionRecord>>> Catalog::built_from(

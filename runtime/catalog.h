@@ -136,6 +136,10 @@ class Catalog {
   Status begin_batch();
   Status commit_batch();
   void rollback_batch();
+  // A read-only batch: every read until commit_batch() sees one snapshot, and
+  // pays SQLite's per-transaction locking once instead of per query (planning
+  // a no-op build reads a few rows per partition).
+  Status begin_read();
 
   // ---- partitions ----
   Expected<std::optional<PartitionRecord>> current(const std::string& ref);
@@ -144,6 +148,8 @@ class Catalog {
   Expected<std::vector<PartitionRecord>> versions(const std::string& ref);
   // Every current partition, ordered by ref.
   Expected<std::vector<PartitionRecord>> current_partitions();
+  // Every current partition of `dataset`, in one scan.
+  Expected<std::vector<PartitionRecord>> current_partitions(const std::string& dataset);
   Expected<std::vector<PartitionRecord>> superseded_partitions();
   // Supersedes the current versions of `partitions` and inserts the new ones,
   // ending `run_id` (when set) as succeeded, all in one transaction. Returns
@@ -161,6 +167,14 @@ class Catalog {
                     const std::string& message);
   Expected<std::optional<RunRecord>> run(int64_t id);
   Expected<std::vector<RunInput>> run_inputs(int64_t run_id);
+  // What staleness compares: a run's job fingerprint and the versions it
+  // read, sorted by (port, ref). Fixed once the run has started, so each run
+  // is read once per Catalog and kept. Null when there is no such run.
+  struct RecordedRun {
+    std::string fingerprint;
+    std::vector<RunInput> inputs;
+  };
+  Expected<const RecordedRun*> recorded_run(int64_t run_id);
   // The versions made by runs that read `version` (every state: a superseded
   // one was built from it too), with the port that read it; oldest first.
   Expected<std::vector<std::pair<std::string, PartitionRecord>>> built_from(int64_t version);
@@ -201,6 +215,7 @@ class Catalog {
   sqlite3* db_;  // owned
   std::function<int64_t()> clock_;
   std::unordered_map<std::string, sqlite3_stmt*> statements_;  // owned: finalized before db_ closes
+  std::unordered_map<int64_t, RecordedRun> recorded_runs_;   // recorded_run()
 };
 
 // A NewRun's log_path with `{run}` replaced by the run's id: the path the

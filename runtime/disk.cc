@@ -3,6 +3,7 @@
 // sentence, never as an exception out of the scheduler.
 #include "disk.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -33,8 +34,8 @@ void ContentHasher::add(std::string_view bytes) {
 }
 
 std::string ContentHasher::hex() const {
-  char text[17];
-  snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(state_));
+  std::string text(16, '0');
+  for (size_t i = 0; i < 16; ++i) text[15 - i] = "0123456789abcdef"[(state_ >> (4 * i)) & 0xf];
   return text;
 }
 
@@ -68,8 +69,8 @@ bool RealDisk::exists(const std::string& path) const {
 }
 
 bool RealDisk::is_directory(const std::string& path) const {
-  std::error_code error;
-  return fs::is_directory(path, error);
+  struct stat status;  // stat(2) itself: std::filesystem builds a path object first
+  return ::stat(path.c_str(), &status) == 0 && S_ISDIR(status.st_mode);
 }
 
 Expected<std::vector<FileEntry>> RealDisk::list_files(const std::string& directory) const {
@@ -164,11 +165,12 @@ Status RealDisk::replace_symlink(const std::string& target, const std::string& l
 }
 
 std::optional<std::string> RealDisk::read_symlink(const std::string& path) const {
-  std::error_code error;
-  if (!fs::is_symlink(fs::symlink_status(path, error))) return std::nullopt;
-  fs::path target = fs::read_symlink(path, error);
-  if (error) return std::nullopt;
-  return target.string();
+  // readlink(2) itself: one system call, fails with EINVAL on a non-link
+  // (a no-op build asks this of every partition).
+  char target[4096];
+  ssize_t length = ::readlink(path.c_str(), target, sizeof target);
+  if (length < 0 || static_cast<size_t>(length) == sizeof target) return std::nullopt;
+  return std::string(target, static_cast<size_t>(length));
 }
 
 }  // namespace databuild

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -18,6 +19,7 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <unordered_set>
 
 #include "builder.h"
 #include "calendar.h"
@@ -46,7 +48,8 @@ constexpr const char* kUsage =
     "  invalidate REF      mark REF stale: the next build rebuilds it\n"
     "  gc                  delete superseded partition versions\n"
     "options: -C DIR (workspace, default .), -j N, --json, --now DATE[THH],\n"
-    "  --wait-timeout SECONDS, --replace-manual,\n"
+    "  --wait-timeout SECONDS, --poll-interval SECONDS (longest pause between looks\n"
+    "  for a missing external, default 1), --replace-manual,\n"
     "  --upstream / --downstream, --depth N (lineage)\n";
 
 struct Options {
@@ -57,6 +60,7 @@ struct Options {
   size_t jobs = std::max(1u, std::thread::hardware_concurrency());
   std::optional<BuildClock> now;
   std::optional<int64_t> wait_timeout;
+  double poll_interval = 1;
   bool replace_manual = false;
   bool force = false;
   std::vector<std::string> taints;
@@ -98,6 +102,14 @@ bool parse_options(const std::vector<std::string>& args, Options& options, std::
       options.wait_timeout = parse_count(*wait, 365 * kSecondsPerDay);
       if (!options.wait_timeout) {
         err << "databuild-run: --wait-timeout takes a number of seconds\n";
+        return false;
+      }
+    } else if (std::optional<std::string> poll = value("--poll-interval")) {
+      char* end = nullptr;
+      options.poll_interval = std::strtod(poll->c_str(), &end);
+      if (poll->empty() || *end != '\0' || !(options.poll_interval >= 0.1) ||
+          options.poll_interval > 3600) {
+        err << "databuild-run: --poll-interval takes a number of seconds from 0.1 to 3600\n";
         return false;
       }
     } else if (std::optional<std::string> depth = value("--depth")) {
@@ -200,7 +212,7 @@ std::optional<std::vector<PartitionRef>> requested_partitions(const Session& ses
                                                               const std::vector<std::string>& refs,
                                                               std::ostream& err) {
   std::vector<PartitionRef> partitions;
-  std::set<std::string> seen;
+  std::unordered_set<std::string> seen;
   for (const std::string& text : refs) {
     Expected<PartitionSelector> selector = parse_partition_selector(session.analysis->linked, text);
     if (!selector) {
@@ -285,6 +297,7 @@ int plan_or_build(const Options& options, Session& session, bool build, std::ost
   BuildOptions build_options;
   build_options.jobs = options.jobs;
   build_options.wait_timeout_seconds = options.wait_timeout;
+  build_options.poll_interval_seconds = options.poll_interval;
   build_options.replace_manual = options.replace_manual;
   build_options.log_directory =
       (std::filesystem::path(session.catalog_path).parent_path() / "logs").string();
