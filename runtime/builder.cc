@@ -411,7 +411,7 @@ Status Builder::start(size_t target_id) {
   state.state = State::Running;
   // Started once the batch holding its run record commits (step()): a job
   // never runs under a run id that might yet be rolled back and reused.
-  spawns_.emplace_back(target_id, std::move(spec));
+  prepared_.emplace_back(target_id, std::move(spec));
   return ok();
 }
 
@@ -519,17 +519,20 @@ Status Builder::finish(size_t target_id, const CommandResult& result) {
 }
 
 // One round of the loop as one catalog transaction: the ends of the jobs in
-// `done` (publishing their outputs), then the starts of ready targets up to
-// -j (claims and run records). After the commit, and only then, the new
-// versions are linked and the new jobs spawned.
+// `done` (publishing their outputs), then the starts of ready targets (claims,
+// run records, staging) up to -j running plus -j prepared. After the commit,
+// and only then, the new versions are linked and prepared jobs launched into
+// free slots. The prepared ones left over are launched the moment a job
+// ends, before that job's publishing round: with short jobs, a slot waiting
+// for the bookkeeping would otherwise sit idle for most of the time.
 Status Builder::step(const std::vector<std::pair<int64_t, CommandResult>>& done) {
   if (Status begun = catalog_.begin_batch(); !begun) return begun;
   for (const auto& [token, result] : done)
     if (Status handled = finish(static_cast<size_t>(token), result); !handled) return handled;
-  // Start what is ready, up to -j; a target whose outputs another runner
-  // holds goes back in the queue and is tried again next time round.
+  // Start what is ready; a target whose outputs another runner holds goes
+  // back in the queue and is tried again next time round.
   std::vector<size_t> held;
-  while (!ready_.empty() && runner_.running() + spawns_.size() < options_.jobs) {
+  while (!ready_.empty() && runner_.running() + prepared_.size() < 2 * options_.jobs) {
     size_t t = ready_.front();
     ready_.pop_front();
     if (targets_[t].state != State::Ready) continue;
@@ -550,13 +553,18 @@ Status Builder::step(const std::vector<std::pair<int64_t, CommandResult>>& done)
   for (const auto& [version, link] : links_)
     if (Status linked = disk_.replace_symlink(version, link); !linked) return linked;
   links_.clear();
-  for (auto& [target_id, spec] : spawns_) {
+  launch_prepared();
+  return ok();
+}
+
+void Builder::launch_prepared() {
+  while (!prepared_.empty() && runner_.running() < options_.jobs) {
+    auto [target_id, spec] = std::move(prepared_.front());
+    prepared_.pop_front();
     const TargetState& state = targets_[target_id];
     status_.job_started(plan_.targets[target_id].name, state.attempt, state.log_path);
     runner_.start(static_cast<int64_t>(target_id), spec);
   }
-  spawns_.clear();
-  return ok();
 }
 
 Expected<bool> Builder::build() {
@@ -597,14 +605,14 @@ Expected<bool> Builder::build() {
   while (true) {
     if (Status stepped = step(done); !stepped) {
       catalog_.rollback_batch();
-      spawns_.clear();
+      prepared_.clear();
       runner_.kill_all();
       return Failure{stepped.error()};
     }
     done.clear();
     // With nothing running, what is left in ready_ is held elsewhere.
     bool waiting = waiting_ || (runner_.running() == 0 && !ready_.empty());
-    if (runner_.running() == 0 && !waiting) break;
+    if (runner_.running() == 0 && prepared_.empty() && !waiting) break;
     // Sleep until the next poll of an external is due, or (another runner
     // holding a claim) the next try for it, or a job ends.
     double pause = waiting_ ? std::max(next_poll_ - now(), 0.0) : 1.0;
@@ -616,6 +624,7 @@ Expected<bool> Builder::build() {
       // Whatever else has finished by now is handled in the same batch.
       done.push_back(std::move(*first));
       while (auto more = runner_.wait(std::chrono::milliseconds(0))) done.push_back(std::move(*more));
+      launch_prepared();
     }
     if (Status polled = poll_waiting(false); !polled) return Failure{polled.error()};
     status_.tick();

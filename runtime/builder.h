@@ -108,6 +108,7 @@ class Builder {
   Status release_claims(size_t target);
   Status start(size_t target);
   Status step(const std::vector<std::pair<int64_t, CommandResult>>& done);
+  void launch_prepared();
   Status finish(size_t target, const CommandResult& result);
   Status publish(size_t target);
   void remove_staging(size_t target);
@@ -133,10 +134,10 @@ class Builder {
   std::deque<size_t> ready_;                        // targets whose inputs are all available
   bool waiting_ = false;                            // an external is still awaited
   bool directories_made_ = false;                   // the log, staging and version roots
-  // Made when the current batch commits (step()): links to new versions, and
-  // jobs whose run records it holds.
+  // Made when the current batch commits (step()): links to new versions.
   std::vector<std::pair<std::string, std::string>> links_;  // version, link
-  std::vector<std::pair<size_t, CommandSpec>> spawns_;
+  // Jobs whose run records are committed, launched as slots free up.
+  std::deque<std::pair<size_t, CommandSpec>> prepared_;
   static constexpr double kFirstPollSeconds = 0.1;
   static constexpr double kClaimRetrySeconds = 0.2;  // a target another runner holds
   double poll_every_ = kFirstPollSeconds;
