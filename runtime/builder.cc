@@ -532,7 +532,8 @@ Status Builder::step(const std::vector<std::pair<int64_t, CommandResult>>& done)
   // Start what is ready; a target whose outputs another runner holds goes
   // back in the queue and is tried again next time round.
   std::vector<size_t> held;
-  while (!ready_.empty() && runner_.running() + prepared_.size() < 2 * options_.jobs) {
+  while (!ready_.empty() &&
+         runner_.running() + prepared_.size() < options_.jobs + prepare_ahead()) {
     size_t t = ready_.front();
     ready_.pop_front();
     if (targets_[t].state != State::Ready) continue;
@@ -556,6 +557,10 @@ Status Builder::step(const std::vector<std::pair<int64_t, CommandResult>>& done)
   launch_prepared();
   return ok();
 }
+
+// Jobs prepared beyond -j: enough that several ended jobs can be recorded in
+// one transaction while the slots stay busy.
+size_t Builder::prepare_ahead() const { return std::max<size_t>(options_.jobs, 8); }
 
 void Builder::launch_prepared() {
   while (!prepared_.empty() && runner_.running() < options_.jobs) {
@@ -601,31 +606,44 @@ Expected<bool> Builder::build() {
   for (const auto& [input, why] : doomed)
     if (!failed_[input]) became_unavailable(input, why);
   if (Status polled = poll_waiting(true); !polled) return Failure{polled.error()};
-  std::vector<std::pair<int64_t, CommandResult>> done;
+  std::vector<std::pair<int64_t, CommandResult>> done;  // ended, not yet recorded
+  double first_done = 0;                                 // when the oldest of them ended
+  bool record = true;
   while (true) {
-    if (Status stepped = step(done); !stepped) {
-      catalog_.rollback_batch();
-      prepared_.clear();
-      runner_.kill_all();
-      return Failure{stepped.error()};
+    if (record) {
+      if (Status stepped = step(done); !stepped) {
+        catalog_.rollback_batch();
+        prepared_.clear();
+        runner_.kill_all();
+        return Failure{stepped.error()};
+      }
+      done.clear();
     }
-    done.clear();
     // With nothing running, what is left in ready_ is held elsewhere.
     bool waiting = waiting_ || (runner_.running() == 0 && !ready_.empty());
-    if (runner_.running() == 0 && prepared_.empty() && !waiting) break;
+    if (runner_.running() == 0 && prepared_.empty() && done.empty() && !waiting) break;
     // Sleep until the next poll of an external is due, or (another runner
-    // holding a claim) the next try for it, or a job ends.
+    // holding a claim) the next try for it, or the ended jobs are due to be
+    // recorded, or a job ends.
     double pause = waiting_ ? std::max(next_poll_ - now(), 0.0) : 1.0;
     if (!ready_.empty()) pause = std::min(pause, kClaimRetrySeconds);
+    if (!done.empty()) pause = std::min(pause, std::max(first_done + kRecordWithinSeconds - now(), 0.0));
     if (runner_.running() == 0) {
       options_.sleep(pause);
     } else if (auto first = runner_.wait(std::chrono::milliseconds(
                    static_cast<int64_t>(std::ceil(pause * 1000))))) {
-      // Whatever else has finished by now is handled in the same batch.
+      if (done.empty()) first_done = now();
       done.push_back(std::move(*first));
       while (auto more = runner_.wait(std::chrono::milliseconds(0))) done.push_back(std::move(*more));
       launch_prepared();
     }
+    // Ended jobs are recorded together (one transaction for many: far fewer
+    // pages written per job) while prepared jobs keep every slot busy; they
+    // are recorded at once when the prepared run low, a slot would idle, or
+    // the oldest has waited kRecordWithinSeconds (a long job's readers are
+    // not held up for long).
+    record = done.empty() || prepared_.size() < options_.jobs ||
+             runner_.running() < options_.jobs || now() - first_done >= kRecordWithinSeconds;
     if (Status polled = poll_waiting(false); !polled) return Failure{polled.error()};
     status_.tick();
   }

@@ -7,14 +7,18 @@
 // - only what the requested partitions need runs: a partition kept by hand
 //   does not pull its stale inputs into the build;
 // - a failed job (after `retries`) fails its downstream, never unrelated work;
-// - publishing is atomic: a job writes into `<data_root>/.staging/run-N/`;
+// - publishing is atomic: a job writes into `<data_root>/.staging/run-N-PORT`;
 //   on exit 0 the builder lists the files (the manifest), computes labels,
 //   refuses a label the output dataset denies, renames the staging directory
 //   to `<data_root>/.versions/run-N-PORT` (one rename), records every output
-//   and the run's end in one catalog transaction, then points the partition's
-//   link at the new version (one rename). A reader of the link sees the old
+//   and the run's end in the catalog, and once that commits points the
+//   partition's link at the new version. A reader of the link sees the old
 //   version or the new, and a crash between steps leaves a catalog and a
 //   disk that the next plan recognises as "missing" and rebuilds;
+// - the catalog writes of one round of the loop (the ends of the jobs that
+//   finished, the claims and run records of the next) are one transaction,
+//   and jobs are prepared ahead of free slots, so that with jobs of a few
+//   milliseconds the bookkeeping neither dominates nor leaves slots idle;
 // - external partitions still missing are polled (after 0.1 s, then twice
 //   as long each time up to --poll-interval) until their `wait` (or
 //   --wait-timeout) runs out, failing only the jobs that need them;
@@ -109,6 +113,7 @@ class Builder {
   Status start(size_t target);
   Status step(const std::vector<std::pair<int64_t, CommandResult>>& done);
   void launch_prepared();
+  size_t prepare_ahead() const;
   Status finish(size_t target, const CommandResult& result);
   Status publish(size_t target);
   void remove_staging(size_t target);
@@ -140,6 +145,7 @@ class Builder {
   std::deque<std::pair<size_t, CommandSpec>> prepared_;
   static constexpr double kFirstPollSeconds = 0.1;
   static constexpr double kClaimRetrySeconds = 0.2;  // a target another runner holds
+  static constexpr double kRecordWithinSeconds = 0.05;  // the most an ended job waits to be recorded
   double poll_every_ = kFirstPollSeconds;
   double next_poll_ = 0;
   double last_heartbeat_ = 0;
