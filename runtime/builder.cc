@@ -305,12 +305,21 @@ Expected<bool> Builder::adopt_published(size_t target_id) {
   return true;
 }
 
+// Released in the next batch (release_pending()), after this one has
+// committed and made its links: another runner that gets the claim must find
+// the link already pointing at the version it may reuse.
 Status Builder::release_claims(size_t target_id) {
   if (!targets_[target_id].claimed) return ok();
   targets_[target_id].claimed = false;
   for (size_t output : plan_.targets[target_id].outputs)
-    if (Status released = catalog_.release(plan_.partitions[output].name, options_.pid); !released)
-      return released;
+    releases_.push_back(plan_.partitions[output].name);
+  return ok();
+}
+
+Status Builder::release_pending() {
+  for (const std::string& ref : releases_)
+    if (Status released = catalog_.release(ref, options_.pid); !released) return released;
+  releases_.clear();
   return ok();
 }
 
@@ -527,6 +536,7 @@ Status Builder::finish(size_t target_id, const CommandResult& result) {
 // for the bookkeeping would otherwise sit idle for most of the time.
 Status Builder::step(const std::vector<std::pair<int64_t, CommandResult>>& done) {
   if (Status begun = catalog_.begin_batch(); !begun) return begun;
+  if (Status released = release_pending(); !released) return released;
   for (const auto& [token, result] : done)
     if (Status handled = finish(static_cast<size_t>(token), result); !handled) return handled;
   // Start what is ready; a target whose outputs another runner holds goes
@@ -646,6 +656,15 @@ Expected<bool> Builder::build() {
              runner_.running() < options_.jobs || now() - first_done >= kRecordWithinSeconds;
     if (Status polled = poll_waiting(false); !polled) return Failure{polled.error()};
     status_.tick();
+  }
+  if (!releases_.empty()) {  // the last round's claims
+    Status released = catalog_.begin_batch();
+    if (released) released = release_pending();
+    if (released) released = catalog_.commit_batch();
+    if (!released) {
+      catalog_.rollback_batch();
+      return Failure{released.error()};
+    }
   }
   status_.finish();
   bool all = true;

@@ -110,6 +110,7 @@ class Builder {
   Expected<Claim> acquire(size_t target);
   Expected<bool> adopt_published(size_t target);
   Status release_claims(size_t target);
+  Status release_pending();
   Status start(size_t target);
   Status step(const std::vector<std::pair<int64_t, CommandResult>>& done);
   void launch_prepared();
@@ -141,6 +142,7 @@ class Builder {
   bool directories_made_ = false;                   // the log, staging and version roots
   // Made when the current batch commits (step()): links to new versions.
   std::vector<std::pair<std::string, std::string>> links_;  // version, link
+  std::vector<std::string> releases_;  // claims to release in the next batch
   // Jobs whose run records are committed, launched as slots free up.
   std::deque<std::pair<size_t, CommandSpec>> prepared_;
   static constexpr double kFirstPollSeconds = 0.1;

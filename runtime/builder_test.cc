@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "test_support.h"
 
@@ -135,6 +136,10 @@ TEST_F(BuilderTest, PublishesStagingThenCatalogThenLink) {
     ASSERT_TRUE(current);
     EXPECT_EQ(current->path, target);
     EXPECT_TRUE(f.disk.exists(target + "/part-0"));
+    // Still claimed: another runner that got the claim now would find no
+    // link to the version it could reuse, and build it again.
+    EXPECT_FALSE(*f.catalog->claim(link.substr(strlen("/ws/data/")), 5, "another-host",
+                                   [](int64_t) { return true; }));
     checked = true;
   };
   ASSERT_TRUE(f.build({"clean/date=2024-01-03"}));
