@@ -424,34 +424,31 @@ Expected<std::optional<PartitionRecord>> Catalog::partition(int64_t id) {
   return std::optional<PartitionRecord>();
 }
 
+Expected<std::vector<PartitionRecord>> Catalog::select_partitions(
+    const std::string& condition, std::optional<std::string> value, const std::string& purpose) {
+  std::string sql = std::string("SELECT ") + kPartitionColumns + " FROM partitions WHERE " + condition;
+  Statement statement(db_, prepare(sql));
+  if (value) statement.bind(1, *value);
+  return collect(statement, read_partition, purpose);
+}
+
 Expected<std::vector<PartitionRecord>> Catalog::versions(const std::string& ref) {
-  std::string sql = std::string("SELECT ") + kPartitionColumns +
-                    " FROM partitions WHERE ref = ? ORDER BY id DESC";
-  Statement statement(db_, prepare(sql.c_str()));
-  statement.bind(1, ref);
-  return collect(statement, read_partition, "list the versions of " + ref);
+  return select_partitions("ref = ? ORDER BY id DESC", ref, "list the versions of " + ref);
 }
 
 Expected<std::vector<PartitionRecord>> Catalog::current_partitions() {
-  std::string sql = std::string("SELECT ") + kPartitionColumns +
-                    " FROM partitions WHERE state IN ('live', 'invalidated') ORDER BY ref";
-  Statement statement(db_, prepare(sql.c_str()));
-  return collect(statement, read_partition, "list partitions");
+  return select_partitions("state IN ('live', 'invalidated') ORDER BY ref", std::nullopt,
+                           "list partitions");
 }
 
 Expected<std::vector<PartitionRecord>> Catalog::current_partitions(const std::string& dataset) {
-  std::string sql = std::string("SELECT ") + kPartitionColumns +
-                    " FROM partitions WHERE dataset = ? AND state IN ('live', 'invalidated')";
-  Statement statement(db_, prepare(sql.c_str()));
-  statement.bind(1, dataset);
-  return collect(statement, read_partition, "list the partitions of " + dataset);
+  return select_partitions("dataset = ? AND state IN ('live', 'invalidated')", dataset,
+                           "list the partitions of " + dataset);
 }
 
 Expected<std::vector<PartitionRecord>> Catalog::superseded_partitions() {
-  std::string sql = std::string("SELECT ") + kPartitionColumns +
-                    " FROM partitions WHERE state = 'superseded' ORDER BY id";
-  Statement statement(db_, prepare(sql.c_str()));
-  return collect(statement, read_partition, "list superseded partitions");
+  return select_partitions("state = 'superseded' ORDER BY id", std::nullopt,
+                           "list superseded partitions");
 }
 
 Expected<std::vector<int64_t>> Catalog::publish(const std::vector<NewPartition>& partitions,

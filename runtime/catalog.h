@@ -209,6 +209,10 @@ class Catalog {
   // no-op build runs the same few queries for every partition); null when
   // it does not prepare, with the reason in sqlite3_errmsg().
   sqlite3_stmt* prepare(const std::string& sql);
+  // The partitions WHERE `condition`, its one `?` (if any) bound to `value`.
+  Expected<std::vector<PartitionRecord>> select_partitions(const std::string& condition,
+                                                           std::optional<std::string> value,
+                                                           const std::string& purpose);
   Status migrate();
   int64_t now() const;
 
