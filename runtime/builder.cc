@@ -529,7 +529,8 @@ Status Builder::finish(size_t target_id, const CommandResult& result) {
 
 // One round of the loop as one catalog transaction: the ends of the jobs in
 // `done` (publishing their outputs), then the starts of ready targets (claims,
-// run records, staging) up to -j running plus -j prepared. After the commit,
+// run records, staging) up to -j running plus prepare_ahead() prepared, and
+// the releases of the claims the previous round published. After the commit,
 // and only then, the new versions are linked and prepared jobs launched into
 // free slots. The prepared ones left over are launched the moment a job
 // ends, before that job's publishing round: with short jobs, a slot waiting
@@ -617,7 +618,7 @@ Expected<bool> Builder::build() {
     if (!failed_[input]) became_unavailable(input, why);
   if (Status polled = poll_waiting(true); !polled) return Failure{polled.error()};
   std::vector<std::pair<int64_t, CommandResult>> done;  // ended, not yet recorded
-  double first_done = 0;                                 // when the oldest of them ended
+  double first_done = 0;                                // when the oldest of them ended
   bool record = true;
   while (true) {
     if (record) {
@@ -637,14 +638,16 @@ Expected<bool> Builder::build() {
     // recorded, or a job ends.
     double pause = waiting_ ? std::max(next_poll_ - now(), 0.0) : 1.0;
     if (!ready_.empty()) pause = std::min(pause, kClaimRetrySeconds);
-    if (!done.empty()) pause = std::min(pause, std::max(first_done + kRecordWithinSeconds - now(), 0.0));
+    if (!done.empty())
+      pause = std::min(pause, std::max(first_done + kRecordWithinSeconds - now(), 0.0));
     if (runner_.running() == 0) {
       options_.sleep(pause);
-    } else if (auto first = runner_.wait(std::chrono::milliseconds(
-                   static_cast<int64_t>(std::ceil(pause * 1000))))) {
+    } else if (auto first = runner_.wait(
+                   std::chrono::milliseconds(static_cast<int64_t>(std::ceil(pause * 1000))))) {
       if (done.empty()) first_done = now();
       done.push_back(std::move(*first));
-      while (auto more = runner_.wait(std::chrono::milliseconds(0))) done.push_back(std::move(*more));
+      while (auto more = runner_.wait(std::chrono::milliseconds(0)))
+        done.push_back(std::move(*more));
       launch_prepared();
     }
     // Ended jobs are recorded together (one transaction for many: far fewer

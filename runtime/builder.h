@@ -142,12 +142,13 @@ class Builder {
   bool directories_made_ = false;                   // the log, staging and version roots
   // Made when the current batch commits (step()): links to new versions.
   std::vector<std::pair<std::string, std::string>> links_;  // version, link
-  std::vector<std::string> releases_;  // claims to release in the next batch
+  std::vector<std::string> releases_;                       // claims to release in the next batch
   // Jobs whose run records are committed, launched as slots free up.
   std::deque<std::pair<size_t, CommandSpec>> prepared_;
   static constexpr double kFirstPollSeconds = 0.1;
   static constexpr double kClaimRetrySeconds = 0.2;  // a target another runner holds
-  static constexpr double kRecordWithinSeconds = 0.05;  // the most an ended job waits to be recorded
+  // The longest an ended job waits to be recorded (and its readers to start).
+  static constexpr double kRecordWithinSeconds = 0.05;
   double poll_every_ = kFirstPollSeconds;
   double next_poll_ = 0;
   double last_heartbeat_ = 0;

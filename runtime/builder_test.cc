@@ -323,8 +323,8 @@ TEST_F(BuilderTest, StagingLeftByDeadRunsIsRemovedAtTheStart) {
   int64_t live = *f.catalog->start_run(running);  // a run still going elsewhere
   f.disk.create("/ws/data/.staging/run-" + std::to_string(live) + "-out/part-0", "half");
   f.disk.create("/ws/data/.staging/run-77-out/part-0", "half");  // a run long gone
-  f.disk.create("/ws/data/.staging/put-99-1-2/part-0", "half");      // a dead `put`
-  f.disk.create("/ws/data/.staging/put-42-1-2/part-0", "half");      // a live one
+  f.disk.create("/ws/data/.staging/put-99-1-2/part-0", "half");  // a dead `put`
+  f.disk.create("/ws/data/.staging/put-42-1-2/part-0", "half");  // a live one
   f.put("notes/date=2024-01-01");
   BuildOptions options;
   options.is_alive = [](int64_t pid) { return pid == 42; };

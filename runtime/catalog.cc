@@ -424,9 +424,11 @@ Expected<std::optional<PartitionRecord>> Catalog::partition(int64_t id) {
   return std::optional<PartitionRecord>();
 }
 
-Expected<std::vector<PartitionRecord>> Catalog::select_partitions(
-    const std::string& condition, std::optional<std::string> value, const std::string& purpose) {
-  std::string sql = std::string("SELECT ") + kPartitionColumns + " FROM partitions WHERE " + condition;
+Expected<std::vector<PartitionRecord>> Catalog::select_partitions(const std::string& condition,
+                                                                  std::optional<std::string> value,
+                                                                  const std::string& purpose) {
+  std::string sql =
+      std::string("SELECT ") + kPartitionColumns + " FROM partitions WHERE " + condition;
   Statement statement(db_, prepare(sql));
   if (value) statement.bind(1, *value);
   return collect(statement, read_partition, purpose);
@@ -598,7 +600,8 @@ Expected<std::vector<RunInput>> Catalog::run_inputs(int64_t run_id) {
 }
 
 Expected<const Catalog::RecordedRun*> Catalog::recorded_run(int64_t run_id) {
-  if (auto found = recorded_runs_.find(run_id); found != recorded_runs_.end()) return &found->second;
+  if (auto found = recorded_runs_.find(run_id); found != recorded_runs_.end())
+    return &found->second;
   Statement run(db_, prepare("SELECT fingerprint FROM runs WHERE id = ?"));
   run.bind(1, run_id);
   if (!run.step()) {
@@ -606,9 +609,8 @@ Expected<const Catalog::RecordedRun*> Catalog::recorded_run(int64_t run_id) {
     return nullptr;
   }
   RecordedRun recorded{run.text(0), {}};
-  Statement inputs(db_,
-                   prepare("SELECT port, ref, partition_id FROM run_inputs WHERE run_id = ? "
-                           "ORDER BY port, ref"));
+  Statement inputs(db_, prepare("SELECT port, ref, partition_id FROM run_inputs WHERE run_id = ? "
+                                "ORDER BY port, ref"));
   inputs.bind(1, run_id);
   while (inputs.step())
     recorded.inputs.push_back({inputs.text(0), inputs.text(1), inputs.integer(2)});
@@ -619,9 +621,10 @@ Expected<const Catalog::RecordedRun*> Catalog::recorded_run(int64_t run_id) {
 Expected<std::vector<std::pair<std::string, PartitionRecord>>> Catalog::built_from(
     int64_t version) {
   // The join names `ref` and `run_id` twice; the subquery leaves one of each.
-  std::string sql = std::string("SELECT ") + kPartitionColumns +
-                    ", port FROM (SELECT p.*, i.port AS port FROM run_inputs i "
-                    "JOIN partitions p ON p.run_id = i.run_id WHERE i.partition_id = ?) ORDER BY id";
+  std::string sql =
+      std::string("SELECT ") + kPartitionColumns +
+      ", port FROM (SELECT p.*, i.port AS port FROM run_inputs i "
+      "JOIN partitions p ON p.run_id = i.run_id WHERE i.partition_id = ?) ORDER BY id";
   Statement statement(db_, prepare(sql));
   statement.bind(1, version);
   std::vector<std::pair<std::string, PartitionRecord>> readers;

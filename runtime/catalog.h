@@ -219,7 +219,7 @@ class Catalog {
   sqlite3* db_;  // owned
   std::function<int64_t()> clock_;
   std::unordered_map<std::string, sqlite3_stmt*> statements_;  // owned: finalized before db_ closes
-  std::unordered_map<int64_t, RecordedRun> recorded_runs_;   // recorded_run()
+  std::unordered_map<int64_t, RecordedRun> recorded_runs_;     // recorded_run()
 };
 
 // A NewRun's log_path with `{run}` replaced by the run's id: the path the

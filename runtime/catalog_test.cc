@@ -62,7 +62,8 @@ TEST_F(CatalogTest, MigratesAVersionOneFile) {
   EXPECT_EQ(catalog->schema_version(), 2);
   sqlite3_open(path_.c_str(), &db);
   sqlite3_stmt* query = nullptr;
-  sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE name = 'run_inputs_by_partition'",
+  sqlite3_prepare_v2(db,
+                     "SELECT count(*) FROM sqlite_master WHERE name = 'run_inputs_by_partition'",
                      -1, &query, nullptr);
   ASSERT_EQ(sqlite3_step(query), SQLITE_ROW);
   EXPECT_EQ(sqlite3_column_int(query, 0), 1);

@@ -5,8 +5,8 @@
 #include "command_runner.h"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -214,8 +214,8 @@ std::optional<std::pair<int64_t, CommandResult>> ProcessRunner::wait(
       auto left = std::chrono::ceil<std::chrono::milliseconds>(std::max(until - now, {}));
       poll(exits.data(), exits.size(), static_cast<int>(left.count()));
     } else {
-      std::this_thread::sleep_for(std::min(pause, std::chrono::ceil<std::chrono::milliseconds>(
-                                                      std::max(until - now, {}))));
+      std::this_thread::sleep_for(
+          std::min(pause, std::chrono::ceil<std::chrono::milliseconds>(std::max(until - now, {}))));
       pause = std::min(pause * 2, std::chrono::milliseconds(20));
     }
   }

@@ -85,7 +85,8 @@ Expected<std::optional<std::string>> stale_reason(Catalog& catalog, const Plan& 
     // The version of `ref` this port read, if it read `ref`.
     auto version_read = [&](const std::string& ref) -> std::optional<int64_t> {
       auto found = std::lower_bound(
-          first, last, ref, [](const RunInput& input, const std::string& r) { return input.ref < r; });
+          first, last, ref,
+          [](const RunInput& input, const std::string& r) { return input.ref < r; });
       if (found == last || found->ref != ref) return std::nullopt;
       return found->partition_id;
     };
