@@ -405,9 +405,8 @@ Status Builder::start(size_t target_id) {
   }
   for (size_t port = 0; port < target.outputs.size(); ++port) {
     const std::string& name = target.outputs[port].port->name.text;
-    // Run ids are never reused (AUTOINCREMENT), so this directory is new.
+    // Made by make_staging() once the run record commits.
     std::string staged = state.staging + "-" + name;
-    if (Status made = disk_.make_directories(staged); !made) return made;
     config["outputs"][name] =
         nlohmann::ordered_json::array({describe(planned.outputs[port], staged)});
     spec.env.emplace_back("DATABUILD_OUT_" + upper(name), staged);
@@ -486,6 +485,19 @@ Status Builder::publish(size_t target_id) {
   return ok();
 }
 
+// A run's output directories. Only for a committed run record: a runner
+// starting deletes the staging of runs the catalog does not know as running,
+// which would include those of another runner's batch still open. (And run
+// ids are never reused once committed, so the directories are new.)
+Status Builder::make_staging(size_t target_id) {
+  for (const OutputPartition& output : plan_.targets[target_id].target.outputs)
+    if (Status made =
+            disk_.make_directories(targets_[target_id].staging + "-" + output.port->name.text);
+        !made)
+      return made;
+  return ok();
+}
+
 // What a run staged and will not publish: its output directories.
 void Builder::remove_staging(size_t target_id) {
   for (const OutputPartition& output : plan_.targets[target_id].target.outputs)
@@ -533,13 +545,18 @@ Status Builder::finish(size_t target_id, const CommandResult& result) {
 // the releases of the claims the previous round published. After the commit,
 // and only then, the new versions are linked and prepared jobs launched into
 // free slots. The prepared ones left over are launched the moment a job
-// ends, before that job's publishing round: with short jobs, a slot waiting
-// for the bookkeeping would otherwise sit idle for most of the time.
-Status Builder::step(const std::vector<std::pair<int64_t, CommandResult>>& done) {
+// ends (refill(), also between the steps of a round), before that job is
+// recorded: with short jobs, a slot waiting for the bookkeeping would
+// otherwise sit idle for most of the time.
+Status Builder::step() {
+  std::vector<std::pair<int64_t, CommandResult>> done = std::move(ended_);
+  ended_.clear();
   if (Status begun = catalog_.begin_batch(); !begun) return begun;
   if (Status released = release_pending(); !released) return released;
-  for (const auto& [token, result] : done)
+  for (const auto& [token, result] : done) {
     if (Status handled = finish(static_cast<size_t>(token), result); !handled) return handled;
+    refill();
+  }
   // Start what is ready; a target whose outputs another runner holds goes
   // back in the queue and is tried again next time round.
   std::vector<size_t> held;
@@ -552,6 +569,7 @@ Status Builder::step(const std::vector<std::pair<int64_t, CommandResult>>& done)
     if (!claim) return Failure{claim.error()};
     if (*claim == Claim::Acquired) {
       if (Status started = start(t); !started) return started;
+      refill();
     } else if (*claim == Claim::HeldElsewhere) {
       held.push_back(t);
     }
@@ -562,11 +580,26 @@ Status Builder::step(const std::vector<std::pair<int64_t, CommandResult>>& done)
     if (Status beat = catalog_.heartbeat(options_.pid, options_.host); !beat) return beat;
   }
   if (Status committed = catalog_.commit_batch(); !committed) return committed;
-  for (const auto& [version, link] : links_)
-    if (Status linked = disk_.replace_symlink(version, link); !linked) return linked;
-  links_.clear();
+  for (; launchable_ < prepared_.size(); ++launchable_)
+    if (Status made = make_staging(prepared_[launchable_].first); !made) return made;
   launch_prepared();
+  for (const auto& [version, link] : links_) {
+    if (Status linked = disk_.replace_symlink(version, link); !linked) return linked;
+    refill();
+  }
+  links_.clear();
   return ok();
+}
+
+// Between the steps of a round (each a few file-system calls that may block
+// for a while on a busy machine): jobs that ended meanwhile are collected for
+// the next round and their slots given to prepared jobs at once.
+void Builder::refill() {
+  while (auto ended = runner_.wait(std::chrono::milliseconds(0))) {
+    if (ended_.empty()) first_ended_ = now();
+    ended_.push_back(std::move(*ended));
+  }
+  launch_prepared();
 }
 
 // Jobs prepared beyond -j: enough that several ended jobs can be recorded in
@@ -574,9 +607,10 @@ Status Builder::step(const std::vector<std::pair<int64_t, CommandResult>>& done)
 size_t Builder::prepare_ahead() const { return std::max<size_t>(options_.jobs, 8); }
 
 void Builder::launch_prepared() {
-  while (!prepared_.empty() && runner_.running() < options_.jobs) {
+  while (launchable_ > 0 && runner_.running() < options_.jobs) {
     auto [target_id, spec] = std::move(prepared_.front());
     prepared_.pop_front();
+    --launchable_;
     const TargetState& state = targets_[target_id];
     status_.job_started(plan_.targets[target_id].name, state.attempt, state.log_path);
     runner_.start(static_cast<int64_t>(target_id), spec);
@@ -617,46 +651,41 @@ Expected<bool> Builder::build() {
   for (const auto& [input, why] : doomed)
     if (!failed_[input]) became_unavailable(input, why);
   if (Status polled = poll_waiting(true); !polled) return Failure{polled.error()};
-  std::vector<std::pair<int64_t, CommandResult>> done;  // ended, not yet recorded
-  double first_done = 0;                                // when the oldest of them ended
   bool record = true;
   while (true) {
     if (record) {
-      if (Status stepped = step(done); !stepped) {
+      if (Status stepped = step(); !stepped) {
         catalog_.rollback_batch();
         prepared_.clear();
         runner_.kill_all();
         return Failure{stepped.error()};
       }
-      done.clear();
     }
     // With nothing running, what is left in ready_ is held elsewhere.
     bool waiting = waiting_ || (runner_.running() == 0 && !ready_.empty());
-    if (runner_.running() == 0 && prepared_.empty() && done.empty() && !waiting) break;
+    if (runner_.running() == 0 && prepared_.empty() && ended_.empty() && !waiting) break;
     // Sleep until the next poll of an external is due, or (another runner
     // holding a claim) the next try for it, or the ended jobs are due to be
     // recorded, or a job ends.
     double pause = waiting_ ? std::max(next_poll_ - now(), 0.0) : 1.0;
     if (!ready_.empty()) pause = std::min(pause, kClaimRetrySeconds);
-    if (!done.empty())
-      pause = std::min(pause, std::max(first_done + kRecordWithinSeconds - now(), 0.0));
+    if (!ended_.empty())
+      pause = std::min(pause, std::max(first_ended_ + kRecordWithinSeconds - now(), 0.0));
     if (runner_.running() == 0) {
       options_.sleep(pause);
     } else if (auto first = runner_.wait(
                    std::chrono::milliseconds(static_cast<int64_t>(std::ceil(pause * 1000))))) {
-      if (done.empty()) first_done = now();
-      done.push_back(std::move(*first));
-      while (auto more = runner_.wait(std::chrono::milliseconds(0)))
-        done.push_back(std::move(*more));
-      launch_prepared();
+      if (ended_.empty()) first_ended_ = now();
+      ended_.push_back(std::move(*first));
+      refill();
     }
     // Ended jobs are recorded together (one transaction for many: far fewer
     // pages written per job) while prepared jobs keep every slot busy; they
     // are recorded at once when the prepared run low, a slot would idle, or
     // the oldest has waited kRecordWithinSeconds (a long job's readers are
     // not held up for long).
-    record = done.empty() || prepared_.size() < options_.jobs ||
-             runner_.running() < options_.jobs || now() - first_done >= kRecordWithinSeconds;
+    record = ended_.empty() || prepared_.size() < options_.jobs ||
+             runner_.running() < options_.jobs || now() - first_ended_ >= kRecordWithinSeconds;
     if (Status polled = poll_waiting(false); !polled) return Failure{polled.error()};
     status_.tick();
   }

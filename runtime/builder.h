@@ -112,11 +112,13 @@ class Builder {
   Status release_claims(size_t target);
   Status release_pending();
   Status start(size_t target);
-  Status step(const std::vector<std::pair<int64_t, CommandResult>>& done);
+  Status step();
+  void refill();
   void launch_prepared();
   size_t prepare_ahead() const;
   Status finish(size_t target, const CommandResult& result);
   Status publish(size_t target);
+  Status make_staging(size_t target);
   void remove_staging(size_t target);
   void fail_target(size_t target, const std::string& reason);
   void finished(size_t target);
@@ -143,8 +145,12 @@ class Builder {
   // Made when the current batch commits (step()): links to new versions.
   std::vector<std::pair<std::string, std::string>> links_;  // version, link
   std::vector<std::string> releases_;                       // claims to release in the next batch
-  // Jobs whose run records are committed, launched as slots free up.
+  // Jobs prepared to start, launched as slots free up: the first
+  // `launchable_` have their run records committed.
   std::deque<std::pair<size_t, CommandSpec>> prepared_;
+  size_t launchable_ = 0;
+  std::vector<std::pair<int64_t, CommandResult>> ended_;  // not yet recorded
+  double first_ended_ = 0;                                // when the oldest of them ended
   static constexpr double kFirstPollSeconds = 0.1;
   static constexpr double kClaimRetrySeconds = 0.2;  // a target another runner holds
   // The longest an ended job waits to be recorded (and its readers to start).
