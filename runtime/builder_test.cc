@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <set>
 
 #include "test_support.h"
 
@@ -151,6 +152,26 @@ TEST_F(BuilderTest, PublishesStagingThenCatalogThenLink) {
   EXPECT_EQ(steps[0], "rename /ws/data/.staging/run-1-out -> /ws/data/.versions/run-1-out");
   EXPECT_EQ(steps[1], "symlink /ws/data/clean/date=2024-01-03 -> /ws/data/.versions/run-1-out");
   EXPECT_TRUE(f.disk.list_names("/ws/data/.staging").empty());
+}
+
+TEST_F(BuilderTest, AStagingDirectoryIsMadeOnlyForACommittedRun) {
+  // Another runner starting deletes the staging of runs the catalog does not
+  // know as running: it must never see one whose record is not committed.
+  for (const char* date : {"2024-01-03", "2024-01-04", "2024-01-05"})
+    f.deliver(std::string("raw/date=") + date, "{}\n");
+  std::set<std::string> made;  // the builder's; the fake jobs make them again, writing
+  f.disk.before_make_directories = [&](const std::string& path) {
+    const std::string prefix = "/ws/data/.staging/run-";
+    if (path.rfind(prefix, 0) != 0 || !made.insert(path).second) return;
+    ASSERT_TRUE(f.catalog->begin_batch());  // no batch is open: committed
+    f.catalog->rollback_batch();
+    std::optional<RunRecord> run = *f.catalog->run(std::atoll(path.c_str() + prefix.size()));
+    ASSERT_TRUE(run);
+    EXPECT_EQ(run->state, "running");
+  };
+  ASSERT_TRUE(f.build({"clean/date=2024-01-03", "clean/date=2024-01-04", "clean/date=2024-01-05"},
+                      jobs(2)));
+  EXPECT_EQ(made.size(), 3u);
 }
 
 TEST_F(BuilderTest, ALabelTheOutputDeniesIsRefused) {
