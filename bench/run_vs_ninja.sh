@@ -43,7 +43,11 @@ workspace() {  # workspace DIR LAST: one dataset t[n] for n in 0..LAST, one job 
     "$2" >"$1/t.dbuild"
 }
 
+# The machine may be shared: say how busy it was.
+load() { echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"; }
+
 echo "== $count trivial jobs, -j $jobs"
+load
 workspace "$scratch/ws" $((count - 1))
 timed "$scratch/dr" "$run" -C "$scratch/ws" -j "$jobs" build 't/n=*'
 mkdir -p "$scratch/ninja"
@@ -57,6 +61,7 @@ read -r dr_wall dr_cpu <"$scratch/dr"
 read -r nj_wall nj_cpu <"$scratch/nj"
 echo "databuild-run: ${dr_wall}s wall, ${dr_cpu}s CPU"
 echo "ninja:         ${nj_wall}s wall, ${nj_cpu}s CPU"
+load
 echo "ratio: $(python3 -c "print(f'{$dr_wall / $nj_wall:.2f}x wall, {$dr_cpu / $nj_cpu:.2f}x CPU')")"
 
 for size in ${sizes}; do
@@ -75,6 +80,7 @@ directory, version, size = sys.argv[1], sys.argv[2], int(sys.argv[3])
 for n in range(1, size):
     os.symlink(version, os.path.join(directory, f"n={n}"))
 PY
+  load
   timed "$scratch/noop" "$run" -C "$ws" build 't/n=*'
   read -r wall cpu <"$scratch/noop"
   echo "no-op build over $size partitions: ${wall}s wall, ${cpu}s CPU"

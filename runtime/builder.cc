@@ -5,12 +5,15 @@
 // decrements its readers' counts and queues those that reach zero, and a
 // partition that will not come fails its readers and, through their outputs,
 // theirs. The loop starts queued targets up to -j, polls waiting external
-// partitions about once a second, and handles each finished command. Nothing is started after a
-// catalog error: the catalog is the record, and building without it would be unrecorded work.
+// partitions (soon, then backing off to --poll-interval), and handles each
+// finished command. Nothing is started after a catalog error: the catalog is
+// the record, and building without it would be unrecorded work.
 #include "builder.h"
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -154,8 +157,9 @@ Status Builder::record_source(size_t partition) {
 
 // Waiting external partitions: present now? Past their deadline?
 Status Builder::poll_waiting(bool force) {
-  if (!force && now() - last_poll_ < 1.0) return ok();
-  last_poll_ = now();
+  if (!force && now() < next_poll_) return ok();
+  bool arrived = false;
+  double give_up = std::numeric_limits<double>::infinity();  // the first wait to run out
   waiting_ = false;
   for (size_t i = 0; i < plan_.partitions.size(); ++i) {
     PlannedPartition& node = plan_.partitions[i];
@@ -182,13 +186,21 @@ Status Builder::poll_waiting(bool force) {
       node.decision = Decision::Reuse;
       node.reason = "external, arrived";
       became_available(i);
+      arrived = true;
     } else if (now() >= *wait_until_[i]) {
       status_.partition_failed(node.name, node.reason + "; gave up waiting");
       became_unavailable(i, node.reason + "; gave up waiting");
     } else {
       waiting_ = true;
+      give_up = std::min(give_up, *wait_until_[i]);
     }
   }
+  // Soon at first, then less and less often, up to --poll-interval: a delivery
+  // already under way is seen at once, a wait of hours costs a stat now and
+  // then. One arrival suggests the rest of a delivery is near: soon again.
+  poll_every_ = arrived || force ? kFirstPollSeconds
+                                 : std::min(poll_every_ * 2, options_.poll_interval_seconds);
+  next_poll_ = std::min(now() + poll_every_, give_up);
   return ok();
 }
 
@@ -299,12 +311,21 @@ Expected<bool> Builder::adopt_published(size_t target_id) {
   return true;
 }
 
+// Released in the next batch (release_pending()), after this one has
+// committed and made its links: another runner that gets the claim must find
+// the link already pointing at the version it may reuse.
 Status Builder::release_claims(size_t target_id) {
   if (!targets_[target_id].claimed) return ok();
   targets_[target_id].claimed = false;
   for (size_t output : plan_.targets[target_id].outputs)
-    if (Status released = catalog_.release(plan_.partitions[output].name, options_.pid); !released)
-      return released;
+    releases_.push_back(plan_.partitions[output].name);
+  return ok();
+}
+
+Status Builder::release_pending() {
+  for (const std::string& ref : releases_)
+    if (Status released = catalog_.release(ref, options_.pid); !released) return released;
+  releases_.clear();
   return ok();
 }
 
@@ -336,7 +357,16 @@ Status Builder::start(size_t target_id) {
   std::string id = std::to_string(*run_id);
   state.staging = plan_.data_root + "/.staging/run-" + id;
   state.log_path = run_log_path(run.log_path, *run_id);
-  if (Status made = disk_.make_directories(options_.log_directory); !made) return made;
+  // Once per build: the directories every run writes into.
+  if (!directories_made_) {
+    for (const std::string& directory :
+         {options_.log_directory, plan_.data_root + "/.staging", plan_.data_root + "/.versions"})
+      if (Status made = disk_.make_directories(directory); !made) return made;
+    directories_made_ = true;
+  }
+  // The config document and input lists are kept beside the run's log (what
+  // the run was given, for re-running it by hand): nothing to clean up after.
+  std::string run_files = options_.log_directory + "/run-" + id;
 
   // The job's environment and its DATABUILD_CONFIG document (runtime.md).
   CommandSpec spec;
@@ -374,29 +404,28 @@ Status Builder::start(size_t target_id) {
     if (input.single && planned.inputs[port].size() == 1) {
       spec.env.emplace_back(variable, plan_.partitions[planned.inputs[port][0]].current->path);
     } else {
-      std::string list_path = state.staging + "/in-" + input.port->name.text + ".list";
-      if (Status made = disk_.make_directories(state.staging); !made) return made;
+      std::string list_path = run_files + "-in-" + input.port->name.text + ".list";
       if (Status written = disk_.write_file(list_path, paths); !written) return written;
       spec.env.emplace_back(variable, list_path);
     }
   }
   for (size_t port = 0; port < target.outputs.size(); ++port) {
     std::string name = target.outputs[port].port->name.text.str();
-    std::string staged = state.staging + "/out/" + name;
-    if (Status cleared = disk_.remove_all(staged); !cleared) return cleared;
-    if (Status made = disk_.make_directories(staged); !made) return made;
+    // Made by make_staging() once the run record commits.
+    std::string staged = state.staging + "-" + name;
     config["outputs"][name] =
         nlohmann::ordered_json::array({describe(planned.outputs[port], staged)});
     spec.env.emplace_back("DATABUILD_OUT_" + upper(name), staged);
   }
-  std::string config_path = state.staging + "/config.json";
+  std::string config_path = run_files + ".json";
   if (Status written = disk_.write_file(config_path, config.dump(2) + "\n"); !written)
     return written;
   spec.env.emplace_back("DATABUILD_CONFIG", config_path);
   spec.env.emplace_back("DATABUILD_RUN_ID", id);
   state.state = State::Running;
-  status_.job_started(planned.name, state.attempt, state.log_path);
-  runner_.start(static_cast<int64_t>(target_id), spec);
+  // Started once the batch holding its run record commits (step()): a job
+  // never runs under a run id that might yet be rolled back and reused.
+  prepared_.emplace_back(target_id, std::move(spec));
   return ok();
 }
 
@@ -459,10 +488,13 @@ Status Builder::publish(size_t target_id) {
   for (size_t port = 0; port < target.outputs.size(); ++port) {
     size_t partition = planned.outputs[port];
     PlannedPartition& node = plan_.partitions[partition];
-    if (node.current && node.current->origin == Origin::Manual && !options_.replace_manual)
-      continue;  // a sibling output kept by hand: never overwritten
     std::string name = target.outputs[port].port->name.text.str();
-    std::string staged = state.staging + "/out/" + name;
+    std::string staged = state.staging + "-" + name;
+    if (node.current && node.current->origin == Origin::Manual && !options_.replace_manual) {
+      // A sibling output kept by hand: never overwritten.
+      if (Status removed = disk_.remove_all(staged); !removed) return removed;
+      continue;
+    }
     if (!disk_.is_directory(staged))
       return Failure{"output " + name + " (" + node.name + ") was not written: " + staged +
                      " is gone"};
@@ -487,11 +519,10 @@ Status Builder::publish(size_t target_id) {
     for (const FileEntry& file : *files)
       manifest.push_back({{"path", file.path}, {"size", file.size}});
     version.manifest = manifest.dump();
-    Expected<std::string> hash = hash_directory(disk_, staged);
+    Expected<std::string> hash = hash_files(disk_, staged, *files);
     if (!hash) return Failure{hash.error()};
     version.content_hash = *hash;
     version.path = plan_.data_root + "/.versions/run-" + std::to_string(state.run_id) + "-" + name;
-    if (Status made = disk_.make_directories(plan_.data_root + "/.versions"); !made) return made;
     if (Status moved = disk_.rename(staged, version.path); !moved) return moved;
     versions.push_back(std::move(version));
     published.push_back(partition);
@@ -500,13 +531,39 @@ Status Builder::publish(size_t target_id) {
   if (!ids) return Failure{ids.error()};
   for (size_t i = 0; i < published.size(); ++i) {
     PlannedPartition& node = plan_.partitions[published[i]];
-    if (Status linked = disk_.replace_symlink(versions[i].path, node.location); !linked)
-      return linked;
+    // Linked once the batch commits (step()): a reader following the link
+    // finds a version the catalog already records.
+    links_.emplace_back(versions[i].path, node.location);
     Expected<std::optional<PartitionRecord>> current = catalog_.partition((*ids)[i]);
     if (!current) return Failure{current.error()};
     node.current = *current;
   }
-  return disk_.remove_all(state.staging);
+  return ok();
+}
+
+// A run's output directories. Only for a committed run record: a runner
+// starting deletes the staging of runs the catalog does not know as running,
+// which would include those of another runner's batch still open. (And run
+// ids are never reused once committed, so the directories are new.)
+Status Builder::make_staging(size_t target_id) {
+  for (const OutputPartition& output : plan_.targets[target_id].target.outputs)
+    if (Status made =
+            disk_.make_directories(targets_[target_id].staging + "-" + output.port->name.text);
+        !made)
+      return made;
+  return ok();
+}
+
+// What a failed run staged: its output directories, and whatever its job put
+// beside them under the run's name (a job that wrote to "$DATABUILD_OUT_X.csv"
+// instead of into the directory). Only failures list the directory.
+void Builder::remove_staging(size_t target_id) {
+  const std::string& staging = targets_[target_id].staging;  // <data_root>/.staging/run-N
+  size_t slash = staging.rfind('/');
+  std::string directory = staging.substr(0, slash);
+  std::string prefix = staging.substr(slash + 1) + "-";
+  for (const std::string& name : disk_.list_names(directory))
+    if (name.rfind(prefix, 0) == 0) disk_.remove_all(directory + "/" + name);
 }
 
 Status Builder::finish(size_t target_id, const CommandResult& result) {
@@ -524,7 +581,7 @@ Status Builder::finish(size_t target_id, const CommandResult& result) {
     message = published.error();
     if (Status ended = catalog_.finish_run(state.run_id, false, 0, message); !ended)
       return Failure{message + "; " + ended.error()};  // the catalog failed publishing it, too
-    disk_.remove_all(state.staging);
+    remove_staging(target_id);
     status_.job_finished(planned.name, false, message, state.log_path, /*retrying=*/false);
     fail_target(target_id, message);
     return release_claims(target_id);
@@ -536,7 +593,7 @@ Status Builder::finish(size_t target_id, const CommandResult& result) {
     message += "; " + untouched.error();
   if (Status ended = catalog_.finish_run(state.run_id, false, exit_status, message); !ended)
     return ended;
-  disk_.remove_all(state.staging);
+  remove_staging(target_id);
   bool retrying = state.attempt <= planned.target.job->retries.value_or(0);
   status_.job_finished(planned.name, false, message, state.log_path, retrying);
   if (retrying) {
@@ -546,6 +603,84 @@ Status Builder::finish(size_t target_id, const CommandResult& result) {
   }
   fail_target(target_id, planned.name + " failed: " + message);
   return release_claims(target_id);
+}
+
+// One round of the loop as one catalog transaction: the ends of the jobs in
+// `done` (publishing their outputs), then the starts of ready targets (claims,
+// run records, staging) up to -j running plus prepare_ahead() prepared, and
+// the releases of the claims the previous round published. After the commit,
+// and only then, the new versions are linked and prepared jobs launched into
+// free slots. The prepared ones left over are launched the moment a job
+// ends (refill(), also between the steps of a round), before that job is
+// recorded: with short jobs, a slot waiting for the bookkeeping would
+// otherwise sit idle for most of the time.
+Status Builder::step() {
+  std::vector<std::pair<int64_t, CommandResult>> done = std::move(ended_);
+  ended_.clear();
+  if (Status begun = catalog_.begin_batch(); !begun) return begun;
+  if (Status released = release_pending(); !released) return released;
+  for (const auto& [token, result] : done) {
+    if (Status handled = finish(static_cast<size_t>(token), result); !handled) return handled;
+    refill();
+  }
+  // Start what is ready; a target whose outputs another runner holds goes
+  // back in the queue and is tried again next time round.
+  std::vector<size_t> held;
+  while (!ready_.empty() &&
+         runner_.running() + prepared_.size() < options_.jobs + prepare_ahead()) {
+    size_t t = ready_.front();
+    ready_.pop_front();
+    if (targets_[t].state != State::Ready) continue;
+    Expected<Claim> claim = acquire(t);
+    if (!claim) return Failure{claim.error()};
+    if (*claim == Claim::Acquired) {
+      if (Status started = start(t); !started) return started;
+      refill();
+    } else if (*claim == Claim::HeldElsewhere) {
+      held.push_back(t);
+    }
+  }
+  ready_.insert(ready_.end(), held.begin(), held.end());
+  if (now() - last_heartbeat_ >= static_cast<double>(kClaimStaleSeconds) / 6) {
+    last_heartbeat_ = now();
+    if (Status beat = catalog_.heartbeat(options_.pid, options_.host); !beat) return beat;
+  }
+  if (Status committed = catalog_.commit_batch(); !committed) return committed;
+  for (; launchable_ < prepared_.size(); ++launchable_)
+    if (Status made = make_staging(prepared_[launchable_].first); !made) return made;
+  launch_prepared();
+  for (const auto& [version, link] : links_) {
+    if (Status linked = disk_.replace_symlink(version, link); !linked) return linked;
+    refill();
+  }
+  links_.clear();
+  return ok();
+}
+
+// Between the steps of a round (each a few file-system calls that may block
+// for a while on a busy machine): jobs that ended meanwhile are collected for
+// the next round and their slots given to prepared jobs at once.
+void Builder::refill() {
+  while (auto ended = runner_.wait(std::chrono::milliseconds(0))) {
+    if (ended_.empty()) first_ended_ = now();
+    ended_.push_back(std::move(*ended));
+  }
+  launch_prepared();
+}
+
+// Jobs prepared beyond -j: enough that several ended jobs can be recorded in
+// one transaction while the slots stay busy.
+size_t Builder::prepare_ahead() const { return std::max<size_t>(options_.jobs, 8); }
+
+void Builder::launch_prepared() {
+  while (launchable_ > 0 && runner_.running() < options_.jobs) {
+    auto [target_id, spec] = std::move(prepared_.front());
+    prepared_.pop_front();
+    --launchable_;
+    const TargetState& state = targets_[target_id];
+    status_.job_started(plan_.targets[target_id].name, state.attempt, state.log_path);
+    runner_.start(static_cast<int64_t>(target_id), spec);
+  }
 }
 
 Expected<bool> Builder::build() {
@@ -582,44 +717,52 @@ Expected<bool> Builder::build() {
   for (const auto& [input, why] : doomed)
     if (!failed_[input]) became_unavailable(input, why);
   if (Status polled = poll_waiting(true); !polled) return Failure{polled.error()};
+  bool record = true;
   while (true) {
-    // Start what is ready, up to -j; a target whose outputs another runner
-    // holds goes back in the queue and is tried again next time round.
-    std::vector<size_t> held;
-    while (!ready_.empty() && runner_.running() < options_.jobs) {
-      size_t t = ready_.front();
-      ready_.pop_front();
-      if (targets_[t].state != State::Ready) continue;
-      Expected<Claim> claim = acquire(t);
-      Status started = claim ? ok() : Status(Failure{claim.error()});
-      if (claim && *claim == Claim::Acquired) started = start(t);
-      if (!started) {
+    if (record) {
+      if (Status stepped = step(); !stepped) {
+        catalog_.rollback_batch();
+        prepared_.clear();
         runner_.kill_all();
-        return Failure{started.error()};
-      }
-      if (*claim == Claim::HeldElsewhere) held.push_back(t);
-    }
-    ready_.insert(ready_.end(), held.begin(), held.end());
-    if (now() - last_heartbeat_ >= static_cast<double>(kClaimStaleSeconds) / 6) {
-      last_heartbeat_ = now();
-      if (Status beat = catalog_.heartbeat(options_.pid, options_.host); !beat) {
-        runner_.kill_all();
-        return Failure{beat.error()};
+        return Failure{stepped.error()};
       }
     }
     // With nothing running, what is left in ready_ is held elsewhere.
     bool waiting = waiting_ || (runner_.running() == 0 && !ready_.empty());
-    if (runner_.running() == 0 && !waiting) break;
+    if (runner_.running() == 0 && prepared_.empty() && ended_.empty() && !waiting) break;
+    // Sleep until the next poll of an external is due, or (another runner
+    // holding a claim) the next try for it, or the ended jobs are due to be
+    // recorded, or a job ends.
+    double pause = waiting_ ? std::max(next_poll_ - now(), 0.0) : 1.0;
+    if (!ready_.empty()) pause = std::min(pause, kClaimRetrySeconds);
+    if (!ended_.empty())
+      pause = std::min(pause, std::max(first_ended_ + kRecordWithinSeconds - now(), 0.0));
     if (runner_.running() == 0) {
-      options_.sleep(0.2);
-    } else if (auto done = runner_.wait(std::chrono::milliseconds(waiting ? 200 : 1000))) {
-      if (Status handled = finish(static_cast<size_t>(done->first), done->second); !handled) {
-        runner_.kill_all();
-        return Failure{handled.error()};
-      }
+      options_.sleep(pause);
+    } else if (auto first = runner_.wait(
+                   std::chrono::milliseconds(static_cast<int64_t>(std::ceil(pause * 1000))))) {
+      if (ended_.empty()) first_ended_ = now();
+      ended_.push_back(std::move(*first));
+      refill();
     }
+    // Ended jobs are recorded together (one transaction for many: far fewer
+    // pages written per job) while prepared jobs keep every slot busy; they
+    // are recorded at once when the prepared run low, a slot would idle, or
+    // the oldest has waited kRecordWithinSeconds (a long job's readers are
+    // not held up for long).
+    record = ended_.empty() || prepared_.size() < options_.jobs ||
+             runner_.running() < options_.jobs || now() - first_ended_ >= kRecordWithinSeconds;
     if (Status polled = poll_waiting(false); !polled) return Failure{polled.error()};
     status_.tick();
+  }
+  if (!releases_.empty()) {  // the last round's claims
+    Status released = catalog_.begin_batch();
+    if (released) released = release_pending();
+    if (released) released = catalog_.commit_batch();
+    if (!released) {
+      catalog_.rollback_batch();
+      return Failure{released.error()};
+    }
   }
   status_.finish();
   bool all = true;

@@ -7,16 +7,21 @@
 // - only what the requested partitions need runs: a partition kept by hand
 //   does not pull its stale inputs into the build;
 // - a failed job (after `retries`) fails its downstream, never unrelated work;
-// - publishing is atomic: a job writes into `<data_root>/.staging/run-N/`;
+// - publishing is atomic: a job writes into `<data_root>/.staging/run-N-PORT`;
 //   on exit 0 the builder lists the files (the manifest), computes labels,
 //   refuses a label the output dataset denies, renames the staging directory
 //   to `<data_root>/.versions/run-N-PORT` (one rename), records every output
-//   and the run's end in one catalog transaction, then points the partition's
-//   link at the new version (one rename). A reader of the link sees the old
+//   and the run's end in the catalog, and once that commits points the
+//   partition's link at the new version. A reader of the link sees the old
 //   version or the new, and a crash between steps leaves a catalog and a
 //   disk that the next plan recognises as "missing" and rebuilds;
-// - external partitions still missing are polled until their `wait`
-//   (or --wait-timeout) runs out, failing only the jobs that need them;
+// - the catalog writes of one round of the loop (the ends of the jobs that
+//   finished, the claims and run records of the next) are one transaction,
+//   and jobs are prepared ahead of free slots, so that with jobs of a few
+//   milliseconds the bookkeeping neither dominates nor leaves slots idle;
+// - external partitions still missing are polled (after 0.1 s, then twice
+//   as long each time up to --poll-interval) until their `wait` (or
+//   --wait-timeout) runs out, failing only the jobs that need them;
 // - several runners may share a catalog: before running a job the builder
 //   claims its outputs in the catalog (Catalog::claim) and releases them
 //   after publishing or failing. A target whose outputs another live runner
@@ -46,6 +51,9 @@ struct BuildOptions {
   size_t jobs = 1;
   // Overrides every external dataset's `wait`; nullopt: the dataset's, else 0.
   std::optional<int64_t> wait_timeout_seconds;
+  // The longest pause between two looks at a missing external partition;
+  // the first look after the start (or an arrival) comes much sooner.
+  double poll_interval_seconds = 1;
   bool replace_manual = false;
   std::string log_directory;  // absolute
   std::string host;
@@ -85,6 +93,7 @@ class Builder {
     int attempt = 0;
     int64_t run_id = 0;
     bool claimed = false;  // holds the catalog claims on its outputs
+    // `<data_root>/.staging/run-N`; output PORT is staged in `<staging>-PORT`.
     std::string staging, log_path;
   };
   // What acquire() found: go ahead, another runner is building it, or
@@ -101,10 +110,17 @@ class Builder {
   Expected<Claim> acquire(size_t target);
   Expected<bool> adopt_published(size_t target);
   Status release_claims(size_t target);
+  Status release_pending();
   Status start(size_t target);
+  Status step();
+  void refill();
+  void launch_prepared();
+  size_t prepare_ahead() const;
   Status finish(size_t target, const CommandResult& result);
   Status check_published_tree(size_t target);
   Status publish(size_t target);
+  Status make_staging(size_t target);
+  void remove_staging(size_t target);
   void fail_target(size_t target, const std::string& reason);
   void finished(size_t target);
   void became_available(size_t partition);
@@ -126,7 +142,22 @@ class Builder {
   std::vector<size_t> pending_;                     // per target: inputs not yet available
   std::deque<size_t> ready_;                        // targets whose inputs are all available
   bool waiting_ = false;                            // an external is still awaited
-  double last_poll_ = 0;
+  bool directories_made_ = false;                   // the log, staging and version roots
+  // Made when the current batch commits (step()): links to new versions.
+  std::vector<std::pair<std::string, std::string>> links_;  // version, link
+  std::vector<std::string> releases_;                       // claims to release in the next batch
+  // Jobs prepared to start, launched as slots free up: the first
+  // `launchable_` have their run records committed.
+  std::deque<std::pair<size_t, CommandSpec>> prepared_;
+  size_t launchable_ = 0;
+  std::vector<std::pair<int64_t, CommandResult>> ended_;  // not yet recorded
+  double first_ended_ = 0;                                // when the oldest of them ended
+  static constexpr double kFirstPollSeconds = 0.1;
+  static constexpr double kClaimRetrySeconds = 0.2;  // a target another runner holds
+  // The longest an ended job waits to be recorded (and its readers to start).
+  static constexpr double kRecordWithinSeconds = 0.05;
+  double poll_every_ = kFirstPollSeconds;
+  double next_poll_ = 0;
   double last_heartbeat_ = 0;
 };
 

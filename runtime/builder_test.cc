@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
+#include <set>
 
 #include "test_support.h"
 
@@ -136,11 +138,18 @@ TEST_F(BuilderTest, PublishesStagingThenCatalogThenLink) {
   bool checked = false;
   f.disk.before_symlink = [&](const std::string& target, const std::string& link) {
     if (link != "/ws/data/clean/date=2024-01-03") return;
-    // The catalog names the new version before any reader can follow the link to it.
+    // The catalog names the new version, committed, before any reader can
+    // follow the link to it (a batch can begin only when none is open).
+    ASSERT_TRUE(f.catalog->begin_batch());
+    f.catalog->rollback_batch();
     std::optional<PartitionRecord> current = *f.catalog->current("clean/date=2024-01-03");
     ASSERT_TRUE(current);
     EXPECT_EQ(current->path, target);
     EXPECT_TRUE(f.disk.exists(target + "/part-0"));
+    // Still claimed: another runner that got the claim now would find no
+    // link to the version it could reuse, and build it again.
+    EXPECT_FALSE(*f.catalog->claim(link.substr(strlen("/ws/data/")), 5, "another-host",
+                                   [](int64_t) { return true; }));
     checked = true;
   };
   ASSERT_TRUE(f.build({"clean/date=2024-01-03"}));
@@ -149,9 +158,29 @@ TEST_F(BuilderTest, PublishesStagingThenCatalogThenLink) {
   for (const std::string& step : f.disk.log)
     if (step.rfind("rename", 0) == 0 || step.rfind("symlink", 0) == 0) steps.push_back(step);
   ASSERT_EQ(steps.size(), 2u);
-  EXPECT_EQ(steps[0], "rename /ws/data/.staging/run-1/out/out -> /ws/data/.versions/run-1-out");
+  EXPECT_EQ(steps[0], "rename /ws/data/.staging/run-1-out -> /ws/data/.versions/run-1-out");
   EXPECT_EQ(steps[1], "symlink /ws/data/clean/date=2024-01-03 -> /ws/data/.versions/run-1-out");
-  EXPECT_FALSE(f.disk.exists("/ws/data/.staging/run-1"));
+  EXPECT_TRUE(f.disk.list_names("/ws/data/.staging").empty());
+}
+
+TEST_F(BuilderTest, AStagingDirectoryIsMadeOnlyForACommittedRun) {
+  // Another runner starting deletes the staging of runs the catalog does not
+  // know as running: it must never see one whose record is not committed.
+  for (const char* date : {"2024-01-03", "2024-01-04", "2024-01-05"})
+    f.deliver(std::string("raw/date=") + date, "{}\n");
+  std::set<std::string> made;  // the builder's; the fake jobs make them again, writing
+  f.disk.before_make_directories = [&](const std::string& path) {
+    const std::string prefix = "/ws/data/.staging/run-";
+    if (path.rfind(prefix, 0) != 0 || !made.insert(path).second) return;
+    ASSERT_TRUE(f.catalog->begin_batch());  // no batch is open: committed
+    f.catalog->rollback_batch();
+    std::optional<RunRecord> run = *f.catalog->run(std::atoll(path.c_str() + prefix.size()));
+    ASSERT_TRUE(run);
+    EXPECT_EQ(run->state, "running");
+  };
+  ASSERT_TRUE(f.build({"clean/date=2024-01-03", "clean/date=2024-01-04", "clean/date=2024-01-05"},
+                      jobs(2)));
+  EXPECT_EQ(made.size(), 3u);
 }
 
 TEST_F(BuilderTest, ALabelTheOutputDeniesIsRefused) {
@@ -174,7 +203,7 @@ TEST_F(BuilderTest, AJobThatWritesNothingHasNotProducedItsOutput) {
   EXPECT_EQ(runs[0].state, "failed");
   EXPECT_EQ(runs[0].message,
             "output out (clean/date=2024-01-03) is missing: the job exited 0 but wrote no files "
-            "into DATABUILD_OUT_OUT (/ws/data/.staging/run-1/out/out)");
+            "into DATABUILD_OUT_OUT (/ws/data/.staging/run-1-out)");
   EXPECT_FALSE(f.disk.exists("/ws/data/.versions/run-1-out"));
   EXPECT_FALSE(f.disk.exists("/ws/data/clean/date=2024-01-03"));
 }
@@ -259,12 +288,32 @@ TEST_F(BuilderTest, WaitsForAnExternalUntilItArrives) {
   EXPECT_EQ(f.runner.started.size(), 1u);
 }
 
+TEST_F(BuilderTest, LooksForAnExternalSoonThenLessOftenUpToThePollInterval) {
+  BuildOptions options;
+  options.wait_timeout_seconds = 3600;
+  options.poll_interval_seconds = 8;
+  std::vector<double> pauses;
+  options.sleep = [&](double seconds) {
+    pauses.push_back(seconds);
+    f.clock.seconds += seconds;
+    if (f.clock.seconds > 60 && !f.disk.exists("/ws/data/raw/date=2024-01-03"))
+      f.deliver("raw/date=2024-01-03", "{}\n");
+  };
+  EXPECT_TRUE(f.build({"clean/date=2024-01-03"}, options));
+  EXPECT_EQ(f.runner.started.size(), 1u);
+  std::vector<double> expected{0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 8, 8};
+  ASSERT_GE(pauses.size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) EXPECT_NEAR(pauses[i], expected[i], 1e-9) << i;
+  EXPECT_LE(f.clock.seconds, 60 + 8);  // seen at the first look after it arrived
+}
+
 TEST_F(BuilderTest, GivesUpWaitingAfterTheTimeoutFailingOnlyWhatNeedsIt) {
   f.deliver("raw/date=2024-01-04", "{}\n");
   BuildOptions options;
   options.wait_timeout_seconds = 60;
   EXPECT_FALSE(f.build({"clean/date=2024-01-03", "clean/date=2024-01-04"}, options));
   EXPECT_GE(f.clock.seconds, 60);
+  EXPECT_LE(f.clock.seconds, 61);  // given up when the wait ran out, not a poll later
   EXPECT_TRUE(f.catalog->current("clean/date=2024-01-04")->has_value());
   EXPECT_TRUE(contains(f.status.events,
                        "not-built raw/date=2024-01-03: external, not present; gave up waiting"));
@@ -283,11 +332,11 @@ TEST_F(BuilderTest, ASinglePatternGetsAPathARangeGetsAListEvenOfOne) {
   ASSERT_EQ(f.runner.started.size(), 2u);
   const CommandSpec& clean = f.runner.started[0];
   EXPECT_EQ(FakeRunner::env(clean, "DATABUILD_IN_RAW"), "/ws/data/raw/date=2024-01-03");
-  EXPECT_EQ(FakeRunner::env(clean, "DATABUILD_OUT_OUT"), "/ws/data/.staging/run-1/out/out");
+  EXPECT_EQ(FakeRunner::env(clean, "DATABUILD_OUT_OUT"), "/ws/data/.staging/run-1-out");
   EXPECT_EQ(clean.argv, (std::vector<std::string>{"sh", "jobs/clean.sh", "2024-01-03"}));
   EXPECT_EQ(clean.working_directory, "/ws");
   EXPECT_EQ(FakeRunner::env(f.runner.started[1], "DATABUILD_IN_DAYS"),
-            "/ws/data/.staging/run-2/in-days.list");
+            "/ws/.databuild/logs/run-2-in-days.list");
   EXPECT_EQ(listed, "/ws/data/.versions/run-1-out\n");  // the exact version read
 }
 
@@ -371,16 +420,16 @@ TEST_F(BuilderTest, StagingLeftByDeadRunsIsRemovedAtTheStart) {
   NewRun running;
   running.job = "clean";
   int64_t live = *f.catalog->start_run(running);  // a run still going elsewhere
-  f.disk.create("/ws/data/.staging/run-" + std::to_string(live) + "/out/out/part-0", "half");
-  f.disk.create("/ws/data/.staging/run-77/out/out/part-0", "half");  // a run long gone
-  f.disk.create("/ws/data/.staging/put-99-1-2/part-0", "half");      // a dead `put`
-  f.disk.create("/ws/data/.staging/put-42-1-2/part-0", "half");      // a live one
+  f.disk.create("/ws/data/.staging/run-" + std::to_string(live) + "-out/part-0", "half");
+  f.disk.create("/ws/data/.staging/run-77-out/part-0", "half");  // a run long gone
+  f.disk.create("/ws/data/.staging/put-99-1-2/part-0", "half");  // a dead `put`
+  f.disk.create("/ws/data/.staging/put-42-1-2/part-0", "half");  // a live one
   f.put("notes/date=2024-01-01");
   BuildOptions options;
   options.is_alive = [](int64_t pid) { return pid == 42; };
   EXPECT_TRUE(f.build({"notes/date=2024-01-01"}, options));
   EXPECT_EQ(f.disk.list_names("/ws/data/.staging"),
-            (std::vector<std::string>{"put-42-1-2", "run-" + std::to_string(live)}));
+            (std::vector<std::string>{"put-42-1-2", "run-" + std::to_string(live) + "-out"}));
 }
 
 }  // namespace

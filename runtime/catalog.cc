@@ -78,6 +78,12 @@ CREATE TABLE claims (
   claimed_at INTEGER NOT NULL
 );
 )sql",
+    // 1 -> 2: `lineage --downstream` looks runs up by the version they read,
+    // and versions up by the run that made them.
+    R"sql(
+CREATE INDEX run_inputs_by_partition ON run_inputs(partition_id);
+CREATE INDEX partitions_by_run ON partitions(run_id);
+)sql",
 };
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 static_assert(kMigrationCount == kCatalogSchemaVersion);
@@ -163,18 +169,24 @@ class Statement {
 
 // Rolls back on destruction unless committed: every early return is safe.
 // `what` it records ("the claim on REF") completes its failures' sentences.
+// Inside a batch (Catalog::begin_batch) it is a savepoint: a failed write
+// undoes itself, and the batch's commit makes the rest visible.
 class Transaction {
  public:
-  Transaction(sqlite3* db, bool immediate, std::string what) : db_(db), what_(std::move(what)) {
-    active_ = sqlite3_exec(db, immediate ? "BEGIN IMMEDIATE" : "BEGIN", nullptr, nullptr,
-                           nullptr) == SQLITE_OK;
+  Transaction(sqlite3* db, bool immediate, std::string what)
+      : db_(db), what_(std::move(what)), nested_(sqlite3_get_autocommit(db) == 0) {
+    const char* begin = nested_ ? "SAVEPOINT nested" : immediate ? "BEGIN IMMEDIATE" : "BEGIN";
+    active_ = sqlite3_exec(db, begin, nullptr, nullptr, nullptr) == SQLITE_OK;
   }
   ~Transaction() {
-    if (active_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (active_)
+      sqlite3_exec(db_, nested_ ? "ROLLBACK TO nested; RELEASE nested" : "ROLLBACK", nullptr,
+                   nullptr, nullptr);
   }
   bool active() const { return active_; }
   Status commit() {
-    if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+    if (sqlite3_exec(db_, nested_ ? "RELEASE nested" : "COMMIT", nullptr, nullptr, nullptr) !=
+        SQLITE_OK)
       return catalog_failure(db_, "commit " + what_);
     active_ = false;
     return ok();
@@ -184,6 +196,7 @@ class Transaction {
  private:
   sqlite3* db_;
   std::string what_;
+  bool nested_;
   bool active_;
 };
 
@@ -354,6 +367,30 @@ Expected<std::unique_ptr<Catalog>> Catalog::open(const std::string& path,
   return catalog;
 }
 
+Status Catalog::begin_batch() {
+  // IMMEDIATE: the write lock for the whole batch, so the claims taken in it
+  // are as exclusive as claim() alone makes them.
+  if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK)
+    return catalog_failure(db_, "start recording the build's next round");
+  return ok();
+}
+
+Status Catalog::begin_read() {
+  if (sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK)
+    return catalog_failure(db_, "start reading");
+  return ok();
+}
+
+Status Catalog::commit_batch() {
+  if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+    return catalog_failure(db_, "commit the build's records of this round");
+  return ok();
+}
+
+void Catalog::rollback_batch() {
+  if (sqlite3_get_autocommit(db_) == 0) exec("ROLLBACK");
+}
+
 Status Catalog::exec(const char* sql) {
   char* message = nullptr;
   if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
@@ -409,26 +446,33 @@ Expected<std::optional<PartitionRecord>> Catalog::partition(int64_t id) {
   return std::optional<PartitionRecord>();
 }
 
+Expected<std::vector<PartitionRecord>> Catalog::select_partitions(const std::string& condition,
+                                                                  std::optional<std::string> value,
+                                                                  const std::string& purpose) {
+  std::string sql =
+      std::string("SELECT ") + kPartitionColumns + " FROM partitions WHERE " + condition;
+  Statement statement(db_, prepare(sql));
+  if (value) statement.bind(1, *value);
+  return collect(statement, read_partition, purpose);
+}
+
 Expected<std::vector<PartitionRecord>> Catalog::versions(const std::string& ref) {
-  std::string sql = std::string("SELECT ") + kPartitionColumns +
-                    " FROM partitions WHERE ref = ? ORDER BY id DESC";
-  Statement statement(db_, prepare(sql.c_str()));
-  statement.bind(1, ref);
-  return collect(statement, read_partition, "list the versions of " + ref);
+  return select_partitions("ref = ? ORDER BY id DESC", ref, "list the versions of " + ref);
 }
 
 Expected<std::vector<PartitionRecord>> Catalog::current_partitions() {
-  std::string sql = std::string("SELECT ") + kPartitionColumns +
-                    " FROM partitions WHERE state IN ('live', 'invalidated') ORDER BY ref";
-  Statement statement(db_, prepare(sql.c_str()));
-  return collect(statement, read_partition, "list partitions");
+  return select_partitions("state IN ('live', 'invalidated') ORDER BY ref", std::nullopt,
+                           "list partitions");
+}
+
+Expected<std::vector<PartitionRecord>> Catalog::current_partitions(const std::string& dataset) {
+  return select_partitions("dataset = ? AND state IN ('live', 'invalidated')", dataset,
+                           "list the partitions of " + dataset);
 }
 
 Expected<std::vector<PartitionRecord>> Catalog::superseded_partitions() {
-  std::string sql = std::string("SELECT ") + kPartitionColumns +
-                    " FROM partitions WHERE state = 'superseded' ORDER BY id";
-  Statement statement(db_, prepare(sql.c_str()));
-  return collect(statement, read_partition, "list superseded partitions");
+  return select_partitions("state = 'superseded' ORDER BY id", std::nullopt,
+                           "list superseded partitions");
 }
 
 Expected<std::vector<int64_t>> Catalog::publish(const std::vector<NewPartition>& partitions,
@@ -577,6 +621,40 @@ Expected<std::vector<RunInput>> Catalog::run_inputs(int64_t run_id) {
     inputs.push_back({statement.text(0), statement.text(1), statement.integer(2)});
   if (statement.failed()) return statement.failure("read the inputs of a run");
   return inputs;
+}
+
+Expected<const Catalog::RecordedRun*> Catalog::recorded_run(int64_t run_id) {
+  if (auto found = recorded_runs_.find(run_id); found != recorded_runs_.end())
+    return &found->second;
+  Statement run(db_, prepare("SELECT fingerprint FROM runs WHERE id = ?"));
+  run.bind(1, run_id);
+  if (!run.step()) {
+    if (run.failed()) return run.failure("read a run");
+    return nullptr;
+  }
+  RecordedRun recorded{run.text(0), {}};
+  Statement inputs(db_, prepare("SELECT port, ref, partition_id FROM run_inputs WHERE run_id = ? "
+                                "ORDER BY port, ref"));
+  inputs.bind(1, run_id);
+  while (inputs.step())
+    recorded.inputs.push_back({inputs.text(0), inputs.text(1), inputs.integer(2)});
+  if (inputs.failed()) return inputs.failure("read the inputs of a run");
+  return &recorded_runs_.emplace(run_id, std::move(recorded)).first->second;
+}
+
+Expected<std::vector<std::pair<std::string, PartitionRecord>>> Catalog::built_from(
+    int64_t version) {
+  // The join names `ref` and `run_id` twice; the subquery leaves one of each.
+  std::string sql =
+      std::string("SELECT ") + kPartitionColumns +
+      ", port FROM (SELECT p.*, i.port AS port FROM run_inputs i "
+      "JOIN partitions p ON p.run_id = i.run_id WHERE i.partition_id = ?) ORDER BY id";
+  Statement statement(db_, prepare(sql));
+  statement.bind(1, version);
+  std::vector<std::pair<std::string, PartitionRecord>> readers;
+  while (statement.step()) readers.emplace_back(statement.text(12), read_partition(statement));
+  if (statement.failed()) return statement.failure("list the versions built from a version");
+  return readers;
 }
 
 Expected<std::vector<RunRecord>> Catalog::runs_for(const std::string& ref_or_job) {

@@ -35,7 +35,7 @@ struct sqlite3_stmt;
 
 namespace databuild {
 
-constexpr int kCatalogSchemaVersion = 1;
+constexpr int kCatalogSchemaVersion = 2;
 // How long a write waits for another process's write lock before failing
 // (`databuild-run --busy-timeout` overrides it).
 constexpr std::chrono::milliseconds kCatalogBusyTimeout{30'000};
@@ -134,6 +134,19 @@ class Catalog {
 
   int schema_version();
 
+  // Makes every write until commit_batch() one transaction: a builder records
+  // the ends of the jobs that just finished and the starts of the next ones
+  // with one commit instead of several per job. A write inside a batch that
+  // fails undoes just itself; rollback_batch() (a no-op when no batch is
+  // open) undoes the whole batch.
+  Status begin_batch();
+  Status commit_batch();
+  void rollback_batch();
+  // A read-only batch: every read until commit_batch() sees one snapshot, and
+  // pays SQLite's per-transaction locking once instead of per query (planning
+  // a no-op build reads a few rows per partition).
+  Status begin_read();
+
   // ---- partitions ----
   Expected<std::optional<PartitionRecord>> current(const std::string& ref);
   Expected<std::optional<PartitionRecord>> partition(int64_t id);
@@ -141,6 +154,8 @@ class Catalog {
   Expected<std::vector<PartitionRecord>> versions(const std::string& ref);
   // Every current partition, ordered by ref.
   Expected<std::vector<PartitionRecord>> current_partitions();
+  // Every current partition of `dataset`, in one scan.
+  Expected<std::vector<PartitionRecord>> current_partitions(const std::string& dataset);
   Expected<std::vector<PartitionRecord>> superseded_partitions();
   // Supersedes the current versions of `partitions` and inserts the new ones,
   // ending `run_id` (when set) as succeeded, all in one transaction. Returns
@@ -158,6 +173,17 @@ class Catalog {
                     const std::string& message);
   Expected<std::optional<RunRecord>> run(int64_t id);
   Expected<std::vector<RunInput>> run_inputs(int64_t run_id);
+  // What staleness compares: a run's job fingerprint and the versions it
+  // read, sorted by (port, ref). Fixed once the run has started, so each run
+  // is read once per Catalog and kept. Null when there is no such run.
+  struct RecordedRun {
+    std::string fingerprint;
+    std::vector<RunInput> inputs;
+  };
+  Expected<const RecordedRun*> recorded_run(int64_t run_id);
+  // The versions made by runs that read `version` (every state: a superseded
+  // one was built from it too), with the port that read it; oldest first.
+  Expected<std::vector<std::pair<std::string, PartitionRecord>>> built_from(int64_t version);
   // Runs that produced (or tried to produce) `ref` as their target, or of
   // job `job`, newest first.
   Expected<std::vector<RunRecord>> runs_for(const std::string& ref_or_job);
@@ -189,12 +215,17 @@ class Catalog {
   // no-op build runs the same few queries for every partition); null when
   // it does not prepare, with the reason in sqlite3_errmsg().
   sqlite3_stmt* prepare(const std::string& sql);
+  // The partitions WHERE `condition`, its one `?` (if any) bound to `value`.
+  Expected<std::vector<PartitionRecord>> select_partitions(const std::string& condition,
+                                                           std::optional<std::string> value,
+                                                           const std::string& purpose);
   Status migrate();
   int64_t now() const;
 
   sqlite3* db_;  // owned
   std::function<int64_t()> clock_;
   std::unordered_map<std::string, sqlite3_stmt*> statements_;  // owned: finalized before db_ closes
+  std::unordered_map<int64_t, RecordedRun> recorded_runs_;     // recorded_run()
 };
 
 // A NewRun's log_path with `{run}` replaced by the run's id: the path the

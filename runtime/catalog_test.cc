@@ -49,6 +49,28 @@ TEST_F(CatalogTest, CreatesTheSchemaAtTheCurrentVersionInWalMode) {
   EXPECT_TRUE(std::filesystem::exists(path_ + "-wal"));
 }
 
+TEST_F(CatalogTest, MigratesAVersionOneFile) {
+  open().reset();
+  sqlite3* db = nullptr;
+  sqlite3_open(path_.c_str(), &db);
+  sqlite3_exec(db,
+               "DROP INDEX run_inputs_by_partition; DROP INDEX partitions_by_run; "
+               "PRAGMA user_version = 1",
+               nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  std::unique_ptr<Catalog> catalog = open();
+  EXPECT_EQ(catalog->schema_version(), 2);
+  sqlite3_open(path_.c_str(), &db);
+  sqlite3_stmt* query = nullptr;
+  sqlite3_prepare_v2(db,
+                     "SELECT count(*) FROM sqlite_master WHERE name = 'run_inputs_by_partition'",
+                     -1, &query, nullptr);
+  ASSERT_EQ(sqlite3_step(query), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(query, 0), 1);
+  sqlite3_finalize(query);
+  sqlite3_close(db);
+}
+
 TEST_F(CatalogTest, RefusesAFileFromANewerRuntime) {
   open().reset();
   sqlite3* db = nullptr;
@@ -147,6 +169,33 @@ TEST_F(CatalogTest, RunsRecordTheirInputVersionsAndEnd) {
   ASSERT_TRUE(events);
   ASSERT_GE(events->size(), 2u);
   EXPECT_EQ(events->front().kind, "run-started");
+}
+
+TEST_F(CatalogTest, BuiltFromListsEveryVersionMadeByARunThatReadIt) {
+  std::unique_ptr<Catalog> catalog = open();
+  int64_t input = (*catalog->publish({partition("a/x=1")}))[0];
+  int64_t other = (*catalog->publish({partition("a/x=2")}))[0];
+  auto build = [&](const std::string& output, std::vector<RunInput> inputs) {
+    NewRun run;
+    run.job = "j";
+    run.target = output;
+    run.inputs = std::move(inputs);
+    int64_t id = *catalog->start_run(run);
+    return (*catalog->publish({partition(output)}, id))[0];
+  };
+  int64_t first = build("b/x=1", {{"in", "a/x=1", input}});
+  int64_t second = build("b/x=1", {{"in", "a/x=1", input}});  // rebuilt: supersedes the first
+  build("c/x=2", {{"in", "a/x=2", other}});                   // read another version
+  Expected<std::vector<std::pair<std::string, PartitionRecord>>> readers =
+      catalog->built_from(input);
+  ASSERT_TRUE(readers) << readers.error();
+  ASSERT_EQ(readers->size(), 2u);
+  EXPECT_EQ((*readers)[0].first, "in");
+  EXPECT_EQ((*readers)[0].second.id, first);
+  EXPECT_EQ((*readers)[0].second.state, "superseded");
+  EXPECT_EQ((*readers)[1].second.id, second);
+  EXPECT_EQ((*readers)[1].second.state, "live");
+  EXPECT_TRUE(catalog->built_from(second)->empty());
 }
 
 TEST_F(CatalogTest, ReapsRunsWhoseProcessIsGone) {

@@ -3,7 +3,11 @@
 // sentence, never as an exception out of the scheduler.
 #include "disk.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -30,8 +34,8 @@ void ContentHasher::add(std::string_view bytes) {
 }
 
 std::string ContentHasher::hex() const {
-  char text[17];
-  snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(state_));
+  std::string text(16, '0');
+  for (size_t i = 0; i < 16; ++i) text[15 - i] = "0123456789abcdef"[(state_ >> (4 * i)) & 0xf];
   return text;
 }
 
@@ -39,8 +43,13 @@ Expected<std::string> hash_directory(const DiskInterface& disk, const std::strin
                                      std::string_view skip) {
   Expected<std::vector<FileEntry>> files = disk.list_files(directory);
   if (!files) return Failure{files.error()};
+  return hash_files(disk, directory, *files, skip);
+}
+
+Expected<std::string> hash_files(const DiskInterface& disk, const std::string& directory,
+                                 const std::vector<FileEntry>& files, std::string_view skip) {
   ContentHasher hasher;
-  for (const FileEntry& file : *files) {
+  for (const FileEntry& file : files) {
     if (!skip.empty() && file.path == skip) continue;
     Expected<std::string> bytes = disk.read_file(directory + "/" + file.path);
     if (!bytes) return Failure{bytes.error()};
@@ -60,8 +69,8 @@ bool RealDisk::exists(const std::string& path) const {
 }
 
 bool RealDisk::is_directory(const std::string& path) const {
-  std::error_code error;
-  return fs::is_directory(path, error);
+  struct stat status;  // stat(2) itself: std::filesystem builds a path object first
+  return ::stat(path.c_str(), &status) == 0 && S_ISDIR(status.st_mode);
 }
 
 Expected<std::vector<FileEntry>> RealDisk::list_files(const std::string& directory) const {
@@ -139,9 +148,15 @@ Status RealDisk::copy_tree(const std::string& from, const std::string& to) {
 }
 
 Status RealDisk::replace_symlink(const std::string& target, const std::string& link) {
+  // A partition's first version: creating the link is atomic by itself.
+  if (::symlink(target.c_str(), link.c_str()) == 0) return ok();
   std::error_code error;
-  fs::create_directories(fs::path(link).parent_path(), error);
-  if (error) return failed("cannot create directory for", link, error);
+  if (errno == ENOENT) {
+    fs::create_directories(fs::path(link).parent_path(), error);
+    if (error) return failed("cannot create directory for", link, error);
+    if (::symlink(target.c_str(), link.c_str()) == 0) return ok();
+  }
+  // It exists: a new link renamed over the old one.
   std::string temporary = link + ".databuild-new";
   fs::remove(temporary, error);
   fs::create_directory_symlink(target, temporary, error);
@@ -150,11 +165,12 @@ Status RealDisk::replace_symlink(const std::string& target, const std::string& l
 }
 
 std::optional<std::string> RealDisk::read_symlink(const std::string& path) const {
-  std::error_code error;
-  if (!fs::is_symlink(fs::symlink_status(path, error))) return std::nullopt;
-  fs::path target = fs::read_symlink(path, error);
-  if (error) return std::nullopt;
-  return target.string();
+  // readlink(2) itself: one system call, fails with EINVAL on a non-link
+  // (a no-op build asks this of every partition).
+  char target[4096];
+  ssize_t length = ::readlink(path.c_str(), target, sizeof target);
+  if (length < 0 || static_cast<size_t>(length) == sizeof target) return std::nullopt;
+  return std::string(target, static_cast<size_t>(length));
 }
 
 }  // namespace databuild

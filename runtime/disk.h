@@ -67,6 +67,9 @@ class DiskInterface {
 // file named `skip` at its top (an external dataset's `ready` marker).
 Expected<std::string> hash_directory(const DiskInterface& disk, const std::string& directory,
                                      std::string_view skip = {});
+// The same over `files`, the directory's list_files() already taken.
+Expected<std::string> hash_files(const DiskInterface& disk, const std::string& directory,
+                                 const std::vector<FileEntry>& files, std::string_view skip = {});
 
 // The real file system.
 class RealDisk : public DiskInterface {

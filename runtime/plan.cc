@@ -8,8 +8,7 @@
 #include "plan.h"
 
 #include <algorithm>
-#include <map>
-#include <set>
+#include <unordered_set>
 
 namespace databuild {
 
@@ -31,26 +30,32 @@ std::string_view decision_name(Decision decision) {
   return "error";
 }
 
-std::string job_fingerprint(const JobTarget& target, const std::string& root,
-                            const DiskInterface& disk) {
+JobFingerprints::JobFingerprints(std::string root, const DiskInterface& disk)
+    : root_(std::move(root)), disk_(disk) {}
+
+std::string JobFingerprints::of(const JobTarget& target) {
   ContentHasher hasher;
   hasher.add(target.job->definition_hash.hex());
   hasher.add(std::string_view("\0", 1));
   if (target.job->version) hasher.add(target.job->version->value);
   for (const std::string& argument : target.argv) {
-    // Only plain relative paths inside the workspace: never follow `..` out.
-    bool path_like = !argument.empty() && argument[0] != '-' && argument[0] != '/' &&
-                     argument.find("..") == std::string::npos;
-    if (!path_like) continue;
-    std::string path = root + "/" + argument;
-    if (!disk.exists(path) || disk.is_directory(path)) continue;
-    if (Expected<std::string> bytes = disk.read_file(path)) {
-      hasher.add(std::string_view("\0file\0", 6));
-      hasher.add(argument);
-      hasher.add(*bytes);
-    }
+    auto found = files_.find(argument);
+    if (found == files_.end()) found = files_.emplace(argument, file_part(argument)).first;
+    hasher.add(found->second);
   }
   return hasher.hex();
+}
+
+std::string JobFingerprints::file_part(const std::string& argument) const {
+  // Only plain relative paths inside the workspace: never follow `..` out.
+  bool path_like = !argument.empty() && argument[0] != '-' && argument[0] != '/' &&
+                   argument.find("..") == std::string::npos;
+  if (!path_like) return "";
+  std::string path = root_ + "/" + argument;
+  if (!disk_.exists(path) || disk_.is_directory(path)) return "";
+  Expected<std::string> bytes = disk_.read_file(path);
+  if (!bytes) return "";
+  return std::string("\0file\0", 6) + argument + *bytes;
 }
 
 bool version_on_disk(const DiskInterface& disk, const PartitionRecord& version,
@@ -65,36 +70,45 @@ Expected<std::optional<std::string>> stale_reason(Catalog& catalog, const Plan& 
                                                   const PartitionRecord& current,
                                                   bool inputs_settled) {
   if (!current.run_id) return std::optional<std::string>("no recorded run");
-  Expected<std::optional<RunRecord>> run = catalog.run(*current.run_id);
+  Expected<const Catalog::RecordedRun*> run = catalog.recorded_run(*current.run_id);
   if (!run) return Failure{run.error()};
   if (!*run || (*run)->fingerprint != planned.fingerprint)
     return std::optional<std::string>("job definition changed");
-  Expected<std::vector<RunInput>> recorded = catalog.run_inputs(*current.run_id);
-  if (!recorded) return Failure{recorded.error()};
-  std::map<std::string, std::map<std::string, int64_t>> read;  // port -> ref -> version
-  for (const RunInput& input : *recorded) read[input.port][input.ref] = input.partition_id;
+  const std::vector<RunInput>& recorded = (*run)->inputs;  // sorted by (port, ref)
+  auto before_port = [](const RunInput& input, std::string_view port) { return input.port < port; };
   const JobTarget& target = planned.target;
   for (size_t port = 0; port < target.inputs.size(); ++port) {
     std::string port_name = target.inputs[port].port->name.text.str();
-    const std::map<std::string, int64_t>& before = read[port_name];
-    std::set<std::string> now_refs;
-    for (size_t input : planned.inputs[port]) now_refs.insert(plan.partitions[input].name);
-    std::set<std::string> before_refs;
-    for (const auto& [ref, version] : before) before_refs.insert(ref);
-    if (now_refs != before_refs)
+    auto first = std::lower_bound(recorded.begin(), recorded.end(), port_name, before_port);
+    auto last = first;
+    while (last != recorded.end() && last->port == port_name) ++last;
+    // The version of `ref` this port read, if it read `ref`.
+    auto version_read = [&](const std::string& ref) -> std::optional<int64_t> {
+      auto found = std::lower_bound(
+          first, last, ref,
+          [](const RunInput& input, const std::string& r) { return input.ref < r; });
+      if (found == last || found->ref != ref) return std::nullopt;
+      return found->partition_id;
+    };
+    const std::vector<size_t>& now_inputs = planned.inputs[port];
+    bool same_set = static_cast<size_t>(last - first) == now_inputs.size();
+    for (size_t i = 0; same_set && i < now_inputs.size(); ++i)
+      same_set = version_read(plan.partitions[now_inputs[i]].name).has_value();
+    if (!same_set) {
       return std::optional<std::string>("input " + port_name + " now reads " +
-                                        std::to_string(now_refs.size()) + " partitions (was " +
-                                        std::to_string(before_refs.size()) + ")");
-    for (size_t input : planned.inputs[port]) {
+                                        std::to_string(now_inputs.size()) + " partitions (was " +
+                                        std::to_string(last - first) + ")");
+    }
+    for (size_t input : now_inputs) {
       const PlannedPartition& source = plan.partitions[input];
       if (!inputs_settled && source.needs_run())
         return std::optional<std::string>("input " + source.name + " will be rebuilt");
       if (!inputs_settled && source.external && source.external->redelivered)
         return std::optional<std::string>("input " + source.name + " was redelivered");
-      int64_t version_read = before.at(source.name);
-      if (!source.current || source.current->id != version_read)
+      int64_t read = *version_read(source.name);
+      if (!source.current || source.current->id != read)
         return std::optional<std::string>("input " + source.name + " changed (version " +
-                                          std::to_string(version_read) + " was read)");
+                                          std::to_string(read) + " was read)");
     }
   }
   return std::optional<std::string>();
@@ -106,13 +120,44 @@ class Planner {
  public:
   Planner(const Analysis& analysis, Catalog& catalog, const DiskInterface& disk, BuildClock clock,
           const PlanOptions& options)
-      : analysis_(analysis), catalog_(catalog), disk_(disk), options_(options) {
+      : analysis_(analysis),
+        catalog_(catalog),
+        disk_(disk),
+        options_(options),
+        fingerprints_(analysis.root, disk) {
     plan_.root = analysis.root;
     plan_.data_root = analysis.root + "/" + analysis.data_root();
     plan_.clock = clock;
   }
 
   Expected<Plan> run(const std::vector<PartitionRef>& requested) {
+    // One snapshot of the catalog for the whole plan (and one lock, not one
+    // per query); read-only, so ended the same way whatever happens.
+    if (Status begun = catalog_.begin_read(); !begun) return Failure{begun.error()};
+    Expected<Plan> plan = walk_requested(requested);
+    catalog_.rollback_batch();
+    return plan;
+  }
+
+ private:
+  // A dataset with this many requested partitions has its current versions
+  // read in one scan rather than one query each.
+  static constexpr size_t kPrefetchAt = 256;
+
+  Expected<Plan> walk_requested(const std::vector<PartitionRef>& requested) {
+    std::unordered_map<const Dataset*, size_t> per_dataset;
+    for (const PartitionRef& ref : requested) ++per_dataset[ref.dataset];
+    for (const auto& [dataset, count] : per_dataset) {
+      if (count < kPrefetchAt) continue;
+      Expected<std::vector<PartitionRecord>> current =
+          catalog_.current_partitions(dataset->name.text.str());
+      if (!current) return Failure{current.error()};
+      prefetched_datasets_.insert(dataset);
+      for (PartitionRecord& record : *current) {
+        std::string ref = record.ref;
+        prefetched_.emplace(std::move(ref), std::move(record));
+      }
+    }
     for (const PartitionRef& ref : requested) {
       Expected<size_t> node = node_for(ref);
       if (!node) return Failure{node.error()};
@@ -122,7 +167,6 @@ class Planner {
     return std::move(plan_);
   }
 
- private:
   Expected<size_t> node_for(const PartitionRef& ref) {
     std::string name = ref.canonical();
     if (auto found = plan_.by_name.find(name); found != plan_.by_name.end()) return found->second;
@@ -131,9 +175,16 @@ class Planner {
     node.name = name;
     Expected<std::string> location = partition_location(ref);
     node.location = plan_.data_root + "/" + (location ? *location : name);
-    Expected<std::optional<PartitionRecord>> current = catalog_.current(name);
-    if (!current) return Failure{current.error()};
-    node.current = *current;
+    if (prefetched_datasets_.count(ref.dataset)) {
+      if (auto found = prefetched_.find(name); found != prefetched_.end()) {
+        node.current = std::move(found->second);
+        prefetched_.erase(found);
+      }
+    } else {
+      Expected<std::optional<PartitionRecord>> current = catalog_.current(name);
+      if (!current) return Failure{current.error()};
+      node.current = *current;
+    }
     plan_.partitions.push_back(std::move(node));
     plan_.by_name[name] = plan_.partitions.size() - 1;
     return plan_.partitions.size() - 1;
@@ -200,7 +251,7 @@ class Planner {
     PlannedTarget planned;
     planned.target = target;
     planned.name = target_name;
-    planned.fingerprint = job_fingerprint(target, analysis_.root, disk_);
+    planned.fingerprint = fingerprints_.of(target);
     size_t target_id = plan_.targets.size();
     target_index_[target_name] = target_id;
     plan_.targets.push_back(std::move(planned));
@@ -330,6 +381,11 @@ class Planner {
   PlanOptions options_;
   Plan plan_;
   std::unordered_map<std::string, size_t> target_index_;
+  JobFingerprints fingerprints_;
+  // Current versions of the datasets read in one scan, by ref; each is moved
+  // into its node when the walk reaches it.
+  std::unordered_set<const Dataset*> prefetched_datasets_;
+  std::unordered_map<std::string, PartitionRecord> prefetched_;
 };
 
 }  // namespace

@@ -84,10 +84,23 @@ struct Plan {
   std::unordered_map<std::string, size_t> by_name;
 };
 
-// The job fingerprint: the job block's normalized text, its `version`, and the
+// Job fingerprints: the job block's normalized text, its `version`, and the
 // bytes of every workspace file a `run` argument names (`jobs/clean.py`).
-std::string job_fingerprint(const JobTarget& target, const std::string& root,
-                            const DiskInterface& disk);
+// Each argument is looked at once per JobFingerprints (one plan), however
+// many targets name it: a backfill's million targets share their script.
+class JobFingerprints {
+ public:
+  JobFingerprints(std::string root, const DiskInterface& disk);
+  std::string of(const JobTarget& target);
+
+ private:
+  // What `argument` adds to a fingerprint: "" unless it names a file in the workspace.
+  std::string file_part(const std::string& argument) const;
+
+  std::string root_;
+  const DiskInterface& disk_;
+  std::unordered_map<std::string, std::string> files_;  // argument -> file_part
+};
 
 // Plans `requested` (single partitions; expand selectors first). Fails only
 // when the catalog cannot be read; per-partition problems are decisions.

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -18,6 +19,7 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <unordered_set>
 
 #include "builder.h"
 #include "calendar.h"
@@ -39,13 +41,16 @@ constexpr const char* kUsage =
     "  build REF...        build the partitions (ranges a..b and * allowed) and what they need\n"
     "  plan REF...         say what build would do for each partition, and why\n"
     "  status [REF...]     the catalog's partitions, or the state of the ones named\n"
-    "  lineage REF         the partition versions REF was built from, recursively\n"
+    "  lineage REF         the versions REF was built from (--upstream, the default)\n"
+    "                      or that were built from it (--downstream), recursively\n"
     "  history REF|JOB     runs that built REF or ran JOB\n"
     "  put REF DIR         publish DIR as a hand-made partition (--taint P, --force)\n"
     "  invalidate REF      mark REF stale: the next build rebuilds it\n"
     "  gc                  delete superseded partition versions\n"
     "options: -C DIR (workspace, default .), -j N, --json, --now DATE[THH],\n"
-    "  --wait-timeout SECONDS, --replace-manual, --depth N (lineage),\n"
+    "  --wait-timeout SECONDS, --poll-interval SECONDS (longest pause between looks\n"
+    "  for a missing external, default 1), --replace-manual,\n"
+    "  --upstream / --downstream, --depth N (lineage),\n"
     "  --busy-timeout SECONDS (how long to wait for another process's catalog lock, default 30)\n";
 
 struct Options {
@@ -57,10 +62,12 @@ struct Options {
   std::optional<BuildClock> now;
   std::optional<int64_t> wait_timeout;
   std::chrono::milliseconds busy_timeout = kCatalogBusyTimeout;
+  double poll_interval = 1;
   bool replace_manual = false;
   bool force = false;
   std::vector<std::string> taints;
   int depth = 20;
+  bool downstream = false;  // lineage
 };
 
 std::optional<int64_t> parse_count(const std::string& text, int64_t most) {
@@ -106,6 +113,14 @@ bool parse_options(const std::vector<std::string>& args, Options& options, std::
         return false;
       }
       options.busy_timeout = std::chrono::seconds(*seconds);
+    } else if (std::optional<std::string> poll = value("--poll-interval")) {
+      char* end = nullptr;
+      options.poll_interval = std::strtod(poll->c_str(), &end);
+      if (poll->empty() || *end != '\0' || !(options.poll_interval >= 0.1) ||
+          options.poll_interval > 3600) {
+        err << "databuild-run: --poll-interval takes a number of seconds from 0.1 to 3600\n";
+        return false;
+      }
     } else if (std::optional<std::string> depth = value("--depth")) {
       std::optional<int64_t> count = parse_count(*depth, 1000);
       if (!count) {
@@ -117,6 +132,8 @@ bool parse_options(const std::vector<std::string>& args, Options& options, std::
       options.taints.push_back(*taint);
     } else if (arg == "--json") {
       options.json = true;
+    } else if (arg == "--upstream" || arg == "--downstream") {
+      options.downstream = arg == "--downstream";
     } else if (arg == "--replace-manual") {
       options.replace_manual = true;
     } else if (arg == "--force") {
@@ -205,7 +222,7 @@ std::optional<std::vector<PartitionRef>> requested_partitions(const Session& ses
                                                               const std::vector<std::string>& refs,
                                                               std::ostream& err) {
   std::vector<PartitionRef> partitions;
-  std::set<std::string> seen;
+  std::unordered_set<std::string> seen;
   for (const std::string& text : refs) {
     Expected<PartitionSelector> selector = parse_partition_selector(session.analysis->linked, text);
     if (!selector) {
@@ -290,6 +307,7 @@ int plan_or_build(const Options& options, Session& session, bool build, std::ost
   BuildOptions build_options;
   build_options.jobs = options.jobs;
   build_options.wait_timeout_seconds = options.wait_timeout;
+  build_options.poll_interval_seconds = options.poll_interval;
   build_options.replace_manual = options.replace_manual;
   build_options.log_directory =
       (std::filesystem::path(session.catalog_path).parent_path() / "logs").string();
@@ -360,29 +378,45 @@ int status_command(const Options& options, Session& session, std::ostream& out, 
   return kRunExitOk;
 }
 
-// The upstream tree of one version, from the inputs its run recorded.
+// The tree of versions one version was built from (upstream: the inputs its
+// run recorded) or that were built from it (downstream: the versions made by
+// the runs that read it), from the catalog alone.
 Expected<nlohmann::ordered_json> lineage_of(Catalog& catalog, const PartitionRecord& version,
-                                            int depth) {
+                                            bool downstream, int depth) {
   nlohmann::ordered_json node{{"ref", version.ref},
                               {"version", version.id},
                               {"origin", origin_name(version.origin)},
                               {"state", version.state}};
-  if (!version.run_id) return node;
-  Expected<std::optional<RunRecord>> run = catalog.run(*version.run_id);
-  if (!run) return Failure{run.error()};
-  if (*run) node["job"] = (*run)->job;
+  if (version.run_id) {
+    Expected<std::optional<RunRecord>> run = catalog.run(*version.run_id);
+    if (!run) return Failure{run.error()};
+    if (*run) node["job"] = (*run)->job;
+  }
   if (depth == 0) return node;
-  Expected<std::vector<RunInput>> inputs = catalog.run_inputs(*version.run_id);
-  if (!inputs) return Failure{inputs.error()};
-  node["inputs"] = nlohmann::ordered_json::array();
-  for (const RunInput& input : *inputs) {
-    Expected<std::optional<PartitionRecord>> read = catalog.partition(input.partition_id);
-    if (!read) return Failure{read.error()};
-    if (!*read) continue;
-    Expected<nlohmann::ordered_json> child = lineage_of(catalog, **read, depth - 1);
+  std::vector<std::pair<std::string, PartitionRecord>> next;  // port, version
+  if (downstream) {
+    Expected<std::vector<std::pair<std::string, PartitionRecord>>> readers =
+        catalog.built_from(version.id);
+    if (!readers) return Failure{readers.error()};
+    next = std::move(*readers);
+  } else if (version.run_id) {
+    Expected<std::vector<RunInput>> inputs = catalog.run_inputs(*version.run_id);
+    if (!inputs) return Failure{inputs.error()};
+    for (const RunInput& input : *inputs) {
+      Expected<std::optional<PartitionRecord>> read = catalog.partition(input.partition_id);
+      if (!read) return Failure{read.error()};
+      if (*read) next.emplace_back(input.port, std::move(**read));
+    }
+  } else {
+    return node;
+  }
+  const char* key = downstream ? "readers" : "inputs";
+  node[key] = nlohmann::ordered_json::array();
+  for (const auto& [port, related] : next) {
+    Expected<nlohmann::ordered_json> child = lineage_of(catalog, related, downstream, depth - 1);
     if (!child) return child;
-    (*child)["port"] = input.port;
-    node["inputs"].push_back(std::move(*child));
+    (*child)["port"] = port;
+    node[key].push_back(std::move(*child));
   }
   return node;
 }
@@ -397,8 +431,9 @@ void print_lineage(std::ostream& out, const nlohmann::ordered_json& node,
     out << node["origin"].get<std::string>();
   if (node["state"] != "live") out << ", " << node["state"].get<std::string>();
   out << ")\n";
-  if (!node.contains("inputs")) return;
-  for (const auto& input : node["inputs"]) print_lineage(out, input, indent + "  ");
+  for (const char* key : {"inputs", "readers"})
+    if (node.contains(key))
+      for (const auto& related : node[key]) print_lineage(out, related, indent + "  ");
 }
 
 int lineage_command(const Options& options, Session& session, std::ostream& out,
@@ -415,7 +450,8 @@ int lineage_command(const Options& options, Session& session, std::ostream& out,
         << (current ? ref->canonical() + " has not been built" : current.error()) << "\n";
     return kRunExitFailed;
   }
-  Expected<nlohmann::ordered_json> tree = lineage_of(*session.catalog, **current, options.depth);
+  Expected<nlohmann::ordered_json> tree =
+      lineage_of(*session.catalog, **current, options.downstream, options.depth);
   if (!tree) {
     err << "databuild-run: " << tree.error() << "\n";
     return kRunExitUsage;

@@ -87,6 +87,7 @@ Status FakeDisk::write_file(const std::string& path, std::string_view text) {
 }
 
 Status FakeDisk::make_directories(const std::string& path) {
+  if (before_make_directories) before_make_directories(path);
   for (std::string directory = resolve(path); directory != "/"; directory = parent_of(directory))
     directories_.insert(directory);
   return ok();

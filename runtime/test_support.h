@@ -57,6 +57,8 @@ class FakeDisk : public DiskInterface {
   std::vector<std::string> log;
   // Called before a link is replaced (to check what the catalog says then).
   std::function<void(const std::string& target, const std::string& link)> before_symlink;
+  // Called before a directory is made (the same, for staging).
+  std::function<void(const std::string& path)> before_make_directories;
 
  private:
   struct File {

@@ -2,7 +2,8 @@
 # databuild-run end to end on a scratch copy of examples/quickstart: build from
 # scratch, a no-op rebuild, redelivery and invalidation rebuilding downstream,
 # a failing job stopping only its downstream, a timeout killing its job, a
-# manual `put`, a denied label refused, hostile refs, kill -9 then rebuild.
+# manual `put`, a denied label refused, hostile refs, an external arriving
+# while the build waits, kill -9 then rebuild.
 set -uo pipefail
 run=$1
 source_workspace=$2
@@ -36,6 +37,19 @@ check "a touch alone rebuilds nothing" bash -c "! '$run' -C '$ws' build $report 
 dr invalidate clean_events/date=2024-01-03/region=us >/dev/null
 out=$(dr build $report)
 check "invalidate rebuilds it and the report" test "$(grep -c ' done' <<<"$out")" -eq 2
+
+# Lineage downstream of the raw partition under it: both clean versions (the
+# first superseded by that rebuild) and the reports built from them: two
+# from the first (the first build and the redelivery's), one from the second.
+raw_us=raw_events/date=2024-01-03/region=us
+down=$(dr lineage --downstream $raw_us)
+check "lineage --downstream lists both clean versions" \
+  test "$(grep -c '^  clean_events/date=2024-01-03/region=us (version' <<<"$down")" -eq 2
+check "lineage --downstream marks the old one superseded" \
+  grep -q '^  clean_events/date=2024-01-03/region=us (version [0-9]*, built by job clean, superseded)' <<<"$down"
+check "lineage --downstream reaches the reports" test "$(grep -c "^    $report (version" <<<"$down")" -eq 3
+check "lineage --downstream --depth 1 stops at the readers" \
+  bash -c "! '$run' -C '$ws' lineage --downstream --depth 1 $raw_us | grep -q '^    '"
 
 # A job that fails stops only its downstream; a job that hangs is killed.
 # The hung job's sleeps carry this run's pid, so other test runs on the
@@ -90,6 +104,22 @@ for ref in '../etc/passwd' '/etc' 'clean_events/date=2024-01-03/region=us;rm' 'c
   check "hostile ref '$ref' is rejected with exit 2" test $status -eq 2
   check "  with a message" grep -q 'databuild-run: ' <<<"$err"
 done
+
+# An external partition that arrives while the build waits for it (its ready
+# marker comes last) is picked up, and the build completes. (Its reader is
+# invalidated first: a fresh reader would not need it.)
+arriving=$ws/data/vendor/eu/20240105
+dr invalidate clean_events/date=2024-01-05/region=eu >/dev/null
+mv "$arriving/_SUCCESS" "$scratch/_SUCCESS"
+"$run" -C "$ws" build clean_events/date=2024-01-05/region=eu --wait-timeout 60 --poll-interval 0.5 \
+  >"$scratch/waited" 2>&1 &
+waiter=$!
+sleep 1
+mv "$scratch/_SUCCESS" "$arriving/_SUCCESS"
+wait $waiter; status=$?
+check "a build waiting for an external completes once it arrives" test $status -eq 0
+check "  and said it was waiting" grep -q 'waiting up to 60s for external raw_events/date=2024-01-05/region=eu' "$scratch/waited"
+check "--poll-interval refuses nonsense" bash -c "! '$run' -C '$ws' build $report --poll-interval 0 2>/dev/null"
 
 # kill -9 during a build, then rebuild completes and the orphaned run is closed.
 sed -i 's|run \["python3", "jobs/report.py", "{d}"\]|run ["sh", "-c", "sleep 2; python3 jobs/report.py {d}"]|' "$ws/reports.dbuild"
