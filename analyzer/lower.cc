@@ -153,6 +153,42 @@ TSFieldId field_id(Field field) {
   return ids[static_cast<size_t>(field)];
 }
 
+bool is_word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// A declaration's text in a form that layout and comments do not change:
+// comments dropped, whitespace removed except one space between two word
+// characters (so no two tokens merge), strings kept as written. Scanned from
+// the text, not the tree: walking every token of every job a second time cost
+// more than the scan.
+std::string canonical_definition(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool separated = false;  // whitespace or a comment since the last character kept
+  for (size_t i = 0; i < text.size();) {
+    char c = text[i];
+    if (c == '#') {
+      i = std::min(text.find('\n', i), text.size());
+      separated = true;
+    } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      ++i;
+      separated = true;
+    } else {
+      if (separated && !out.empty() && is_word_char(out.back()) && is_word_char(c)) out += ' ';
+      separated = false;
+      size_t end = i + 1;
+      if (c == '"') {  // to the closing quote, past escaped ones
+        while (end < text.size() && text[end] != '"') end += text[end] == '\\' ? 2 : 1;
+        end = std::min(end + 1, text.size());
+      }
+      out.append(text.substr(i, end - i));
+      i = end;
+    }
+  }
+  return out;
+}
+
 class Lowerer {
  public:
   Lowerer(FileId file, std::string_view text, FileModel& out)
@@ -473,7 +509,7 @@ class Lowerer {
     job.name = name_of(name);
     job.doc = doc;
     job.declaration = loc(node);
-    job.definition_hash = hash_content(normalized_text(node));
+    job.definition_hash = hash_content(canonical_definition(text(node)));
     TSNode parameters = field(node, Field::Parameters);
     if (!ts_node_is_null(parameters)) {
       for_each_child(parameters, [&](TSNode parameter) {
@@ -557,32 +593,6 @@ class Lowerer {
       if (present(value))
         set_once(job.version, lower_string(value), statement, "version", "job", owner);
     }
-  }
-
-  // The declaration's tokens separated by single spaces, comments dropped.
-  std::string normalized_text(TSNode node) const {
-    std::string out;
-    TSTreeCursor cursor = ts_tree_cursor_new(node);
-    while (true) {
-      TSNode current = ts_tree_cursor_current_node(&cursor);
-      bool leaf = ts_node_child_count(current) == 0 || is(current, "string") ||
-                  is(current, "template_string");
-      if (leaf) {
-        if (!is(current, "comment")) {
-          if (!out.empty()) out += ' ';
-          out += text(current);
-        }
-      } else if (ts_tree_cursor_goto_first_child(&cursor)) {
-        continue;
-      }
-      bool moved = false;
-      while (!(moved = ts_tree_cursor_goto_next_sibling(&cursor))) {
-        if (!ts_tree_cursor_goto_parent(&cursor)) break;
-      }
-      if (!moved) break;
-    }
-    ts_tree_cursor_delete(&cursor);
-    return out;
   }
 
   Pattern lower_pattern(TSNode node) {

@@ -301,9 +301,19 @@ TEST(Lower, DefinitionHashIgnoresLayoutAndComments) {
   ASSERT_EQ(a.jobs.size(), 1u);
   ASSERT_EQ(b.jobs.size(), 1u);
   EXPECT_EQ(a.jobs[0].definition_hash, b.jobs[0].definition_hash);
-  EXPECT_EQ(a.jobs[0].definition_hash, hash_content("job j { output o = x run [ \"a b\" ] }"));
-  FileModel changed = parse_and_lower(0, "job j { output o = x run [\"a c\"] }");
-  EXPECT_NE(a.jobs[0].definition_hash, changed.jobs[0].definition_hash);
+  // Whitespace goes, except one space between two word characters.
+  EXPECT_EQ(a.jobs[0].definition_hash, hash_content("job j{output o=x run[\"a b\"]}"));
+  // What strings hold counts, a '#' in them included; comments never do,
+  // quotes in them included.
+  auto hash_of = [](std::string_view text) {
+    return parse_and_lower(0, text).jobs[0].definition_hash;
+  };
+  EXPECT_NE(hash_of("job j { output o = x run [\"a c\"] }"), a.jobs[0].definition_hash);
+  EXPECT_NE(hash_of("job j { output o = x run [\"a  b\"] }"), a.jobs[0].definition_hash);
+  EXPECT_EQ(hash_of("job j { output o = x run [\"#1 \\\" x\"] }"),
+            hash_of("job j {\n  output o = x # \"quoted\" comment\n  run [ \"#1 \\\" x\" ]\n}"));
+  EXPECT_NE(hash_of("job j { output o = x run [\"#1\"] }"),
+            hash_of("job j { output o = x run [\"#2\"] }"));
 }
 
 // ---- robustness ----------------------------------------------------------------------------
