@@ -11,7 +11,6 @@
 #include "link.h"
 
 #include <algorithm>
-#include <set>
 #include <thread>
 
 namespace databuild {

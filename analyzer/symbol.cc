@@ -79,7 +79,8 @@ class Shard {
     auto length = static_cast<uint32_t>(text.size());
     std::memcpy(entry, &hash, sizeof hash);
     std::memcpy(entry + sizeof hash, &length, sizeof length);
-    if (!text.empty()) std::memcpy(entry + kHeader, text.data(), text.size());  // data() may be null
+    if (!text.empty())
+      std::memcpy(entry + kHeader, text.data(), text.size());  // data() may be null
     entry[kHeader + text.size()] = '\0';
     return entry + kHeader;
   }

@@ -102,7 +102,7 @@ using SymbolMap = std::unordered_map<Symbol, Value, SymbolHash, SymbolEqual>;
 using SymbolSet = std::unordered_set<Symbol, SymbolHash, SymbolEqual>;
 
 // How many distinct strings are interned and the bytes they take, table
-// included: for the benchmarks' memory accounting.
+// included: `databuild-parse-only --phases` prints them.
 struct SymbolTableStats {
   size_t symbols = 0;
   size_t bytes = 0;

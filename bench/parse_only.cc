@@ -13,7 +13,8 @@
 // --phases (after the above, not part of total_seconds) also times the phases
 // of `databuild check` after reading, separately and in the same process, with
 // the analyzer's own entry points: parse + lower on T threads (parse_and_lower,
-// as analyze_workspace does), then link() over all files on T threads.
+// as analyze_workspace does), then link() over all files on T threads, and
+// prints the size of the intern table (symbol.h) they filled.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -28,6 +29,7 @@
 
 #include "link.h"
 #include "lower.h"
+#include "symbol.h"
 #include "syntax.h"
 #include "workspace.h"
 
@@ -147,7 +149,10 @@ int main(int argc, char** argv) {
   double link_seconds = seconds_since(link_start);
   size_t diagnostics = linked.diagnostics.size();
   for (const databuild::FileModel& model : models) diagnostics += model.diagnostics.size();
-  std::printf("parse_lower_seconds %.6f\nlink_seconds %.6f\ndiagnostics %zu\n", lower_seconds,
-              link_seconds, diagnostics);
+  databuild::SymbolTableStats symbols = databuild::symbol_table_stats();
+  std::printf(
+      "parse_lower_seconds %.6f\nlink_seconds %.6f\ndiagnostics %zu\nsymbols %zu\n"
+      "symbol_table_bytes %zu\n",
+      lower_seconds, link_seconds, diagnostics, symbols.symbols, symbols.bytes);
   return 0;
 }
