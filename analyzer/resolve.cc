@@ -459,6 +459,36 @@ Expected<Resolution> resolve(const LinkedWorkspace& workspace, const PartitionRe
   return resolution;
 }
 
+const Job* uniform_producer(const LinkedWorkspace& workspace, const Dataset& dataset) {
+  if (dataset.is_external()) return nullptr;
+  auto producers = workspace.producers.find(&dataset);
+  if (producers == workspace.producers.end() || producers->second.size() != 1) return nullptr;
+  const Job& job = *producers->second[0].job;
+  if (job.outputs.size() != 1 || !job.inputs.empty() || !job.run) return nullptr;
+  const Pattern& pattern = job.outputs[0].pattern;
+  if (pattern.target != &dataset || pattern.bindings.size() != dataset.keys.size() ||
+      job.parameters.size() != dataset.keys.size())
+    return nullptr;
+  std::vector<bool> key_bound(dataset.keys.size()), parameter_bound(job.parameters.size());
+  for (const Binding& binding : pattern.bindings) {
+    const Parameter* parameter = binding.op == BindingOperator::Equals &&
+                                         binding.value.kind == ExprKind::Identifier
+                                     ? job.find_parameter(binding.value.text)
+                                     : nullptr;
+    if (!parameter || binding.key_index < 0 ||
+        static_cast<size_t>(binding.key_index) >= dataset.keys.size() ||
+        key_bound[binding.key_index])
+      return nullptr;
+    size_t index = static_cast<size_t>(parameter - job.parameters.data());
+    if (parameter_bound[index]) return nullptr;
+    key_bound[binding.key_index] = parameter_bound[index] = true;
+  }
+  for (const TemplateString& argument : *job.run)
+    for (const TemplatePart& part : argument.parts)
+      if (part.is_interpolation) return nullptr;
+  return &job;
+}
+
 Expected<std::string> partition_location(const PartitionRef& partition) {
   const Dataset& dataset = *partition.dataset;
   if (!dataset.location_template) return partition.canonical();

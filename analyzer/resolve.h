@@ -94,6 +94,15 @@ struct Resolution {
 Expected<Resolution> resolve(const LinkedWorkspace& workspace, const PartitionRef& partition,
                              BuildClock clock);
 
+// The job that makes every partition of `dataset` out of that partition's
+// values alone, when there is one: the dataset's only producer, with one
+// output, no inputs, an output pattern binding each key to its own parameter
+// (`t[n = n]`), and a `run` that interpolates nothing. resolve() then gives
+// every partition of `dataset` the same target up to the parameter values, so
+// a planner over a million of them (a no-op backfill) can resolve one and
+// check the rest against the catalog and the disk alone. Null otherwise.
+const Job* uniform_producer(const LinkedWorkspace& workspace, const Dataset& dataset);
+
 // Where the partition lives, relative to the data root: its dataset's
 // `location` with keys substituted (string values escaped as in a ref, so each
 // is one path component), or the canonical ref when there is no `location`.

@@ -302,5 +302,55 @@ job yearly(d: date) {
   EXPECT_EQ(partitions.back().canonical(), "events/date=2024-12-31/region=apac");
 }
 
+// A uniform producer's targets differ only in their parameter values, which
+// is what lets the planner settle a million fresh partitions in bulk; any
+// part that depends on more than the partition's own values rules it out.
+TEST_F(ResolveTest, UniformProducersMakeEachPartitionFromItsOwnValuesAlone) {
+  load(R"(
+dataset uniform[a: int since 0 until 9, b: int since 0 until 9] {}
+job uniform(x: int, y: int) {
+  output out = uniform[b = y, a = x]
+  run ["sh", "-c", "true"]
+  env N = "{x}"
+}
+dataset templated[n: int since 0 until 9] {}
+job templated(n: int) {
+  output out = templated[n = n]
+  run ["echo", "{n}"]
+}
+dataset reads[n: int since 0 until 9] {}
+job reads(n: int) {
+  input  in  = uniform[a = n, b = n]
+  output out = reads[n = n]
+  run ["true"]
+}
+dataset literal[n: int since 0 until 9, m: int since 0 until 9] {}
+job literal(n: int) {
+  output out = literal[n = n, m = 1]
+  run ["true"]
+}
+dataset twice[n: int since 0 until 9] {}
+dataset other[n: int since 0 until 9] {}
+job twice(n: int) {
+  output out   = twice[n = n]
+  output other = other[n = n]
+  run ["true"]
+}
+dataset outside[n: int since 0 until 9] { external }
+)");
+  auto uniform = [&](std::string_view name) {
+    auto dataset = analysis_->linked.datasets.find(name);
+    EXPECT_NE(dataset, analysis_->linked.datasets.end()) << name;
+    return uniform_producer(analysis_->linked, *dataset->second);
+  };
+  ASSERT_TRUE(uniform("uniform"));
+  EXPECT_EQ(uniform("uniform")->name.text, "uniform");
+  EXPECT_FALSE(uniform("templated"));  // `run` names the partition
+  EXPECT_FALSE(uniform("reads"));      // inputs
+  EXPECT_FALSE(uniform("literal"));    // `m = 1` matches some partitions only
+  EXPECT_FALSE(uniform("twice"));      // two outputs
+  EXPECT_FALSE(uniform("outside"));    // external
+}
+
 }  // namespace
 }  // namespace databuild
