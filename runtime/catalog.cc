@@ -154,11 +154,13 @@ class Statement {
     if (sqlite3_column_type(statement_, column) == SQLITE_NULL) return std::nullopt;
     return integer(column);
   }
-  std::string text(int column) {
+  std::string text(int column) { return std::string(view(column)); }
+  // Valid until the next step.
+  std::string_view view(int column) {
     const unsigned char* text = sqlite3_column_text(statement_, column);
-    return text ? std::string(reinterpret_cast<const char*>(text),
-                              static_cast<size_t>(sqlite3_column_bytes(statement_, column)))
-                : std::string();
+    return text ? std::string_view(reinterpret_cast<const char*>(text),
+                                   static_cast<size_t>(sqlite3_column_bytes(statement_, column)))
+                : std::string_view();
   }
 
  private:
@@ -470,6 +472,31 @@ Expected<std::vector<PartitionRecord>> Catalog::current_partitions(const std::st
                            "list the partitions of " + dataset);
 }
 
+Expected<BuiltVersions> Catalog::live_built_versions(const std::string& dataset) {
+  // The `state IN` term lets SQLite walk the partial index of current versions
+  // (it does not infer it from `state = 'live'`) instead of every version ever.
+  Statement statement(
+      db_, prepare("SELECT id, run_id, ref, path FROM partitions WHERE dataset = ? AND "
+                   "state IN ('live', 'invalidated') AND state = 'live' AND origin = 'job' AND "
+                   "run_id IS NOT NULL"));
+  statement.bind(1, dataset);
+  BuiltVersions built;
+  auto append = [&](std::string_view text, size_t& at, uint32_t& size) {
+    at = built.text.size();
+    size = static_cast<uint32_t>(text.size());
+    built.text += text;
+  };
+  while (statement.step()) {
+    BuiltVersions::Version& version = built.versions.emplace_back();
+    version.id = statement.integer(0);
+    version.run_id = statement.integer(1);
+    append(statement.view(2), version.ref_at, version.ref_size);
+    append(statement.view(3), version.path_at, version.path_size);
+  }
+  if (statement.failed()) return statement.failure("list the partitions of " + dataset);
+  return built;
+}
+
 Expected<std::vector<PartitionRecord>> Catalog::superseded_partitions() {
   return select_partitions("state = 'superseded' ORDER BY id", std::nullopt,
                            "list superseded partitions");
@@ -640,6 +667,15 @@ Expected<const Catalog::RecordedRun*> Catalog::recorded_run(int64_t run_id) {
     recorded.inputs.push_back({inputs.text(0), inputs.text(1), inputs.integer(2)});
   if (inputs.failed()) return inputs.failure("read the inputs of a run");
   return &recorded_runs_.emplace(run_id, std::move(recorded)).first->second;
+}
+
+Expected<std::vector<int64_t>> Catalog::runs_with_fingerprint(const std::string& fingerprint) {
+  Statement statement(db_, prepare("SELECT id FROM runs WHERE fingerprint = ? ORDER BY id"));
+  statement.bind(1, fingerprint);
+  std::vector<int64_t> ids;
+  while (statement.step()) ids.push_back(statement.integer(0));
+  if (statement.failed()) return statement.failure("list the runs of a job definition");
+  return ids;
 }
 
 Expected<std::vector<std::pair<std::string, PartitionRecord>>> Catalog::built_from(

@@ -62,6 +62,27 @@ struct PartitionRecord {
   int64_t created_at = 0;
 };
 
+// The live versions built by jobs in one dataset, lean: what a no-op build
+// checks of each of a million partitions (the version, its run, the directory
+// its link must name), in flat arrays rather than a PartitionRecord each.
+struct BuiltVersions {
+  struct Version {
+    int64_t id = 0;
+    int64_t run_id = 0;
+    size_t ref_at = 0, path_at = 0;  // offsets into `text`
+    uint32_t ref_size = 0, path_size = 0;
+  };
+  std::vector<Version> versions;
+  std::string text;  // every ref and path, back to back
+
+  std::string_view ref(const Version& version) const {
+    return std::string_view(text).substr(version.ref_at, version.ref_size);
+  }
+  std::string_view path(const Version& version) const {
+    return std::string_view(text).substr(version.path_at, version.path_size);
+  }
+};
+
 // What publish() records for one partition.
 struct NewPartition {
   std::string ref;
@@ -156,6 +177,10 @@ class Catalog {
   Expected<std::vector<PartitionRecord>> current_partitions();
   // Every current partition of `dataset`, in one scan.
   Expected<std::vector<PartitionRecord>> current_partitions(const std::string& dataset);
+  // The current versions of `dataset` that are live and were built by a run,
+  // in one lean scan; invalidated, hand-made and external versions are left
+  // out (a planner decides those one by one).
+  Expected<BuiltVersions> live_built_versions(const std::string& dataset);
   Expected<std::vector<PartitionRecord>> superseded_partitions();
   // Supersedes the current versions of `partitions` and inserts the new ones,
   // ending `run_id` (when set) as succeeded, all in one transaction. Returns
@@ -181,6 +206,8 @@ class Catalog {
     std::vector<RunInput> inputs;
   };
   Expected<const RecordedRun*> recorded_run(int64_t run_id);
+  // The ids of the runs whose job fingerprint is `fingerprint`, ascending.
+  Expected<std::vector<int64_t>> runs_with_fingerprint(const std::string& fingerprint);
   // The versions made by runs that read `version` (every state: a superseded
   // one was built from it too), with the port that read it; oldest first.
   Expected<std::vector<std::pair<std::string, PartitionRecord>>> built_from(int64_t version);

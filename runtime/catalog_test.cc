@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
 
 namespace databuild {
@@ -135,6 +136,45 @@ TEST_F(CatalogTest, InvalidateMarksTheCurrentVersion) {
   Expected<bool> unknown = catalog->invalidate("b");
   ASSERT_TRUE(unknown);
   EXPECT_FALSE(*unknown);
+}
+
+// The lean scan a no-op build starts from: only what could be fresh without
+// a closer look (live, built by a run); the rest is decided one by one.
+TEST_F(CatalogTest, LiveBuiltVersionsAreTheLiveVersionsRunsMadeInOneDataset) {
+  std::unique_ptr<Catalog> catalog = open();
+  auto run = [&](const std::string& fingerprint) {
+    NewRun started;
+    started.job = "j";
+    started.target = "t";
+    started.parameters = "{}";
+    started.fingerprint = fingerprint;
+    started.log_path = "/logs/run-{run}.log";
+    return *catalog->start_run(started);
+  };
+  int64_t old_run = run("f1"), new_run = run("f2"), other_run = run("f1");
+  ASSERT_TRUE(catalog->publish({partition("a/x=1"), partition("a/x=2")}, old_run));
+  int64_t rebuilt = (*catalog->publish({partition("a/x=1")}, new_run))[0];  // supersedes
+  ASSERT_TRUE(catalog->publish({partition("a/x=3")}, other_run));
+  ASSERT_TRUE(catalog->invalidate("a/x=3"));
+  ASSERT_TRUE(catalog->publish({partition("a/x=4")}));       // hand-made: no run
+  ASSERT_TRUE(catalog->publish({partition("b/x=1")}, run("f3")));  // another dataset
+
+  Expected<BuiltVersions> built = catalog->live_built_versions("a");
+  ASSERT_TRUE(built) << built.error();
+  std::vector<std::string> seen;
+  for (const BuiltVersions::Version& version : built->versions)
+    seen.push_back(std::string(built->ref(version)) + " " + std::to_string(version.run_id) + " " +
+                   std::string(built->path(version)) + (version.id == rebuilt ? " (rebuilt)" : ""));
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen, (std::vector<std::string>{
+                      "a/x=1 " + std::to_string(new_run) + " /data/a/x=1 (rebuilt)",
+                      "a/x=2 " + std::to_string(old_run) + " /data/a/x=2",
+                  }));
+
+  Expected<std::vector<int64_t>> runs = catalog->runs_with_fingerprint("f1");
+  ASSERT_TRUE(runs) << runs.error();
+  EXPECT_EQ(*runs, (std::vector<int64_t>{old_run, other_run}));
+  EXPECT_TRUE(catalog->runs_with_fingerprint("none")->empty());
 }
 
 TEST_F(CatalogTest, RunsRecordTheirInputVersionsAndEnd) {
