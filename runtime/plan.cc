@@ -8,7 +8,10 @@
 #include "plan.h"
 
 #include <algorithm>
+#include <thread>
 #include <unordered_set>
+
+#include "bulk_fresh.h"
 
 namespace databuild {
 
@@ -61,8 +64,13 @@ std::string JobFingerprints::file_part(const std::string& argument) const {
 bool version_on_disk(const DiskInterface& disk, const PartitionRecord& version,
                      const std::string& location) {
   if (version.origin == Origin::External) return disk.is_directory(location);
+  return link_names_version(disk, location, version.path);
+}
+
+bool link_names_version(const DiskInterface& disk, const std::string& location,
+                        std::string_view path) {
   std::optional<std::string> link = disk.read_symlink(location);
-  return link && *link == version.path && disk.is_directory(version.path);
+  return link && *link == path && disk.is_directory(*link);
 }
 
 Expected<std::optional<std::string>> stale_reason(Catalog& catalog, const Plan& plan,
@@ -130,25 +138,30 @@ class Planner {
     plan_.clock = clock;
   }
 
-  Expected<Plan> run(const std::vector<PartitionRef>& requested) {
+  Expected<Plan> run(std::vector<PartitionRef> requested) {
     // One snapshot of the catalog for the whole plan (and one lock, not one
     // per query); read-only, so ended the same way whatever happens.
     if (Status begun = catalog_.begin_read(); !begun) return Failure{begun.error()};
-    Expected<Plan> plan = walk_requested(requested);
+    Expected<Plan> plan = walk_requested(std::move(requested));
     catalog_.rollback_batch();
     return plan;
   }
 
  private:
-  // A dataset with this many requested partitions has its current versions
-  // read in one scan rather than one query each.
+  // A dataset with this many requested partitions has its fresh ones settled
+  // in bulk (bulk_fresh.h), and the current versions of the rest, when as
+  // many, read in one scan rather than one query each.
   static constexpr size_t kPrefetchAt = 256;
 
-  Expected<Plan> walk_requested(const std::vector<PartitionRef>& requested) {
-    std::unordered_map<const Dataset*, size_t> per_dataset;
-    for (const PartitionRef& ref : requested) ++per_dataset[ref.dataset];
-    for (const auto& [dataset, count] : per_dataset) {
-      if (count < kPrefetchAt) continue;
+  Expected<Plan> walk_requested(std::vector<PartitionRef> requested) {
+    std::unordered_map<const Dataset*, std::vector<size_t>> per_dataset;  // indices into requested
+    for (size_t i = 0; i < requested.size(); ++i) per_dataset[requested[i].dataset].push_back(i);
+    std::vector<char> settled(requested.size(), 0);
+    for (const auto& [dataset, indices] : per_dataset) {
+      if (indices.size() < kPrefetchAt) continue;
+      Expected<size_t> fresh = settle_in_bulk(*dataset, requested, indices, settled);
+      if (!fresh) return Failure{fresh.error()};
+      if (indices.size() - *fresh < kPrefetchAt) continue;
       Expected<std::vector<PartitionRecord>> current =
           catalog_.current_partitions(dataset->name.text.str());
       if (!current) return Failure{current.error()};
@@ -158,13 +171,64 @@ class Planner {
         prefetched_.emplace(std::move(ref), std::move(record));
       }
     }
-    for (const PartitionRef& ref : requested) {
-      Expected<size_t> node = node_for(ref);
+    for (size_t i = 0; i < requested.size(); ++i) {
+      if (settled[i]) continue;
+      Expected<size_t> node = node_for(requested[i]);
       if (!node) return Failure{node.error()};
       plan_.requested.push_back(*node);
       if (Status walked = walk(*node); !walked) return Failure{walked.error()};
     }
+    for (size_t i = 0; i < requested.size(); ++i)
+      if (settled[i]) plan_.fresh.push_back(std::move(requested[i]));
+    give_nodes_precedence();
     return std::move(plan_);
+  }
+
+  // Marks the requested partitions of `dataset` (at `indices`) that are fresh
+  // by bulk_fresh.h's test in `settled`; returns how many.
+  Expected<size_t> settle_in_bulk(const Dataset& dataset, const std::vector<PartitionRef>& requested,
+                                  const std::vector<size_t>& indices, std::vector<char>& settled) {
+    const Job* job = uniform_producer(analysis_.linked, dataset);
+    if (!job) return 0;
+    // Any partition gives the target every partition has, up to its values.
+    Expected<Resolution> one = resolve(analysis_.linked, requested[indices[0]], plan_.clock);
+    if (!one || !one->target) return 0;  // the walk reports it
+    Expected<std::vector<int64_t>> runs =
+        catalog_.runs_with_fingerprint(fingerprints_.of(*one->target));
+    if (!runs) return Failure{runs.error()};
+    if (runs->empty()) return 0;
+    Expected<BuiltVersions> built = catalog_.live_built_versions(dataset.name.text.str());
+    if (!built) return Failure{built.error()};
+    std::vector<const PartitionRef*> partitions;
+    partitions.reserve(indices.size());
+    for (size_t index : indices) partitions.push_back(&requested[index]);
+    std::vector<char> fresh = fresh_in_bulk(disk_, plan_.data_root, *built, *runs, partitions,
+                                            std::thread::hardware_concurrency());
+    size_t count = 0;
+    for (size_t i = 0; i < indices.size(); ++i) {
+      settled[indices[i]] = fresh[i];
+      count += fresh[i] ? 1 : 0;
+    }
+    bulk_datasets_.insert(&dataset);
+    return count;
+  }
+
+  // A partition settled in bulk that the walk also reached (another requested
+  // target reads it) is listed once, as its node.
+  void give_nodes_precedence() {
+    std::vector<char> requested(plan_.partitions.size(), 0);
+    for (size_t node : plan_.requested) requested[node] = 1;
+    std::unordered_map<std::string_view, size_t> reached;
+    for (size_t i = 0; i < plan_.partitions.size(); ++i)
+      if (!requested[i] && bulk_datasets_.count(plan_.partitions[i].ref.dataset))
+        reached.emplace(plan_.partitions[i].name, i);
+    if (reached.empty()) return;
+    std::erase_if(plan_.fresh, [&](const PartitionRef& ref) {
+      auto node = reached.find(ref.canonical());
+      if (node == reached.end()) return false;
+      plan_.requested.push_back(node->second);
+      return true;
+    });
   }
 
   Expected<size_t> node_for(const PartitionRef& ref) {
@@ -385,15 +449,16 @@ class Planner {
   // Current versions of the datasets read in one scan, by ref; each is moved
   // into its node when the walk reaches it.
   std::unordered_set<const Dataset*> prefetched_datasets_;
+  std::unordered_set<const Dataset*> bulk_datasets_;  // whose fresh partitions were settled in bulk
   std::unordered_map<std::string, PartitionRecord> prefetched_;
 };
 
 }  // namespace
 
 Expected<Plan> make_plan(const Analysis& analysis, Catalog& catalog, const DiskInterface& disk,
-                         BuildClock clock, const std::vector<PartitionRef>& requested,
+                         BuildClock clock, std::vector<PartitionRef> requested,
                          const PlanOptions& options) {
-  return Planner(analysis, catalog, disk, clock, options).run(requested);
+  return Planner(analysis, catalog, disk, clock, options).run(std::move(requested));
 }
 
 }  // namespace databuild

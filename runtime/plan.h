@@ -81,6 +81,10 @@ struct Plan {
   std::vector<PlannedPartition> partitions;
   std::vector<PlannedTarget> targets;
   std::vector<size_t> requested;
+  // Requested partitions settled as fresh in bulk (bulk_fresh.h): reused, and
+  // read by no target of the plan, so they need no node and the builder
+  // nothing but to leave them be. `plan` lists them after the nodes.
+  std::vector<PartitionRef> fresh;
   std::unordered_map<std::string, size_t> by_name;
 };
 
@@ -105,7 +109,7 @@ class JobFingerprints {
 // Plans `requested` (single partitions; expand selectors first). Fails only
 // when the catalog cannot be read; per-partition problems are decisions.
 Expected<Plan> make_plan(const Analysis& analysis, Catalog& catalog, const DiskInterface& disk,
-                         BuildClock clock, const std::vector<PartitionRef>& requested,
+                         BuildClock clock, std::vector<PartitionRef> requested,
                          const PlanOptions& options = {});
 
 // Why `current`, a version built by a job, is stale for `planned` (its
@@ -123,5 +127,8 @@ Expected<std::optional<std::string>> stale_reason(Catalog& catalog, const Plan& 
 // and the partition's link points at it.
 bool version_on_disk(const DiskInterface& disk, const PartitionRecord& version,
                      const std::string& location);
+// The same for the version whose directory is `path`, the link at `location`.
+bool link_names_version(const DiskInterface& disk, const std::string& location,
+                        std::string_view path);
 
 }  // namespace databuild

@@ -235,6 +235,9 @@ std::optional<std::vector<PartitionRef>> requested_partitions(const Session& ses
       err << "databuild-run: " << expanded.error() << "\n";
       return std::nullopt;
     }
+    // One selector names each partition once: only several can repeat one
+    // (naming a million costs a million names to check).
+    if (refs.size() == 1) return std::move(*expanded);
     for (PartitionRef& ref : *expanded)
       if (seen.insert(ref.canonical()).second) partitions.push_back(std::move(ref));
   }
@@ -268,7 +271,7 @@ int plan_or_build(const Options& options, Session& session, bool build, std::ost
   PlanOptions plan_options;
   plan_options.replace_manual = options.replace_manual;
   Expected<Plan> plan = make_plan(*session.analysis, *session.catalog, session.disk, session.clock,
-                                  *requested, plan_options);
+                                  std::move(*requested), plan_options);
   if (!plan) {
     err << "databuild-run: " << plan.error() << "\n";
     return kRunExitUsage;
@@ -276,16 +279,19 @@ int plan_or_build(const Options& options, Session& session, bool build, std::ost
   if (!build) {
     nlohmann::ordered_json partitions = nlohmann::ordered_json::array();
     bool blocked = false;
+    auto list = [&](const std::string& name, Decision decision, const std::string& reason) {
+      if (options.json) {
+        partitions.push_back(
+            {{"ref", name}, {"decision", decision_name(decision)}, {"reason", reason}});
+      } else {
+        out << name << ": " << decision_name(decision) << ": " << reason << "\n";
+      }
+    };
     for (const PlannedPartition& node : plan->partitions) {
       blocked = blocked || node.decision == Decision::Missing || node.decision == Decision::Error;
-      if (options.json) {
-        partitions.push_back({{"ref", node.name},
-                              {"decision", decision_name(node.decision)},
-                              {"reason", node.reason}});
-      } else {
-        out << node.name << ": " << decision_name(node.decision) << ": " << node.reason << "\n";
-      }
+      list(node.name, node.decision, node.reason);
     }
+    for (const PartitionRef& fresh : plan->fresh) list(fresh.canonical(), Decision::Reuse, "fresh");
     if (options.json) out << nlohmann::ordered_json{{"partitions", partitions}}.dump(2) << "\n";
     return blocked ? kRunExitFailed : kRunExitOk;
   }
@@ -334,23 +340,27 @@ int status_command(const Options& options, Session& session, std::ostream& out, 
     std::optional<std::vector<PartitionRef>> requested =
         requested_partitions(session, options.positional, err);
     if (!requested) return kRunExitUsage;
-    Expected<Plan> plan =
-        make_plan(*session.analysis, *session.catalog, session.disk, session.clock, *requested);
+    Expected<Plan> plan = make_plan(*session.analysis, *session.catalog, session.disk,
+                                    session.clock, std::move(*requested));
     if (!plan) {
       err << "databuild-run: " << plan.error() << "\n";
       return kRunExitUsage;
     }
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    auto report = [&](const std::string& name, Decision decision, const std::string& reason) {
+      std::string state = decision == Decision::Reuse     ? "live"
+                          : decision == Decision::Rebuild ? "stale"
+                                                          : "missing";
+      if (options.json)
+        list.push_back({{"ref", name}, {"state", state}, {"reason", reason}});
+      else
+        out << name << ": " << state << " (" << reason << ")\n";
+    };
     for (size_t index : plan->requested) {
       const PlannedPartition& node = plan->partitions[index];
-      std::string state = node.decision == Decision::Reuse     ? "live"
-                          : node.decision == Decision::Rebuild ? "stale"
-                                                               : "missing";
-      if (options.json)
-        list.push_back({{"ref", node.name}, {"state", state}, {"reason", node.reason}});
-      else
-        out << node.name << ": " << state << " (" << node.reason << ")\n";
+      report(node.name, node.decision, node.reason);
     }
+    for (const PartitionRef& fresh : plan->fresh) report(fresh.canonical(), Decision::Reuse, "fresh");
     if (options.json) out << list.dump(2) << "\n";
     return kRunExitOk;
   }

@@ -276,6 +276,8 @@ void RuntimeFixture::put(const std::string& text, const std::vector<std::string>
 }
 
 std::string RuntimeFixture::decision(const Plan& plan, const std::string& name) {
+  for (const PartitionRef& fresh : plan.fresh)
+    if (fresh.canonical() == name) return "reuse: fresh";
   auto found = plan.by_name.find(name);
   if (found == plan.by_name.end()) return "(not planned)";
   const PlannedPartition& node = plan.partitions[found->second];

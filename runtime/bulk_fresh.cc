@@ -1,0 +1,102 @@
+// fresh_in_bulk(): a flat table of the catalog's refs, probed by every
+// partition's name on a few threads.
+//
+// The table is open addressing over version indices (not a std::unordered_map
+// of strings: a million nodes and their strings were most of the old planner's
+// cache misses), sized to at most half full; the ref bytes stay in the
+// BuiltVersions' one buffer.
+#include "bulk_fresh.h"
+
+#include <algorithm>
+#include <functional>
+#include <thread>
+
+#include "plan.h"
+#include "resolve.h"
+
+namespace databuild {
+namespace {
+
+constexpr size_t kMaxVersions = 0xffffffff;
+
+class RefTable {
+ public:
+  explicit RefTable(const BuiltVersions& built) : built_(built) {
+    size_t capacity = 16;
+    while (capacity < 2 * built.versions.size()) capacity *= 2;
+    slots_.assign(capacity, kEmpty);
+    for (size_t i = 0; i < built.versions.size(); ++i) {
+      std::string_view ref = built.ref(built.versions[i]);
+      size_t hash = std::hash<std::string_view>()(ref);
+      uint64_t& slot = slots_[probe(ref, hash)];
+      if (slot == kEmpty) slot = (hash >> 32 << 32) | i;  // a ref has one current version
+    }
+  }
+
+  const BuiltVersions::Version* find(std::string_view ref) const {
+    uint64_t slot = slots_[probe(ref, std::hash<std::string_view>()(ref))];
+    return slot == kEmpty ? nullptr : &built_.versions[slot & kIndex];
+  }
+
+ private:
+  // A slot holds a version's index in its low half and the top half of its
+  // ref's hash in the high half: most probes that miss never touch the refs.
+  static constexpr uint64_t kEmpty = UINT64_MAX, kIndex = 0xffffffff;
+
+  // The slot holding `ref` (whose hash is `hash`), or the empty one where it would go.
+  size_t probe(std::string_view ref, size_t hash) const {
+    size_t mask = slots_.size() - 1;
+    for (size_t at = hash & mask;; at = (at + 1) & mask) {
+      uint64_t slot = slots_[at];
+      if (slot == kEmpty) return at;
+      if ((slot >> 32) == (hash >> 32) && built_.ref(built_.versions[slot & kIndex]) == ref)
+        return at;
+    }
+  }
+
+  const BuiltVersions& built_;
+  std::vector<uint64_t> slots_;
+};
+
+}  // namespace
+
+std::vector<char> fresh_in_bulk(const DiskInterface& disk, const std::string& data_root,
+                                const BuiltVersions& built, const std::vector<int64_t>& fresh_runs,
+                                const std::vector<const PartitionRef*>& partitions,
+                                unsigned threads) {
+  std::vector<char> fresh(partitions.size(), 0);
+  // A slot keeps 32 bits of version index; no dataset comes near.
+  if (partitions.empty() || fresh_runs.empty() || built.versions.size() >= kMaxVersions)
+    return fresh;
+  RefTable table(built);
+  auto settle = [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      const PartitionRef& partition = *partitions[i];
+      std::string name = partition.canonical();
+      const BuiltVersions::Version* version = table.find(name);
+      if (!version || !std::binary_search(fresh_runs.begin(), fresh_runs.end(), version->run_id))
+        continue;
+      std::string location = data_root + "/";
+      if (partition.dataset->location_template) {
+        Expected<std::string> templated = partition_location(partition);
+        if (!templated) continue;  // the walk reports it
+        location += *templated;
+      } else {
+        location += name;
+      }
+      fresh[i] = link_names_version(disk, location, built.path(*version));
+    }
+  };
+  // Below a few thousand partitions a thread costs more than it saves.
+  constexpr size_t kPerThread = 4096;
+  size_t count = std::clamp<size_t>(partitions.size() / kPerThread, 1, std::max(threads, 1u));
+  std::vector<std::thread> workers;
+  size_t chunk = (partitions.size() + count - 1) / count;
+  for (size_t t = 1; t < count; ++t)
+    workers.emplace_back(settle, t * chunk, std::min(partitions.size(), (t + 1) * chunk));
+  settle(0, std::min(partitions.size(), chunk));
+  for (std::thread& worker : workers) worker.join();
+  return fresh;
+}
+
+}  // namespace databuild
