@@ -25,18 +25,27 @@ class RefTable {
     size_t capacity = 16;
     while (capacity < 2 * built.versions.size()) capacity *= 2;
     slots_.assign(capacity, kEmpty);
-    for (size_t i = 0; i < built.versions.size(); ++i) {
-      std::string_view ref = built.ref(built.versions[i]);
-      size_t hash = std::hash<std::string_view>()(ref);
-      uint64_t& slot = slots_[probe(ref, hash)];
-      if (slot == kEmpty) slot = (hash >> 32 << 32) | i;  // a ref has one current version
+    std::vector<size_t> hashes(built.versions.size());
+    for (size_t i = 0; i < hashes.size(); ++i) hashes[i] = hash(built.ref(built.versions[i]));
+    for (size_t i = 0; i < hashes.size(); ++i) {
+      if (i + kAhead < hashes.size()) prefetch(hashes[i + kAhead]);
+      uint64_t& slot = slots_[probe(built.ref(built.versions[i]), hashes[i])];
+      if (slot == kEmpty) slot = (hashes[i] >> 32 << 32) | i;  // a ref has one current version
     }
   }
 
-  const BuiltVersions::Version* find(std::string_view ref) const {
-    uint64_t slot = slots_[probe(ref, std::hash<std::string_view>()(ref))];
+  static size_t hash(std::string_view ref) { return std::hash<std::string_view>()(ref); }
+  // Starts loading the slot a probe for `hash` begins at: the table is far
+  // larger than the caches, and a miss per partition was most of the time.
+  void prefetch(size_t hash) const { __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]); }
+
+  const BuiltVersions::Version* find(std::string_view ref, size_t hash) const {
+    uint64_t slot = slots_[probe(ref, hash)];
     return slot == kEmpty ? nullptr : &built_.versions[slot & kIndex];
   }
+
+  // How far ahead to prefetch: enough misses in flight to hide their latency.
+  static constexpr size_t kAhead = 16;
 
  private:
   // A slot holds a version's index in its low half and the top half of its
@@ -70,10 +79,22 @@ std::vector<char> fresh_in_bulk(const DiskInterface& disk, const std::string& da
     return fresh;
   RefTable table(built);
   auto settle = [&](size_t begin, size_t end) {
+    // Names and hashes kAhead partitions ahead, their slots prefetched.
+    std::vector<std::string> names(RefTable::kAhead);
+    std::vector<size_t> hashes(RefTable::kAhead);
+    auto look_ahead = [&](size_t i) {
+      if (i >= end) return;
+      names[i % RefTable::kAhead] = partitions[i]->canonical();
+      hashes[i % RefTable::kAhead] = RefTable::hash(names[i % RefTable::kAhead]);
+      table.prefetch(hashes[i % RefTable::kAhead]);
+    };
+    for (size_t i = begin; i < std::min(end, begin + RefTable::kAhead); ++i) look_ahead(i);
     for (size_t i = begin; i < end; ++i) {
       const PartitionRef& partition = *partitions[i];
-      std::string name = partition.canonical();
-      const BuiltVersions::Version* version = table.find(name);
+      std::string name = std::move(names[i % RefTable::kAhead]);
+      size_t hash = hashes[i % RefTable::kAhead];
+      look_ahead(i + RefTable::kAhead);
+      const BuiltVersions::Version* version = table.find(name, hash);
       if (!version || !std::binary_search(fresh_runs.begin(), fresh_runs.end(), version->run_id))
         continue;
       std::string location = data_root + "/";
