@@ -11,15 +11,17 @@
 #     directory: the plan checks the link and the directory, not contents).
 #     Budget: < 2 s for 1M.
 #  3. Catalog transactions per second (databuild-catalog-bench).
-# usage: bench/run_vs_ninja.sh BUILD_DIR [-j N] [--jobs N] [--million]
+# --noop-only runs part 2 alone.
+# usage: bench/run_vs_ninja.sh BUILD_DIR [-j N] [--jobs N] [--million] [--noop-only]
 set -euo pipefail
 build=$(realpath "$1"); shift
-jobs=$(nproc); count=10000; sizes="100000"
+jobs=$(nproc); count=10000; sizes="100000"; noop_only=false
 while [ $# -gt 0 ]; do
   case $1 in
     -j) jobs=$2; shift ;;
     --jobs) count=$2; shift ;;
     --million) sizes="100000 1000000" ;;
+    --noop-only) noop_only=true ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -36,16 +38,25 @@ timed() {
   python3 -c "print(f'{$wall:.2f} {$user + $system:.2f}')" >"$file"
 }
 
-workspace() {  # workspace DIR LAST: one dataset t[n] for n in 0..LAST, one job running `true`
+# workspace DIR LAST [RUN]: one dataset t[n] for n in 0..LAST, one job whose
+# `run` is RUN (default ["true"])
+workspace() {
   mkdir -p "$1"
   printf 'workspace bench {\n  data_root "data"\n}\n' >"$1/workspace.dbuild"
-  printf 'dataset t[n: int since 0 until %s] { column x: int }\n\njob t(n: int) {\n  output out = t[n = n]\n  run ["true"]\n}\n' \
-    "$2" >"$1/t.dbuild"
+  cat >"$1/t.dbuild" <<EOF
+dataset t[n: int since 0 until $2] { column x: int }
+
+job t(n: int) {
+  output out = t[n = n]
+  run ${3:-["true"]}
+}
+EOF
 }
 
 # The machine may be shared: say how busy it was.
 load() { echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"; }
 
+if ! $noop_only; then
 echo "== $count trivial jobs, -j $jobs"
 load
 workspace "$scratch/ws" $((count - 1))
@@ -63,11 +74,13 @@ echo "databuild-run: ${dr_wall}s wall, ${dr_cpu}s CPU"
 echo "ninja:         ${nj_wall}s wall, ${nj_cpu}s CPU"
 load
 echo "ratio: $(python3 -c "print(f'{$dr_wall / $nj_wall:.2f}x wall, {$dr_cpu / $nj_cpu:.2f}x CPU')")"
+fi
 
 for size in ${sizes}; do
   echo "== no-op build over $size fresh partitions"
   ws=$scratch/noop$size
-  workspace "$ws" $((size - 1))
+  # The one real build must leave a file: an output without any is a failure.
+  workspace "$ws" $((size - 1)) '["sh", "-c", ": > \"$DATABUILD_OUT_OUT/part-0\""]'
   "$run" -C "$ws" build t/n=0 >/dev/null
   db=$ws/.databuild/catalog.db
   version=$(sqlite3 "$db" "SELECT path FROM partitions WHERE ref = 't/n=0'")
@@ -87,5 +100,6 @@ PY
   rm -rf "$ws"
 done
 
+$noop_only && exit 0
 echo "== catalog writes"
 "$build/bench/databuild-catalog-bench" "$scratch" 10000
