@@ -5,6 +5,9 @@
 // transitive at build time). The first reason found is the one reported; the
 // order is the one `plan` users debug in: the partition itself (missing,
 // invalidated), its job definition, then its inputs in declaration order.
+//
+// A dataset with many requested partitions first has its fresh ones settled
+// in bulk (bulk_fresh.h), without a node each; the walk then decides the rest.
 #include "plan.h"
 
 #include <algorithm>
@@ -178,6 +181,7 @@ class Planner {
       plan_.requested.push_back(*node);
       if (Status walked = walk(*node); !walked) return Failure{walked.error()};
     }
+    plan_.fresh.reserve(std::count(settled.begin(), settled.end(), 1));
     for (size_t i = 0; i < requested.size(); ++i)
       if (settled[i]) plan_.fresh.push_back(std::move(requested[i]));
     give_nodes_precedence();
