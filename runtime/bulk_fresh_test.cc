@@ -126,6 +126,18 @@ TEST_F(BulkPlanTest, EveryWayOfNotBeingFreshKeepsItsReason) {
   EXPECT_EQ(count(f.plan(refs(0, 599)), "reuse: fresh"), 599);  // 105 stays hand-made
 }
 
+TEST_F(BulkPlanTest, LinksAreLookedForWhereTheLocationTemplatePutsThem) {
+  std::string job = uniform_job("t.sh");
+  job.replace(job.find("{}"), 2, "{ location \"by-number/{n}\" }");
+  RuntimeFixture f({{"t.dbuild", job}});
+  ASSERT_TRUE(f.build(refs(0, 599)));
+  ASSERT_TRUE(f.disk.read_symlink("/ws/data/by-number/7"));
+  ASSERT_TRUE(f.disk.remove_all("/ws/data/by-number/7"));
+  Plan bulk = expect_bulk_agrees_with_walk(f);
+  EXPECT_EQ(bulk.fresh.size(), 599u);
+  EXPECT_EQ(RuntimeFixture::decision(bulk, "t/n=7").rfind("build: missing: the files", 0), 0u);
+}
+
 TEST_F(BulkPlanTest, APartitionAnotherTargetReadsIsListedOnceAsANode) {
   RuntimeFixture f({{"t.dbuild", uniform_job("t.sh") + R"(
 dataset total[day: int since 0 until 0] {}
