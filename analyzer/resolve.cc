@@ -471,10 +471,10 @@ const Job* uniform_producer(const LinkedWorkspace& workspace, const Dataset& dat
     return nullptr;
   std::vector<bool> key_bound(dataset.keys.size()), parameter_bound(job.parameters.size());
   for (const Binding& binding : pattern.bindings) {
-    const Parameter* parameter = binding.op == BindingOperator::Equals &&
-                                         binding.value.kind == ExprKind::Identifier
-                                     ? job.find_parameter(binding.value.text)
-                                     : nullptr;
+    const Parameter* parameter =
+        binding.op == BindingOperator::Equals && binding.value.kind == ExprKind::Identifier
+            ? job.find_parameter(binding.value.text)
+            : nullptr;
     if (!parameter || binding.key_index < 0 ||
         static_cast<size_t>(binding.key_index) >= dataset.keys.size() ||
         key_bound[binding.key_index])

@@ -83,7 +83,8 @@ class BulkPlanTest : public ::testing::Test {
 
   static int count(const Plan& plan, const std::string& decision) {
     int found = 0;
-    for (const std::string& ref : refs(0, 599)) found += RuntimeFixture::decision(plan, ref) == decision;
+    for (const std::string& ref : refs(0, 599))
+      found += RuntimeFixture::decision(plan, ref) == decision;
     return found;
   }
 };
@@ -114,8 +115,8 @@ TEST_F(BulkPlanTest, EveryWayOfNotBeingFreshKeepsItsReason) {
   EXPECT_EQ(RuntimeFixture::decision(bulk, "t/n=105"),
             "reuse: hand-made (put); --replace-manual rebuilds it");
   for (const char* moved : {"t/n=101", "t/n=102", "t/n=104"})
-    EXPECT_EQ(RuntimeFixture::decision(bulk, moved).rfind("build: missing: the files of version", 0),
-              0u)
+    EXPECT_EQ(
+        RuntimeFixture::decision(bulk, moved).rfind("build: missing: the files of version", 0), 0u)
         << moved;
 
   // The build does what the plan said: the old, the missing and the four

@@ -156,7 +156,7 @@ TEST_F(CatalogTest, LiveBuiltVersionsAreTheLiveVersionsRunsMadeInOneDataset) {
   int64_t rebuilt = (*catalog->publish({partition("a/x=1")}, new_run))[0];  // supersedes
   ASSERT_TRUE(catalog->publish({partition("a/x=3")}, other_run));
   ASSERT_TRUE(catalog->invalidate("a/x=3"));
-  ASSERT_TRUE(catalog->publish({partition("a/x=4")}));       // hand-made: no run
+  ASSERT_TRUE(catalog->publish({partition("a/x=4")}));             // hand-made: no run
   ASSERT_TRUE(catalog->publish({partition("b/x=1")}, run("f3")));  // another dataset
 
   Expected<BuiltVersions> built = catalog->live_built_versions("a");

@@ -190,7 +190,8 @@ class Planner {
 
   // Marks the requested partitions of `dataset` (at `indices`) that are fresh
   // by bulk_fresh.h's test in `settled`; returns how many.
-  Expected<size_t> settle_in_bulk(const Dataset& dataset, const std::vector<PartitionRef>& requested,
+  Expected<size_t> settle_in_bulk(const Dataset& dataset,
+                                  const std::vector<PartitionRef>& requested,
                                   const std::vector<size_t>& indices, std::vector<char>& settled) {
     const Job* job = uniform_producer(analysis_.linked, dataset);
     if (!job) return 0;

@@ -360,7 +360,8 @@ int status_command(const Options& options, Session& session, std::ostream& out, 
       const PlannedPartition& node = plan->partitions[index];
       report(node.name, node.decision, node.reason);
     }
-    for (const PartitionRef& fresh : plan->fresh) report(fresh.canonical(), Decision::Reuse, "fresh");
+    for (const PartitionRef& fresh : plan->fresh)
+      report(fresh.canonical(), Decision::Reuse, "fresh");
     if (options.json) out << list.dump(2) << "\n";
     return kRunExitOk;
   }
