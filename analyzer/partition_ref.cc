@@ -271,10 +271,20 @@ std::string escape_value(std::string_view text) {
 }
 
 std::string PartitionRef::canonical() const {
-  std::string text = dataset ? dataset->name.text.str() : "";
-  for (size_t i = 0; dataset && i < values.size() && i < dataset->keys.size(); ++i)
-    text += "/" + dataset->keys[i].name.text + "=" + escape_value(value_text(values[i]));
+  std::string text;
+  append_canonical(text);
   return text;
+}
+
+void PartitionRef::append_canonical(std::string& text) const {
+  if (!dataset) return;
+  text += dataset->name.text;
+  for (size_t i = 0; i < values.size() && i < dataset->keys.size(); ++i) {
+    text += '/';
+    text += dataset->keys[i].name.text;
+    text += '=';
+    text += escape_value(value_text(values[i]));
+  }
 }
 
 // ---- domains -------------------------------------------------------------------

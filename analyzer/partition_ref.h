@@ -64,6 +64,8 @@ struct PartitionRef {
 
   // `dataset/key=value/...`, keys in declaration order, values escaped.
   std::string canonical() const;
+  // The same appended to `text` (a planner naming a million partitions reuses one buffer).
+  void append_canonical(std::string& text) const;
   bool operator==(const PartitionRef&) const = default;
 };
 

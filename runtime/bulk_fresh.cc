@@ -79,31 +79,34 @@ std::vector<char> fresh_in_bulk(const DiskInterface& disk, const std::string& da
     return fresh;
   RefTable table(built);
   auto settle = [&](size_t begin, size_t end) {
-    // Names and hashes kAhead partitions ahead, their slots prefetched.
-    std::vector<std::string> names(RefTable::kAhead);
-    std::vector<size_t> hashes(RefTable::kAhead);
+    // Names and hashes kAhead partitions ahead, their slots prefetched; the
+    // buffers are reused, so naming a partition allocates nothing.
+    constexpr size_t kRing = 2 * RefTable::kAhead;
+    std::vector<std::string> names(kRing);
+    std::vector<size_t> hashes(kRing);
     auto look_ahead = [&](size_t i) {
       if (i >= end) return;
-      names[i % RefTable::kAhead] = partitions[i]->canonical();
-      hashes[i % RefTable::kAhead] = RefTable::hash(names[i % RefTable::kAhead]);
-      table.prefetch(hashes[i % RefTable::kAhead]);
+      names[i % kRing].clear();
+      partitions[i]->append_canonical(names[i % kRing]);
+      hashes[i % kRing] = RefTable::hash(names[i % kRing]);
+      table.prefetch(hashes[i % kRing]);
     };
     for (size_t i = begin; i < std::min(end, begin + RefTable::kAhead); ++i) look_ahead(i);
+    std::string location;
     for (size_t i = begin; i < end; ++i) {
-      const PartitionRef& partition = *partitions[i];
-      std::string name = std::move(names[i % RefTable::kAhead]);
-      size_t hash = hashes[i % RefTable::kAhead];
       look_ahead(i + RefTable::kAhead);
-      const BuiltVersions::Version* version = table.find(name, hash);
+      const std::string& name = names[i % kRing];
+      const BuiltVersions::Version* version = table.find(name, hashes[i % kRing]);
       if (!version || !std::binary_search(fresh_runs.begin(), fresh_runs.end(), version->run_id))
         continue;
-      std::string location = data_root + "/";
-      if (partition.dataset->location_template) {
-        Expected<std::string> templated = partition_location(partition);
-        if (!templated) continue;  // the walk reports it
+      const PartitionRef& partition = *partitions[i];
+      location.assign(data_root).append("/");
+      if (!partition.dataset->location_template) {
+        location += name;
+      } else if (Expected<std::string> templated = partition_location(partition)) {
         location += *templated;
       } else {
-        location += name;
+        continue;  // the walk reports it
       }
       fresh[i] = link_names_version(disk, location, built.path(*version));
     }
