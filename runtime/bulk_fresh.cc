@@ -67,6 +67,33 @@ class RefTable {
   std::vector<uint64_t> slots_;
 };
 
+// The directory a path is in, opened for relative lookups and kept while
+// consecutive paths share it (a dataset's links share one; a plan's versions,
+// `.versions`).
+class DirectoryCache {
+ public:
+  explicit DirectoryCache(const DiskInterface& disk) : disk_(disk) {}
+
+  // The directory `path` is in; `name` is set to its last component.
+  const DirectoryHandle& of(std::string_view path, std::string& name) {
+    size_t slash = path.rfind('/');
+    std::string_view directory = slash == std::string_view::npos ? std::string_view(".")
+                                 : slash == 0                    ? std::string_view("/")
+                                                                 : path.substr(0, slash);
+    name.assign(slash == std::string_view::npos ? path : path.substr(slash + 1));
+    if (!handle_ || directory != directory_) {
+      directory_.assign(directory);
+      handle_ = disk_.open_directory(directory_);
+    }
+    return *handle_;
+  }
+
+ private:
+  const DiskInterface& disk_;
+  std::string directory_;
+  std::unique_ptr<DirectoryHandle> handle_;
+};
+
 }  // namespace
 
 std::vector<char> fresh_in_bulk(const DiskInterface& disk, const std::string& data_root,
@@ -92,7 +119,8 @@ std::vector<char> fresh_in_bulk(const DiskInterface& disk, const std::string& da
       table.prefetch(hashes[i % kRing]);
     };
     for (size_t i = begin; i < std::min(end, begin + RefTable::kAhead); ++i) look_ahead(i);
-    std::string location;
+    std::string location, link_name, version_name;
+    DirectoryCache links(disk), versions(disk);
     for (size_t i = begin; i < end; ++i) {
       look_ahead(i + RefTable::kAhead);
       const std::string& name = names[i % kRing];
@@ -108,7 +136,12 @@ std::vector<char> fresh_in_bulk(const DiskInterface& disk, const std::string& da
       } else {
         continue;  // the walk reports it
       }
-      fresh[i] = link_names_version(disk, location, built.path(*version));
+      fresh[i] =
+          link_names_version([&] { return links.of(location, link_name).read_symlink(link_name); },
+                             [&](const std::string& target) {
+                               return versions.of(target, version_name).is_directory(version_name);
+                             },
+                             built.path(*version));
     }
   };
   // Below a few thousand partitions a thread costs more than it saves.

@@ -7,6 +7,9 @@
 #include "bulk_fresh.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include "test_support.h"
 
@@ -65,6 +68,43 @@ TEST(BulkFreshTest, APartitionIsFreshOnlyWithAFreshRunAndItsLinkOnItsVersion) {
   // No fresh run: nothing is fresh.
   fresh = fresh_in_bulk(disk, "/ws/data", built, {}, pointers, 4);
   EXPECT_EQ(std::count(fresh.begin(), fresh.end(), 1), 0);
+}
+
+// The same on the real file system, where the links and the versions are
+// looked up relative to their open directories.
+TEST(BulkFreshTest, RealLinksAreReadRelativeToTheirDirectory) {
+  namespace fs = std::filesystem;
+  fs::path root = fs::temp_directory_path() / ("bulk_fresh_test_" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  RuntimeFixture f({{"t.dbuild", uniform_job("a.sh")}});
+  BuiltVersions built;
+  std::vector<PartitionRef> partitions;
+  for (int n = 0; n < 6; ++n) {
+    std::string ref = "t/n=" + std::to_string(n);
+    std::string path = (root / "data/.versions" / ("v" + std::to_string(n))).string();
+    partitions.push_back(f.ref(ref));
+    BuiltVersions::Version& version = built.versions.emplace_back();
+    version.run_id = 1;
+    version.ref_at = built.text.size();
+    version.ref_size = static_cast<uint32_t>(ref.size());
+    built.text += ref;
+    version.path_at = built.text.size();
+    version.path_size = static_cast<uint32_t>(path.size());
+    built.text += path;
+    if (n != 4) fs::create_directories(path);  // 4: its directory is gone
+    fs::create_directories(root / "data/t");
+    if (n != 5)  // 5: no link; 3: a link to another version
+      fs::create_directory_symlink(n == 3 ? path + "x" : path, root / "data" / ref);
+  }
+  std::vector<const PartitionRef*> pointers;
+  for (const PartitionRef& partition : partitions) pointers.push_back(&partition);
+  RealDisk disk;
+  std::vector<char> fresh = fresh_in_bulk(disk, (root / "data").string(), built, {1}, pointers, 1);
+  EXPECT_EQ(fresh, (std::vector<char>{1, 1, 1, 0, 0, 0}));
+  // A data root with no such directory: nothing there, nothing fresh.
+  fresh = fresh_in_bulk(disk, (root / "nowhere").string(), built, {1}, pointers, 1);
+  EXPECT_EQ(fresh, std::vector<char>(6, 0));
+  fs::remove_all(root);
 }
 
 class BulkPlanTest : public ::testing::Test {

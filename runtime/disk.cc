@@ -3,6 +3,7 @@
 // sentence, never as an exception out of the scheduler.
 #include "disk.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,7 +25,57 @@ Status failed(std::string_view what, const std::string& path, const std::error_c
   return Failure{std::string(what) + " " + path + ": " + error.message()};
 }
 
+// Looks up `directory/name` through `disk`: DiskInterface's default handle.
+class JoinedDirectory : public DirectoryHandle {
+ public:
+  JoinedDirectory(const DiskInterface& disk, std::string directory)
+      : disk_(disk), directory_(std::move(directory)) {}
+  std::optional<std::string> read_symlink(const std::string& name) const override {
+    return disk_.read_symlink(directory_ + "/" + name);
+  }
+  bool is_directory(const std::string& name) const override {
+    return disk_.is_directory(directory_ + "/" + name);
+  }
+
+ private:
+  const DiskInterface& disk_;
+  std::string directory_;
+};
+
+class OpenDirectory : public DirectoryHandle {
+ public:
+  explicit OpenDirectory(int descriptor) : descriptor_(descriptor) {}
+  ~OpenDirectory() override { ::close(descriptor_); }
+  OpenDirectory(const OpenDirectory&) = delete;
+  OpenDirectory& operator=(const OpenDirectory&) = delete;
+
+  std::optional<std::string> read_symlink(const std::string& name) const override {
+    char target[4096];
+    ssize_t length = ::readlinkat(descriptor_, name.c_str(), target, sizeof target);
+    if (length < 0 || static_cast<size_t>(length) == sizeof target) return std::nullopt;
+    return std::string(target, static_cast<size_t>(length));
+  }
+  bool is_directory(const std::string& name) const override {
+    struct stat status;
+    return ::fstatat(descriptor_, name.c_str(), &status, 0) == 0 && S_ISDIR(status.st_mode);
+  }
+
+ private:
+  int descriptor_;  // owned
+};
+
 }  // namespace
+
+std::unique_ptr<DirectoryHandle> DiskInterface::open_directory(const std::string& directory) const {
+  return std::make_unique<JoinedDirectory>(*this, directory);
+}
+
+std::unique_ptr<DirectoryHandle> RealDisk::open_directory(const std::string& directory) const {
+  int descriptor = ::open(directory.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  // One that does not open (absent, not a directory) answers as the paths would.
+  if (descriptor < 0) return DiskInterface::open_directory(directory);
+  return std::make_unique<OpenDirectory>(descriptor);
+}
 
 void ContentHasher::add(std::string_view bytes) {
   for (unsigned char byte : bytes) {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +42,18 @@ class ContentHasher {
   uint64_t state_ = 14695981039346656037ull;
 };
 
+// A directory looked into many times: a planner checks a million links in
+// one. Lookups relative to it skip walking its path from the root each time
+// (and, on several threads, contending for the same parent entries).
+class DirectoryHandle {
+ public:
+  virtual ~DirectoryHandle() = default;
+  // DiskInterface's read_symlink() and is_directory() of `name` in the directory.
+  virtual std::optional<std::string> read_symlink(const std::string& name) const = 0;
+  virtual bool is_directory(const std::string& name) const = 0;
+};
+
+// The const calls are safe from several threads at once while nothing writes.
 class DiskInterface {
  public:
   virtual ~DiskInterface() = default;
@@ -61,6 +74,8 @@ class DiskInterface {
   virtual Status replace_symlink(const std::string& target, const std::string& link) = 0;
   // The target of a symbolic link, or nullopt when `path` is not one.
   virtual std::optional<std::string> read_symlink(const std::string& path) const = 0;
+  // `directory` for relative lookups. By default each looks up `directory/name`.
+  virtual std::unique_ptr<DirectoryHandle> open_directory(const std::string& directory) const;
 };
 
 // Content hash of a directory's files (names, sizes and bytes), skipping the
@@ -86,6 +101,9 @@ class RealDisk : public DiskInterface {
   Status copy_tree(const std::string& from, const std::string& to) override;
   Status replace_symlink(const std::string& target, const std::string& link) override;
   std::optional<std::string> read_symlink(const std::string& path) const override;
+  // An O_PATH descriptor of `directory`: readlinkat(2) and fstatat(2) relative
+  // to it. (A directory renamed away meanwhile is still the one looked in.)
+  std::unique_ptr<DirectoryHandle> open_directory(const std::string& directory) const override;
 };
 
 }  // namespace databuild

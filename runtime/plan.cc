@@ -72,8 +72,9 @@ bool version_on_disk(const DiskInterface& disk, const PartitionRecord& version,
 
 bool link_names_version(const DiskInterface& disk, const std::string& location,
                         std::string_view path) {
-  std::optional<std::string> link = disk.read_symlink(location);
-  return link && *link == path && disk.is_directory(*link);
+  return link_names_version([&] { return disk.read_symlink(location); },
+                            [&](const std::string& target) { return disk.is_directory(target); },
+                            path);
 }
 
 Expected<std::optional<std::string>> stale_reason(Catalog& catalog, const Plan& plan,

@@ -134,5 +134,12 @@ bool version_on_disk(const DiskInterface& disk, const PartitionRecord& version,
 // The same for the version whose directory is `path`, the link at `location`.
 bool link_names_version(const DiskInterface& disk, const std::string& location,
                         std::string_view path);
+// The rule itself, over any way of reading the link (`read_link()`) and of
+// asking whether its target is a directory (`is_directory(target)`).
+template <typename ReadLink, typename IsDirectory>
+bool link_names_version(ReadLink read_link, IsDirectory is_directory, std::string_view path) {
+  std::optional<std::string> link = read_link();
+  return link && *link == path && is_directory(*link);
+}
 
 }  // namespace databuild
