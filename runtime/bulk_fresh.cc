@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <system_error>
 #include <thread>
 
 #include "plan.h"
@@ -149,8 +150,14 @@ std::vector<char> fresh_in_bulk(const DiskInterface& disk, const std::string& da
   size_t count = std::clamp<size_t>(partitions.size() / kPerThread, 1, std::max(threads, 1u));
   std::vector<std::thread> workers;
   size_t chunk = (partitions.size() + count - 1) / count;
-  for (size_t t = 1; t < count; ++t)
-    workers.emplace_back(settle, t * chunk, std::min(partitions.size(), (t + 1) * chunk));
+  for (size_t t = 1; t < count; ++t) {
+    size_t begin = t * chunk, end = std::min(partitions.size(), (t + 1) * chunk);
+    try {
+      workers.emplace_back(settle, begin, end);
+    } catch (const std::system_error&) {  // no thread to be had: this one does it
+      settle(begin, end);
+    }
+  }
   settle(0, std::min(partitions.size(), chunk));
   for (std::thread& worker : workers) worker.join();
   return fresh;
