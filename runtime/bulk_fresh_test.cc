@@ -31,6 +31,20 @@ std::vector<std::string> refs(int first, int last) {
   return out;
 }
 
+// What Catalog::live_built_versions() reads for one version.
+void add_version(BuiltVersions& built, const std::string& ref, const std::string& path,
+                 int64_t run_id) {
+  BuiltVersions::Version& version = built.versions.emplace_back();
+  version.id = static_cast<int64_t>(built.versions.size());
+  version.run_id = run_id;
+  version.ref_at = built.text.size();
+  version.ref_size = static_cast<uint32_t>(ref.size());
+  built.text += ref;
+  version.path_at = built.text.size();
+  version.path_size = static_cast<uint32_t>(path.size());
+  built.text += path;
+}
+
 TEST(BulkFreshTest, APartitionIsFreshOnlyWithAFreshRunAndItsLinkOnItsVersion) {
   FakeDisk disk;
   BuiltVersions built;
@@ -43,15 +57,8 @@ TEST(BulkFreshTest, APartitionIsFreshOnlyWithAFreshRunAndItsLinkOnItsVersion) {
     partitions.back().values[0].number = n;  // beyond the domain: fresh_in_bulk does not judge it
     std::string ref = "t/n=" + std::to_string(n), path = "/ws/data/.versions/v" + std::to_string(n);
     if (n % 5 != 3) {  // 3: no live version
-      BuiltVersions::Version& version = built.versions.emplace_back();
-      version.id = n + 1;
-      version.run_id = n % 5 == 1 ? 2 : 1;  // 1: built by a run with another fingerprint
-      version.ref_at = built.text.size();
-      version.ref_size = static_cast<uint32_t>(ref.size());
-      built.text += ref;
-      version.path_at = built.text.size();
-      version.path_size = static_cast<uint32_t>(path.size());
-      built.text += path;
+      add_version(built, ref, path,
+                  n % 5 == 1 ? 2 : 1);  // 1: built by a run with another fingerprint
     }
     if (n % 5 != 4) {  // 4: its directory is gone
       ASSERT_TRUE(disk.make_directories(path));
@@ -83,14 +90,7 @@ TEST(BulkFreshTest, RealLinksAreReadRelativeToTheirDirectory) {
     std::string ref = "t/n=" + std::to_string(n);
     std::string path = (root / "data/.versions" / ("v" + std::to_string(n))).string();
     partitions.push_back(f.ref(ref));
-    BuiltVersions::Version& version = built.versions.emplace_back();
-    version.run_id = 1;
-    version.ref_at = built.text.size();
-    version.ref_size = static_cast<uint32_t>(ref.size());
-    built.text += ref;
-    version.path_at = built.text.size();
-    version.path_size = static_cast<uint32_t>(path.size());
-    built.text += path;
+    add_version(built, ref, path, 1);
     if (n != 4) fs::create_directories(path);  // 4: its directory is gone
     fs::create_directories(root / "data/t");
     if (n != 5)  // 5: no link; 3: a link to another version
