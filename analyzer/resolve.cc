@@ -483,10 +483,23 @@ const Job* uniform_producer(const LinkedWorkspace& workspace, const Dataset& dat
     if (parameter_bound[index]) return nullptr;
     key_bound[binding.key_index] = parameter_bound[index] = true;
   }
-  for (const TemplateString& argument : *job.run)
-    for (const TemplatePart& part : argument.parts)
-      if (part.is_interpolation) return nullptr;
   return &job;
+}
+
+Expected<std::vector<std::string>> run_arguments(const Job& job, const PartitionRef& partition) {
+  if (!job.run || job.outputs.size() != 1) return workspace_has_errors();
+  Expected<std::optional<Scope>> scope = match_output(job, job.outputs[0], partition);
+  if (!scope) return Failure{scope.error()};
+  if (!*scope)
+    return Failure{"'" + partition.canonical() + "' is not an output of job '" + job.name.text +
+                   "'"};
+  std::vector<std::string> argv;
+  for (const TemplateString& argument : *job.run) {
+    Expected<std::string> text = render(argument, **scope, /*escape_strings=*/false);
+    if (!text) return Failure{text.error()};
+    argv.push_back(std::move(*text));
+  }
+  return argv;
 }
 
 Expected<std::string> partition_location(const PartitionRef& partition) {

@@ -96,12 +96,16 @@ Expected<Resolution> resolve(const LinkedWorkspace& workspace, const PartitionRe
 
 // The job that makes every partition of `dataset` out of that partition's
 // values alone, when there is one: the dataset's only producer, with one
-// output, no inputs, an output pattern binding each key to its own parameter
-// (`t[n = n]`), and a `run` that interpolates nothing. resolve() then gives
-// every partition of `dataset` the same target up to the parameter values, so
-// a planner over a million of them (a no-op backfill) can resolve one and
-// check the rest against the catalog and the disk alone. Null otherwise.
+// output, no inputs, and an output pattern binding each key to its own
+// parameter (`t[n = n]`). resolve() then gives every partition of `dataset`
+// the same target up to the parameter values (and the `run` arguments that
+// interpolate them), so a planner over a million of them (a no-op backfill)
+// can check them against the catalog and the disk alone. Null otherwise.
 const Job* uniform_producer(const LinkedWorkspace& workspace, const Dataset& dataset);
+
+// The `run` arguments of `job`, a uniform producer, for `partition`: the
+// target's argv as resolve() gives it, without the rest of the target.
+Expected<std::vector<std::string>> run_arguments(const Job& job, const PartitionRef& partition);
 
 // Where the partition lives, relative to the data root: its dataset's
 // `location` with keys substituted (string values escaped as in a ref, so each

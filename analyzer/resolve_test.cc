@@ -345,11 +345,20 @@ dataset outside[n: int since 0 until 9] { external }
   };
   ASSERT_TRUE(uniform("uniform"));
   EXPECT_EQ(uniform("uniform")->name.text, "uniform");
-  EXPECT_FALSE(uniform("templated"));  // `run` names the partition
-  EXPECT_FALSE(uniform("reads"));      // inputs
-  EXPECT_FALSE(uniform("literal"));    // `m = 1` matches some partitions only
-  EXPECT_FALSE(uniform("twice"));      // two outputs
-  EXPECT_FALSE(uniform("outside"));    // external
+  ASSERT_TRUE(uniform("templated"));  // `run` names the partition: argv per partition
+  for (const char* ref : {"templated/n=3", "uniform/a=1/b=2"}) {
+    Resolution resolution = resolve_ref(ref, BuildClock{0});
+    Expected<std::vector<std::string>> argv =
+        run_arguments(*resolution.target->job, resolution.partition);
+    ASSERT_TRUE(argv) << argv.error();
+    EXPECT_EQ(*argv, resolution.target->argv) << ref;
+  }
+  EXPECT_EQ(*run_arguments(*uniform("templated"), resolve_ref("templated/n=7", {0}).partition),
+            (std::vector<std::string>{"echo", "7"}));
+  EXPECT_FALSE(uniform("reads"));    // inputs
+  EXPECT_FALSE(uniform("literal"));  // `m = 1` matches some partitions only
+  EXPECT_FALSE(uniform("twice"));    // two outputs
+  EXPECT_FALSE(uniform("outside"));  // external
 }
 
 }  // namespace

@@ -167,6 +167,27 @@ TEST_F(BulkPlanTest, EveryWayOfNotBeingFreshKeepsItsReason) {
   EXPECT_EQ(count(f.plan(refs(0, 599)), "reuse: fresh"), 599);  // 105 stays hand-made
 }
 
+// A `run` naming the partition gives each target its own argv; an argument
+// naming a workspace file puts the file's bytes in that target's fingerprint.
+TEST_F(BulkPlanTest, ArgumentsNamingThePartitionGiveEachItsOwnFingerprint) {
+  std::string job = uniform_job("t.sh");
+  job.replace(job.find("\"t.sh\""), 6, "\"t.sh\", \"in/{n}\"");
+  RuntimeFixture f({{"t.dbuild", job}});
+  ASSERT_TRUE(f.build(refs(0, 599)));
+  EXPECT_EQ(f.runner.started.back().argv.back(), "in/599");
+  // A file `in/3` appears: t/n=3's target differs from the others' now.
+  f.disk.create("/ws/in/3", "three");
+  Plan bulk = expect_bulk_agrees_with_walk(f);
+  EXPECT_EQ(bulk.fresh.size(), 599u);
+  EXPECT_EQ(RuntimeFixture::decision(bulk, "t/n=3"), "rebuild: job definition changed");
+  // Built with it, then changed.
+  ASSERT_TRUE(f.build({"t/n=3"}));
+  f.disk.create("/ws/in/3", "three, changed");
+  bulk = expect_bulk_agrees_with_walk(f);
+  EXPECT_EQ(bulk.fresh.size(), 599u);
+  EXPECT_EQ(RuntimeFixture::decision(bulk, "t/n=3"), "rebuild: job definition changed");
+}
+
 TEST_F(BulkPlanTest, LinksAreLookedForWhereTheLocationTemplatePutsThem) {
   std::string job = uniform_job("t.sh");
   job.replace(job.find("{}"), 2, "{ location \"by-number/{n}\" }");

@@ -39,12 +39,14 @@ std::string_view decision_name(Decision decision) {
 JobFingerprints::JobFingerprints(std::string root, const DiskInterface& disk)
     : root_(std::move(root)), disk_(disk) {}
 
-std::string JobFingerprints::of(const JobTarget& target) {
+std::string JobFingerprints::of(const JobTarget& target) { return of(*target.job, target.argv); }
+
+std::string JobFingerprints::of(const Job& job, const std::vector<std::string>& argv) {
   ContentHasher hasher;
-  hasher.add(target.job->definition_hash.hex());
+  hasher.add(job.definition_hash.hex());
   hasher.add(std::string_view("\0", 1));
-  if (target.job->version) hasher.add(target.job->version->value);
-  for (const std::string& argument : target.argv) {
+  if (job.version) hasher.add(job.version->value);
+  for (const std::string& argument : argv) {
     auto found = files_.find(argument);
     if (found == files_.end()) found = files_.emplace(argument, file_part(argument)).first;
     hasher.add(found->second);
@@ -189,6 +191,9 @@ class Planner {
     return std::move(plan_);
   }
 
+  // Requested partitions (indices) whose targets share a fingerprint, and the runs that have it.
+  using Group = std::pair<std::vector<int64_t>, std::vector<size_t>>;
+
   // Marks the requested partitions of `dataset` (at `indices`) that are fresh
   // by bulk_fresh.h's test in `settled`; returns how many.
   Expected<size_t> settle_in_bulk(const Dataset& dataset,
@@ -196,27 +201,62 @@ class Planner {
                                   const std::vector<size_t>& indices, std::vector<char>& settled) {
     const Job* job = uniform_producer(analysis_.linked, dataset);
     if (!job) return 0;
-    // Any partition gives the target every partition has, up to its values.
-    Expected<Resolution> one = resolve(analysis_.linked, requested[indices[0]], plan_.clock);
-    if (!one || !one->target) return 0;  // the walk reports it
-    Expected<std::vector<int64_t>> runs =
-        catalog_.runs_with_fingerprint(fingerprints_.of(*one->target));
-    if (!runs) return Failure{runs.error()};
-    if (runs->empty()) return 0;
+    Expected<std::vector<Group>> groups = by_fingerprint(*job, requested, indices);
+    if (!groups) return Failure{groups.error()};
+    if (groups->empty()) return 0;
     Expected<BuiltVersions> built = catalog_.live_built_versions(dataset.name.text.str());
     if (!built) return Failure{built.error()};
-    std::vector<const PartitionRef*> partitions;
-    partitions.reserve(indices.size());
-    for (size_t index : indices) partitions.push_back(&requested[index]);
-    std::vector<char> fresh = fresh_in_bulk(disk_, plan_.data_root, *built, *runs, partitions,
-                                            std::thread::hardware_concurrency());
     size_t count = 0;
-    for (size_t i = 0; i < indices.size(); ++i) {
-      settled[indices[i]] = fresh[i];
-      count += fresh[i] ? 1 : 0;
+    for (auto& [runs, group] : *groups) {
+      std::vector<const PartitionRef*> partitions;
+      partitions.reserve(group.size());
+      for (size_t index : group) partitions.push_back(&requested[index]);
+      std::vector<char> fresh = fresh_in_bulk(disk_, plan_.data_root, *built, runs, partitions,
+                                              std::thread::hardware_concurrency());
+      for (size_t i = 0; i < group.size(); ++i) {
+        settled[group[i]] = fresh[i];
+        count += fresh[i] ? 1 : 0;
+      }
     }
     bulk_datasets_.insert(&dataset);
     return count;
+  }
+
+  // The partitions at `indices` (made by `job`, a uniform producer) grouped
+  // by their targets' fingerprint, each group with the runs that have it;
+  // partitions whose fingerprint no run has are left to the walk. One
+  // fingerprint for all when `run` interpolates nothing; else one per
+  // distinct set of workspace files the arguments name (usually one), and
+  // none past kMaxFingerprints (the walk then plans them all).
+  Expected<std::vector<Group>> by_fingerprint(const Job& job,
+                                              const std::vector<PartitionRef>& requested,
+                                              const std::vector<size_t>& indices) {
+    constexpr size_t kMaxFingerprints = 64;
+    bool interpolates = false;
+    for (const TemplateString& argument : *job.run)
+      for (const TemplatePart& part : argument.parts)
+        interpolates = interpolates || part.is_interpolation;
+    std::unordered_map<std::string, std::vector<size_t>> groups;
+    std::optional<std::string> shared;  // when `run` interpolates nothing
+    for (size_t index : indices) {
+      if (!interpolates && shared) {
+        groups[*shared].push_back(index);
+        continue;
+      }
+      Expected<std::vector<std::string>> argv = run_arguments(job, requested[index]);
+      if (!argv) continue;  // the walk reports it
+      std::string fingerprint = fingerprints_.of(job, *argv);
+      if (!interpolates) shared = fingerprint;
+      groups[fingerprint].push_back(index);
+      if (groups.size() > kMaxFingerprints) return std::vector<Group>{};
+    }
+    std::vector<Group> found;
+    for (auto& [fingerprint, group] : groups) {
+      Expected<std::vector<int64_t>> runs = catalog_.runs_with_fingerprint(fingerprint);
+      if (!runs) return Failure{runs.error()};
+      if (!runs->empty()) found.emplace_back(std::move(*runs), std::move(group));
+    }
+    return found;
   }
 
   // A partition settled in bulk that the walk also reached (another requested

@@ -100,6 +100,7 @@ class JobFingerprints {
  public:
   JobFingerprints(std::string root, const DiskInterface& disk);
   std::string of(const JobTarget& target);
+  std::string of(const Job& job, const std::vector<std::string>& argv);
 
  private:
   // What `argument` adds to a fingerprint: "" unless it names a file in the workspace.
