@@ -4,11 +4,11 @@
 // target and decides it; over a million partitions that object graph, not
 // the disk, was most of the time and memory. A dataset with a uniform
 // producer (resolve.h: every target is the same up to the partition's own
-// values) needs none of it to find its fresh partitions: one resolution gives
-// the fingerprint every target has, and since such a job reads no inputs, a
-// partition is fresh exactly when its current version is live, was built by a
-// run with that fingerprint, and its link names that version's directory,
-// which exists. Those are the only ones settled here. Every other partition
+// values) needs none of it to find its fresh partitions: the `run` arguments
+// give each target's fingerprint (one for all when they interpolate nothing),
+// and since such a job reads no inputs, a partition is fresh exactly when its
+// current version is live, was built by a run with that fingerprint, and its
+// link names that version's directory, which exists. Those are the only ones settled here. Every other partition
 // (missing, invalidated, hand-made, built by another definition, its link
 // deleted or re-pointed) goes through the walk, which gives it its reason, so
 // the rules and reasons stay those of plan.cc.
