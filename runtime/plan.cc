@@ -237,17 +237,17 @@ class Planner {
       for (const TemplatePart& part : argument.parts)
         interpolates = interpolates || part.is_interpolation;
     std::unordered_map<std::string, std::vector<size_t>> groups;
-    std::optional<std::string> shared;  // when `run` interpolates nothing
+    std::vector<size_t>* shared = nullptr;  // every partition's, when `run` interpolates nothing
     for (size_t index : indices) {
-      if (!interpolates && shared) {
-        groups[*shared].push_back(index);
+      if (shared) {
+        shared->push_back(index);
         continue;
       }
       Expected<std::vector<std::string>> argv = run_arguments(job, requested[index]);
       if (!argv) continue;  // the walk reports it
-      std::string fingerprint = fingerprints_.of(job, *argv);
-      if (!interpolates) shared = fingerprint;
-      groups[fingerprint].push_back(index);
+      std::vector<size_t>& group = groups[fingerprints_.of(job, *argv)];
+      group.push_back(index);
+      if (!interpolates) shared = &group;
       if (groups.size() > kMaxFingerprints) return std::vector<Group>{};
     }
     std::vector<Group> found;
