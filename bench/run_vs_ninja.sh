@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # The runtime's speed benchmark (not a test; docs/benchmarks.md records runs):
-#  1. N trivial jobs (`true`) through `databuild-run build` against Ninja
-#     running N trivial edges (`true`, no outputs), same -j, in one run so the
-#     ratio is taken on one machine state. Budget: <= 1.25x.
+#  1. N trivial jobs through `databuild-run build` against Ninja running N
+#     trivial edges, same -j, in one run so the ratio is taken on one machine
+#     state. Budget: <= 1.25x. A job must write a file (a partition is its
+#     files: a job that writes none fails, docs/runtime.md), so the trivial
+#     job is `sh -c ': > "$DATABUILD_OUT_OUT/_SUCCESS"'`, and Ninja's edge
+#     runs the same through its own `/bin/sh -c`: `: > $out`. Each side
+#     starts one shell per job that writes one empty file, nothing else.
 #  2. A no-op build over 100k (and with --million, 1M) fresh partitions.
 #     Building them for real would take the benchmark hours, so they are
 #     made the way a build leaves them: one recorded run with the job's real
@@ -36,10 +40,12 @@ timed() {
   python3 -c "print(f'{$wall:.2f} {$user + $system:.2f}')" >"$file"
 }
 
-workspace() {  # workspace DIR LAST: one dataset t[n] for n in 0..LAST, one job running `true`
+# workspace DIR LAST: one dataset t[n] for n in 0..LAST, one job writing an
+# empty marker file
+workspace() {
   mkdir -p "$1"
   printf 'workspace bench {\n  data_root "data"\n}\n' >"$1/workspace.dbuild"
-  printf 'dataset t[n: int since 0 until %s] { column x: int }\n\njob t(n: int) {\n  output out = t[n = n]\n  run ["true"]\n}\n' \
+  printf 'dataset t[n: int since 0 until %s] { column x: int }\n\njob t(n: int) {\n  output out = t[n = n]\n  run ["sh", "-c", ": > \\"$DATABUILD_OUT_OUT/_SUCCESS\\""]\n}\n' \
     "$2" >"$1/t.dbuild"
 }
 
@@ -53,7 +59,7 @@ timed "$scratch/dr" "$run" -C "$scratch/ws" -j "$jobs" build 't/n=*'
 mkdir -p "$scratch/ninja"
 {
   echo 'rule t'
-  echo '  command = true'
+  echo '  command = : > $out'
   for ((i = 0; i < count; i++)); do echo "build t$i: t"; done
 } >"$scratch/ninja/build.ninja"
 timed "$scratch/nj" ninja -C "$scratch/ninja" -j "$jobs"
