@@ -13,6 +13,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 namespace databuild {
 namespace {
@@ -71,9 +72,11 @@ TEST_F(LauncherTest, RunsEveryCommandNeverMoreThanItsSlots) {
 
 TEST_F(LauncherTest, StartsQueuedWorkWhileItsThreadWaitsOnARunningChild) {
   Launcher launcher(2);
-  launcher.start(1, shell("exec sleep 30", 1));
-  // The thread is (or soon will be) asleep in poll() on the sleeper; the
-  // second job must be started by the wake-up, not by the sleeper's exit.
+  launcher.start(1, shell("touch started; exec sleep 30", 1));
+  // Once the sleeper has started, the thread is (or is about to be) asleep
+  // in poll() on it: the second job must be started by the wake-up, not by
+  // the sleeper's exit.
+  while (!std::filesystem::exists(directory_ / "started")) std::this_thread::yield();
   launcher.start(2, shell("exit 0", 2));
   auto first = launcher.wait(std::chrono::seconds(60));
   ASSERT_TRUE(first);
