@@ -15,15 +15,18 @@
 #     directory: the plan checks the link and the directory, not contents).
 #     Budget: < 2 s for 1M.
 #  3. Catalog transactions per second (databuild-catalog-bench).
-# usage: bench/run_vs_ninja.sh BUILD_DIR [-j N] [--jobs N] [--million]
+# usage: bench/run_vs_ninja.sh BUILD_DIR [-j N] [--jobs N] [--million] [--jobs-only]
+#  --jobs-only: part 1 alone (comparing binaries: the no-op part's 100k links,
+#  deleted at its end, make the next run's file creations dearer; HACKING.md).
 set -euo pipefail
 build=$(realpath "$1"); shift
-jobs=$(nproc); count=10000; sizes="100000"
+jobs=$(nproc); count=10000; sizes="100000"; catalog=1
 while [ $# -gt 0 ]; do
   case $1 in
     -j) jobs=$2; shift ;;
     --jobs) count=$2; shift ;;
     --million) sizes="100000 1000000" ;;
+    --jobs-only) sizes=""; catalog=0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -93,5 +96,7 @@ PY
   rm -rf "$ws"
 done
 
-echo "== catalog writes"
-"$build/bench/databuild-catalog-bench" "$scratch" 10000
+if [ $catalog = 1 ]; then
+  echo "== catalog writes"
+  "$build/bench/databuild-catalog-bench" "$scratch" 10000
+fi
