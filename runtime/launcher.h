@@ -54,7 +54,7 @@ class Launcher : public CommandRunner {
   void wake_thread();  // out of its poll() on the children, if it is in it
 
   const size_t slots_;
-  const int wake_fd_;     // an eventfd
+  const int wake_fd_;     // an eventfd; -1 if none could be made
   ProcessRunner runner_;  // the thread's only
   mutable std::mutex mutex_;
   std::condition_variable changed_;  // work queued, a result in, a kill done, stopping

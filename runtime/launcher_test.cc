@@ -21,7 +21,8 @@ namespace {
 class LauncherTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "launcher_test_XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "launcher_test_XXXXXX").string();
     ASSERT_NE(mkdtemp(pattern.data()), nullptr);
     directory_ = pattern;
     std::filesystem::create_directory(directory_ / "running");
@@ -112,7 +113,8 @@ TEST_F(LauncherTest, ReportsSpawnFailuresAndTimeouts) {
   slow.timeout_seconds = 1;
   launcher.start(2, slow);
   std::set<CommandResult::Outcome> outcomes;
-  while (auto ended = launcher.wait(std::chrono::seconds(60))) outcomes.insert(ended->second.outcome);
+  while (auto ended = launcher.wait(std::chrono::seconds(60)))
+    outcomes.insert(ended->second.outcome);
   EXPECT_EQ(outcomes, (std::set<CommandResult::Outcome>{CommandResult::Outcome::SpawnFailed,
                                                         CommandResult::Outcome::TimedOut}));
 }
