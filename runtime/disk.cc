@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -102,7 +103,9 @@ Expected<std::string> hash_files(const DiskInterface& disk, const std::string& d
   ContentHasher hasher;
   for (const FileEntry& file : files) {
     if (!skip.empty() && file.path == skip) continue;
-    Expected<std::string> bytes = disk.read_file(directory + "/" + file.path);
+    // An empty file (a `_SUCCESS` marker) is not opened: its bytes are known.
+    Expected<std::string> bytes =
+        file.size == 0 ? std::string() : disk.read_file(directory + "/" + file.path);
     if (!bytes) return Failure{bytes.error()};
     // Name and size delimit each file, so moving bytes between files changes the hash.
     hasher.add(file.path);
@@ -124,19 +127,34 @@ bool RealDisk::is_directory(const std::string& path) const {
   return ::stat(path.c_str(), &status) == 0 && S_ISDIR(status.st_mode);
 }
 
+// One stat(2) per file, and the relative path cut from the iterator's own:
+// fs::relative() resolves both paths component by component (a readlink per
+// component), and file_size() and last_write_time() are a stat each; a
+// publish lists every output, so that was most of a short job's system calls.
 Expected<std::vector<FileEntry>> RealDisk::list_files(const std::string& directory) const {
   std::error_code error;
   std::vector<FileEntry> files;
   fs::recursive_directory_iterator it(directory, error), end;
   if (error) return Failure{"cannot list " + directory + ": " + error.message()};
+  size_t prefix = directory.size() + (directory.ends_with('/') ? 0 : 1);
   for (; it != end; it.increment(error)) {
     if (error) return Failure{"cannot list " + directory + ": " + error.message()};
     if (!it->is_regular_file(error)) continue;
+    const std::string& path = it->path().native();
+    struct stat status;
+    if (::stat(path.c_str(), &status) != 0)
+      return Failure{"cannot list " + directory + ": " + path + ": " + std::strerror(errno)};
     FileEntry entry;
-    entry.path = fs::relative(it->path(), directory, error).generic_string();
-    entry.size = it->file_size(error);
+    entry.path = path.substr(prefix);
+    entry.size = static_cast<uint64_t>(status.st_size);
+    // On file_clock's epoch, as last_write_time() gave it: the value is part
+    // of an external's recorded signature, which must not change meaning.
+    auto modified = std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(
+            std::chrono::seconds(status.st_mtim.tv_sec) +
+            std::chrono::nanoseconds(status.st_mtim.tv_nsec)));
     entry.mtime_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                         it->last_write_time(error).time_since_epoch())
+                         std::chrono::file_clock::from_sys(modified).time_since_epoch())
                          .count();
     files.push_back(std::move(entry));
   }
