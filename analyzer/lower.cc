@@ -609,11 +609,11 @@ class Lowerer {
       TSNode pattern = field(statement, Field::Pattern);
       if (!present(name) || ts_node_is_null(pattern)) return;
       bool input = is(statement, "input_statement");
-      Port port{input ? PortKind::Input : PortKind::Output,
-                name_of(name),
-                lower_pattern(pattern),
-                {},
-                loc(statement)};
+      Port port{.name = name_of(name),
+                .pattern = lower_pattern(pattern),
+                .columns = {},
+                .declaration = loc(statement),
+                .kind = input ? PortKind::Input : PortKind::Output};
       TSNode columns = field(statement, Field::Columns);
       if (!ts_node_is_null(columns)) port.columns = arena_.make(identifiers(columns));
       (input ? lists.inputs : lists.outputs).push_back(port);

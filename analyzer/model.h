@@ -102,7 +102,7 @@ struct StringLiteral {
 
 // ---- types ---------------------------------------------------------------
 
-enum class KeyKind { Date, Hour, Month, Int, String, Enum, Unknown };
+enum class KeyKind : uint8_t { Date, Hour, Month, Int, String, Enum, Unknown };
 
 struct EnumValue {
   Symbol value;
@@ -121,11 +121,13 @@ struct EnumType {
 // A key or parameter type as written: a builtin or named type, or an inline enum.
 struct TypeRef {
   Location location;
+  // Linked (here, beside the Location, for packing).
+  KeyKind kind = KeyKind::Unknown;
+
   Symbol name;  // empty for an inline enum
   Ref<EnumType> inline_enum;
 
   // Linked.
-  KeyKind kind = KeyKind::Unknown;
   const EnumType* enumeration = nullptr;  // for KeyKind::Enum
   Symbol display;                         // "date", "region", "enum(a, b)"
 
@@ -208,13 +210,13 @@ struct Parameter {
   bool operator==(const Parameter&) const = default;
 };
 
-enum class BindingOperator { Equals, In };
+enum class BindingOperator : uint8_t { Equals, In };
 
 struct Binding {
   Name key;
-  BindingOperator op = BindingOperator::Equals;
   Expr value;  // Range and Wildcard only appear here
   Location location;
+  BindingOperator op = BindingOperator::Equals;
 
   // Linked: the index of `key` in the dataset's keys, or -1.
   int key_index = -1;
@@ -224,24 +226,23 @@ struct Binding {
 
 struct Pattern {
   Name dataset;
-  bool has_bindings = false;  // `[...]` present
   List<Binding> bindings;
-  Location location;
-
   // Linked: the dataset read or written, or nullptr when unresolved.
   const Dataset* target = nullptr;
+  Location location;
+  bool has_bindings = false;  // `[...]` present
 
   bool operator==(const Pattern&) const = default;
 };
 
-enum class PortKind { Input, Output };
+enum class PortKind : uint8_t { Input, Output };
 
 struct Port {
-  PortKind kind = PortKind::Input;
   Name name;
   Pattern pattern;
   Ref<List<Name>> columns;  // inputs only: `{ col, ... }`
   Location declaration;
+  PortKind kind = PortKind::Input;
 
   bool operator==(const Port&) const = default;
 };
