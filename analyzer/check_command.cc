@@ -123,8 +123,11 @@ struct CheckedWorkspace {
 };
 
 // Analyzes the workspace at `root`, or takes its diagnostics from the cache
-// when no file changed since they were stored.
-CheckedWorkspace check_workspace(const std::string& root, const Options& options) {
+// when no file changed since they were stored. Texts are dropped once lowered
+// and only those of reported files read again; when one changed on disk
+// meanwhile, the check starts over holding every text (`release_texts` false).
+CheckedWorkspace check_workspace(const std::string& root, const Options& options,
+                                 bool release_texts = true) {
   WorkspaceSources sources = load_workspace(root);
   std::unique_ptr<AnalysisCache> cache = options.cache ? AnalysisCache::open(root) : nullptr;
   // An unreadable file's diagnostic depends on more than content; never cache it.
@@ -144,10 +147,14 @@ CheckedWorkspace check_workspace(const std::string& root, const Options& options
   analysis_options.threads = options.threads;
   analysis_options.cache = cache.get();
   analysis_options.navigation = false;
+  analysis_options.release_texts = release_texts;
   std::unique_ptr<Analysis> analysis = analyze_loaded(std::move(sources), analysis_options);
   checked.diagnostics = analysis->diagnostics();
   if (cache) cache->store_diagnostics(key, checked.diagnostics);
   checked.files = std::move(analysis->files);
+  analysis.reset();
+  if (!restore_texts(checked.files, checked.diagnostics))
+    return check_workspace(root, options, /*release_texts=*/false);
   return checked;
 }
 

@@ -979,6 +979,42 @@ TEST(Workspace, DiscoveryAndAnalysisOnDisk) {
   fs::remove_all(root);
 }
 
+TEST(Workspace, ReleasedTextsComeBackOnlyForReportedFilesAndOnlyUnchanged) {
+  namespace fs = std::filesystem;
+  fs::path root =
+      fs::temp_directory_path() / ("databuild_release_test_" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  fs::create_directories(root);
+  std::ofstream(root / "workspace.dbuild") << "workspace w {}\n";
+  std::ofstream(root / "a.dbuild") << "dataset a { external }\n";
+  std::ofstream(root / "b.dbuild") << "dataset b[d: date] { external }\njob j { output o = b }\n";
+
+  AnalysisOptions options;
+  options.release_texts = true;
+  std::unique_ptr<Analysis> analysis = analyze_workspace(root.string(), options);
+  std::vector<Diagnostic> diagnostics = analysis->diagnostics();
+  ASSERT_FALSE(diagnostics.empty());
+  for (const Diagnostic& diagnostic : diagnostics)
+    EXPECT_EQ(analysis->files[diagnostic.location.file].path, (root / "b.dbuild").string());
+  for (const SourceFile& file : analysis->files) {
+    EXPECT_TRUE(file.released) << file.path;
+    EXPECT_TRUE(file.text.empty()) << file.path;
+  }
+
+  std::vector<SourceFile> files = analysis->files;
+  ASSERT_TRUE(restore_texts(files, diagnostics));
+  EXPECT_TRUE(files[1].released) << "a.dbuild has no diagnostic and stays released";
+  EXPECT_FALSE(files[2].released);
+  EXPECT_EQ(files[2].text, "dataset b[d: date] { external }\njob j { output o = b }\n");
+  EXPECT_EQ(files[2].lines.line_count(), 3u);
+
+  // Changed on disk since it was analyzed: its positions would be wrong.
+  std::ofstream(root / "b.dbuild") << "\n" << files[2].text;
+  files = analysis->files;
+  EXPECT_FALSE(restore_texts(files, diagnostics));
+  fs::remove_all(root);
+}
+
 // ---- render --------------------------------------------------------------------------
 
 TEST(Render, ClangStyleTextWithCaretAndNotes) {

@@ -31,7 +31,7 @@ void strip(TemplateString& string) {
   strip(string.location);
   for (TemplatePart& part : string.parts) {
     strip(part.location);
-    strip(part.value);
+    if (part.value) strip(*part.value);
   }
 }
 void strip(EnumType& enumeration) {
@@ -46,7 +46,11 @@ void strip(TypeRef& type) {
 template <typename T>
 void strip(std::optional<T>& value);
 template <typename T>
+void strip(Ref<T>& value);
+template <typename T>
 void strip(std::vector<T>& values);
+template <typename T>
+void strip(List<T>& values);
 void strip(Policy& policy) {
   strip(policy.name);
   strip(policy.declaration);
@@ -137,6 +141,14 @@ void strip(Workspace& workspace) {
 template <typename T>
 void strip(std::optional<T>& value) {
   if (value) strip(*value);
+}
+template <typename T>
+void strip(Ref<T>& value) {
+  if (value) strip(*value);
+}
+template <typename T>
+void strip(List<T>& values) {
+  for (T& value : values) strip(value);
 }
 template <typename T>
 void strip(std::vector<T>& values) {

@@ -490,10 +490,10 @@ class Linker {
       bool named = std::any_of(
           dataset.location_template->parts.begin(), dataset.location_template->parts.end(),
           [&](const TemplatePart& part) {
+            if (!part.is_interpolation) return false;
             const Expr& value =
-                part.value.kind == ExprKind::Binary ? part.value.operands[0] : part.value;
-            return part.is_interpolation && value.kind == ExprKind::Identifier &&
-                   value.text == key.name.text;
+                part.value->kind == ExprKind::Binary ? part.value->operands[0] : *part.value;
+            return value.kind == ExprKind::Identifier && value.text == key.name.text;
           });
       if (!named)
         report(DiagnosticCode::InvalidExpression, dataset.location_template->location,
@@ -502,7 +502,7 @@ class Linker {
     }
   }
 
-  void link_bound(const KeyDecl& key, const std::optional<Expr>& bound, std::string_view which) {
+  void link_bound(const KeyDecl& key, const Ref<Expr>& bound, std::string_view which) {
     // An invalid literal has its own diagnostic already.
     if (!bound || bound->kind == ExprKind::Invalid || key.type.kind == KeyKind::Unknown) return;
     if (!is_ordered(key.type.kind)) {
@@ -736,8 +736,8 @@ class Linker {
 
   void link_template(const TemplateString& text, const Scope& scope) {
     for (const TemplatePart& part : text.parts) {
-      if (!part.is_interpolation || part.value.kind == ExprKind::Invalid) continue;
-      const Expr& value = part.value;
+      if (!part.is_interpolation || part.value->kind == ExprKind::Invalid) continue;
+      const Expr& value = *part.value;
       const Expr& base = value.kind == ExprKind::Binary ? value.operands[0] : value;
       if (base.kind != ExprKind::Identifier) {
         report(DiagnosticCode::InvalidExpression, value.location,

@@ -189,10 +189,42 @@ std::string canonical_definition(std::string_view text) {
   return out;
 }
 
+// The lists of one dataset or job while its statements are lowered, in any
+// order; they move to the arena when the declaration is complete.
+struct DatasetLists {
+  std::vector<KeyDecl> keys;
+  std::vector<Column> columns;
+  std::vector<Name> taints;
+  std::vector<Name> denies;
+
+  void clear() {
+    keys.clear();
+    columns.clear();
+    taints.clear();
+    denies.clear();
+  }
+};
+
+struct JobLists {
+  std::vector<Parameter> parameters;
+  std::vector<Port> inputs;
+  std::vector<Port> outputs;
+  std::vector<Removal> removals;
+  std::vector<EnvVar> env;
+
+  void clear() {
+    parameters.clear();
+    inputs.clear();
+    outputs.clear();
+    removals.clear();
+    env.clear();
+  }
+};
+
 class Lowerer {
  public:
   Lowerer(FileId file, std::string_view text, FileModel& out)
-      : file_(file), text_(text), out_(out) {}
+      : file_(file), text_(text), out_(out), arena_(out.arena.get(arena_block_size(text))) {}
 
   void lower_source(TSNode root) {
     report_syntax_errors(root);
@@ -224,6 +256,33 @@ class Lowerer {
   }
 
   // ---- helpers -------------------------------------------------------------
+
+  // A model takes about as many bytes as its source; blocks of about half the
+  // source (within limits) leave little unused at the end of the last one.
+  static size_t arena_block_size(std::string_view text) {
+    return std::clamp<size_t>(text.size() / 2, 1024, 16 * 1024);
+  }
+
+  // Stores a statement that may appear once per block, reporting repeats.
+  template <typename T>
+  void set_once(std::optional<T>& slot, T value, TSNode statement, std::string_view keyword,
+                std::string_view block_kind, std::string_view block_name) {
+    if (slot) {
+      report(DiagnosticCode::DuplicateStatement, loc(statement), {keyword, block_kind, block_name});
+      return;
+    }
+    slot = std::move(value);
+  }
+  // The same for a part kept in the arena.
+  template <typename T>
+  void set_once(Ref<T>& slot, T value, TSNode statement, std::string_view keyword,
+                std::string_view block_kind, std::string_view block_name) {
+    if (slot) {
+      report(DiagnosticCode::DuplicateStatement, loc(statement), {keyword, block_kind, block_name});
+      return;
+    }
+    slot = arena_.make(std::move(value));
+  }
 
   Location loc(TSNode node) const {
     return {file_, {ts_node_start_byte(node), ts_node_end_byte(node)}};
@@ -392,47 +451,37 @@ class Lowerer {
     out_.workspace = std::move(workspace);
   }
 
-  // Stores a statement that may appear once per block, reporting repeats.
-  template <typename T>
-  void set_once(std::optional<T>& slot, T value, TSNode statement, std::string_view keyword,
-                std::string_view block_kind, std::string_view block_name) {
-    if (slot) {
-      report(DiagnosticCode::DuplicateStatement, loc(statement), {keyword, block_kind, block_name});
-      return;
-    }
-    slot = std::move(value);
-  }
-
   EnumType lower_enum(TSNode node) {
-    EnumType enumeration{{}, loc(node)};
+    std::vector<EnumValue>& values = scratch_.enum_values;
+    values.clear();
     for_each_child(node, [&](TSNode value) {
       if (is(value, "identifier")) {
-        enumeration.values.push_back({Symbol(text(value)), loc(value)});
+        values.push_back({Symbol(text(value)), loc(value)});
       } else if (is(value, "string")) {
-        StringLiteral literal = lower_string(value);
-        enumeration.values.push_back({std::move(literal.value), loc(value)});
+        values.push_back({lower_string(value).value, loc(value)});
       }
     });
-    return enumeration;
+    return {arena_.copy(values), loc(node)};
   }
 
   TypeRef lower_type(TSNode node) {
     TypeRef type;
     type.location = loc(node);
     if (is(node, "enum_type")) {
-      type.inline_enum = lower_enum(node);
+      type.inline_enum = arena_.make(lower_enum(node));
     } else {
       type.name = Symbol(text(node));
     }
     return type;
   }
 
-  std::vector<Name> identifiers(TSNode node) {
-    std::vector<Name> names;
+  List<Name> identifiers(TSNode node) {
+    std::vector<Name>& names = scratch_.names;
+    names.clear();
     for_each_child(node, [&](TSNode child) {
       if (is(child, "identifier")) names.push_back(name_of(child));
     });
-    return names;
+    return arena_.copy(names);
   }
 
   void lower_dataset(TSNode node, Symbol doc) {
@@ -442,6 +491,8 @@ class Lowerer {
     dataset.name = name_of(name);
     dataset.doc = doc;
     dataset.declaration = loc(node);
+    DatasetLists& lists = scratch_.dataset;
+    lists.clear();
     TSNode keys = field(node, Field::Keys);
     if (!ts_node_is_null(keys)) {
       for_each_child(keys, [&](TSNode key) {
@@ -452,21 +503,26 @@ class Lowerer {
         KeyDecl decl{name_of(key_name), lower_type(key_type), {}, {}, loc(key)};
         TSNode since = field(key, Field::Since);
         if (!ts_node_is_null(since) && present(field(since, Field::Value)))
-          decl.since = lower_expr(field(since, Field::Value));
+          decl.since = arena_.make(lower_expr(field(since, Field::Value)));
         TSNode until = field(key, Field::Until);
         if (!ts_node_is_null(until) && present(field(until, Field::Value)))
-          decl.until = lower_expr(field(until, Field::Value));
-        dataset.keys.push_back(std::move(decl));
+          decl.until = arena_.make(lower_expr(field(until, Field::Value)));
+        lists.keys.push_back(decl);
       });
     }
     TSNode body = field(node, Field::Body);
     if (!ts_node_is_null(body)) {
-      for_each_child(body, [&](TSNode statement) { lower_dataset_statement(dataset, statement); });
+      for_each_child(body,
+                     [&](TSNode statement) { lower_dataset_statement(dataset, lists, statement); });
     }
-    out_.datasets.push_back(std::move(dataset));
+    dataset.keys = arena_.copy(lists.keys);
+    dataset.columns = arena_.copy(lists.columns);
+    dataset.taints = arena_.copy(lists.taints);
+    dataset.denies = arena_.copy(lists.denies);
+    out_.datasets.push_back(dataset);
   }
 
-  void lower_dataset_statement(Dataset& dataset, TSNode statement) {
+  void lower_dataset_statement(Dataset& dataset, DatasetLists& lists, TSNode statement) {
     Symbol owner = dataset.name.text;
     if (is(statement, "column_statement")) {
       TSNode name = field(statement, Field::Name);
@@ -475,15 +531,19 @@ class Lowerer {
       Column column{name_of(name), name_of(type), {}, loc(statement)};
       TSNode taints = field(statement, Field::Taints);
       if (!ts_node_is_null(taints)) column.taints = identifiers(taints);
-      dataset.columns.push_back(std::move(column));
+      lists.columns.push_back(column);
     } else if (is(statement, "format_statement")) {
       TSNode name = field(statement, Field::Name);
       if (present(name))
         set_once(dataset.format, name_of(name), statement, "format", "dataset", owner);
     } else if (is(statement, "taint_statement")) {
-      for (Name& policy : identifiers(statement)) dataset.taints.push_back(std::move(policy));
+      for_each_child(statement, [&](TSNode child) {
+        if (is(child, "identifier")) lists.taints.push_back(name_of(child));
+      });
     } else if (is(statement, "deny_statement")) {
-      for (Name& policy : identifiers(statement)) dataset.denies.push_back(std::move(policy));
+      for_each_child(statement, [&](TSNode child) {
+        if (is(child, "identifier")) lists.denies.push_back(name_of(child));
+      });
     } else if (is(statement, "external_statement")) {
       set_once(dataset.external, loc(statement), statement, "external", "dataset", owner);
     } else if (is(statement, "location_statement")) {
@@ -510,6 +570,8 @@ class Lowerer {
     job.doc = doc;
     job.declaration = loc(node);
     job.definition_hash = hash_content(canonical_definition(text(node)));
+    JobLists& lists = scratch_.job;
+    lists.clear();
     TSNode parameters = field(node, Field::Parameters);
     if (!ts_node_is_null(parameters)) {
       for_each_child(parameters, [&](TSNode parameter) {
@@ -517,13 +579,18 @@ class Lowerer {
         TSNode parameter_name = field(parameter, Field::Name);
         TSNode type = field(parameter, Field::Type);
         if (!present(parameter_name) || !present(type)) return;
-        job.parameters.push_back({name_of(parameter_name), lower_type(type), loc(parameter)});
+        lists.parameters.push_back({name_of(parameter_name), lower_type(type), loc(parameter)});
       });
     }
     TSNode body = field(node, Field::Body);
     if (!ts_node_is_null(body)) {
-      for_each_child(body, [&](TSNode statement) { lower_job_statement(job, statement); });
+      for_each_child(body, [&](TSNode statement) { lower_job_statement(job, lists, statement); });
     }
+    job.parameters = arena_.copy(lists.parameters);
+    job.inputs = arena_.copy(lists.inputs);
+    job.outputs = arena_.copy(lists.outputs);
+    job.removals = arena_.copy(lists.removals);
+    job.env = arena_.copy(lists.env);
     // A body cut short by a syntax error already has a diagnostic; do not pile
     // "missing statement" on top of it.
     if (!ts_node_has_error(node)) {
@@ -532,24 +599,24 @@ class Lowerer {
       if (!job.run)
         report(DiagnosticCode::MissingStatement, job.name.location, {job.name.text, "run"});
     }
-    out_.jobs.push_back(std::move(job));
+    out_.jobs.push_back(job);
   }
 
-  void lower_job_statement(Job& job, TSNode statement) {
+  void lower_job_statement(Job& job, JobLists& lists, TSNode statement) {
     Symbol owner = job.name.text;
     if (is(statement, "input_statement") || is(statement, "output_statement")) {
       TSNode name = field(statement, Field::Name);
       TSNode pattern = field(statement, Field::Pattern);
       if (!present(name) || ts_node_is_null(pattern)) return;
       bool input = is(statement, "input_statement");
-      Port port{input ? PortKind::Input : PortKind::Output,
-                name_of(name),
-                lower_pattern(pattern),
-                {},
-                loc(statement)};
+      Port port{.name = name_of(name),
+                .pattern = lower_pattern(pattern),
+                .columns = {},
+                .declaration = loc(statement),
+                .kind = input ? PortKind::Input : PortKind::Output};
       TSNode columns = field(statement, Field::Columns);
-      if (!ts_node_is_null(columns)) port.columns = identifiers(columns);
-      (input ? job.inputs : job.outputs).push_back(std::move(port));
+      if (!ts_node_is_null(columns)) port.columns = arena_.make(identifiers(columns));
+      (input ? lists.inputs : lists.outputs).push_back(port);
     } else if (is(statement, "removes_statement")) {
       TSNode reason = field(statement, Field::Reason);
       Removal removal{identifiers(statement), {}, loc(statement)};
@@ -561,22 +628,23 @@ class Lowerer {
           policies += (policies.empty() ? "'" : ", '") + policy.text + "'";
         report(DiagnosticCode::EmptyReason, removal.reason.location, {policies});
       }
-      job.removals.push_back(std::move(removal));
+      lists.removals.push_back(removal);
     } else if (is(statement, "run_statement")) {
       TSNode arguments = field(statement, Field::Arguments);
-      std::vector<TemplateString> argv;
+      std::vector<TemplateString>& argv = scratch_.arguments;
+      argv.clear();
       if (!ts_node_is_null(arguments)) {
         for_each_child(arguments, [&](TSNode argument) {
           if (is(argument, "template_string")) argv.push_back(lower_template(argument));
         });
       }
       if (!job.run) job.run_location = loc(statement);
-      set_once(job.run, std::move(argv), statement, "run", "job", owner);
+      set_once(job.run, arena_.copy(argv), statement, "run", "job", owner);
     } else if (is(statement, "env_statement")) {
       TSNode name = field(statement, Field::Name);
       TSNode value = field(statement, Field::Value);
       if (present(name) && present(value))
-        job.env.push_back({name_of(name), lower_template(value), loc(statement)});
+        lists.env.push_back({name_of(name), lower_template(value), loc(statement)});
     } else if (is(statement, "retries_statement")) {
       TSNode count = field(statement, Field::Count);
       if (present(count)) {
@@ -603,6 +671,8 @@ class Lowerer {
     TSNode bindings = field(node, Field::Bindings);
     if (ts_node_is_null(bindings)) return pattern;
     pattern.has_bindings = true;
+    std::vector<Binding>& lowered_bindings = scratch_.bindings;
+    lowered_bindings.clear();
     for_each_child(bindings, [&](TSNode binding) {
       if (!is(binding, "binding")) return;
       TSNode key = field(binding, Field::Key);
@@ -618,8 +688,9 @@ class Lowerer {
       } else {
         lowered.value.location = loc(binding);
       }
-      pattern.bindings.push_back(std::move(lowered));
+      lowered_bindings.push_back(lowered);
     });
+    pattern.bindings = arena_.copy(lowered_bindings);
     return pattern;
   }
 
@@ -690,8 +761,8 @@ class Lowerer {
       if (!present(left) || !present(right)) return expr;
       expr.kind = binary ? ExprKind::Binary : ExprKind::Range;
       if (binary) expr.op = text(field(node, Field::Operator)) == "+" ? '+' : '-';
-      expr.operands.push_back(lower_subexpr(left, depth + 1));
-      expr.operands.push_back(lower_subexpr(right, depth + 1));
+      const Expr operands[] = {lower_subexpr(left, depth + 1), lower_subexpr(right, depth + 1)};
+      expr.operands = arena_.copy(std::span<const Expr>(operands));
     } else if (type == "call_expression") {
       TSNode function = field(node, Field::Function);
       TSNode arguments = field(node, Field::Arguments);
@@ -699,9 +770,12 @@ class Lowerer {
       expr.kind = ExprKind::Call;
       expr.text = Symbol(text(function));
       if (!ts_node_is_null(arguments)) {
+        // Not a scratch list: arguments may hold calls of their own.
+        std::vector<Expr> operands;
         for_each_child(arguments, [&](TSNode argument) {
-          expr.operands.push_back(lower_subexpr(argument, depth + 1));
+          operands.push_back(lower_subexpr(argument, depth + 1));
         });
+        expr.operands = arena_.copy(operands);
       }
     }
     return expr;
@@ -748,7 +822,8 @@ class Lowerer {
   }
 
   TemplateString lower_template(TSNode node) {
-    TemplateString result{{}, loc(node)};
+    std::vector<TemplatePart>& parts = scratch_.template_parts;
+    parts.clear();
     // Consecutive literal pieces (text, escapes) make one part, interned once
     // complete.
     std::string literal;
@@ -763,7 +838,7 @@ class Lowerer {
       TemplatePart part;
       part.location = *literal_location;
       part.literal = Symbol(literal);
-      result.parts.push_back(std::move(part));
+      parts.push_back(part);
       literal.clear();
       literal_location.reset();
     };
@@ -774,10 +849,10 @@ class Lowerer {
         interpolation.is_interpolation = true;
         interpolation.location = loc(part);
         TSNode value = field(part, Field::Value);
-        if (present(value)) interpolation.value = lower_expr(value);
+        interpolation.value = arena_.make(present(value) ? lower_expr(value) : Expr{});
         TSNode format = field(part, Field::Format);
         if (present(format)) interpolation.format = Symbol(text(format));
-        result.parts.push_back(std::move(interpolation));
+        parts.push_back(interpolation);
       } else if (is(part, "escape_sequence")) {
         char unescaped = unescape(text(part));
         append_literal(part, {&unescaped, 1});
@@ -788,12 +863,25 @@ class Lowerer {
       }
     });
     finish_literal();
-    return result;
+    return {arena_.copy(parts), loc(node)};
   }
 
   FileId file_;
   std::string_view text_;
   FileModel& out_;
+  Arena& arena_;  // out_'s
+  // Lists under construction, reused from one declaration to the next so that
+  // a list costs one arena copy and no heap allocation. Each is in use by one
+  // function at a time: declarations, patterns and templates do not nest.
+  struct {
+    DatasetLists dataset;
+    JobLists job;
+    std::vector<Binding> bindings;
+    std::vector<TemplatePart> template_parts;
+    std::vector<TemplateString> arguments;
+    std::vector<EnumValue> enum_values;
+    std::vector<Name> names;
+  } scratch_;
   bool too_deep_ = false;  // the expression being lowered exceeds kMaxExpressionDepth
 };
 

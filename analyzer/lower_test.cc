@@ -3,6 +3,7 @@
 // broken or large, lowers without crashing and with diagnostics.
 #include "lower.h"
 
+#include <deque>
 #include <random>
 
 #include "test_support.h"
@@ -99,17 +100,17 @@ TEST(Lower, TemplateParts) {
   EXPECT_EQ(spanned(text, t.parts[0].location), R"(a{{b}}\t)");
 
   EXPECT_TRUE(t.parts[1].is_interpolation);
-  EXPECT_EQ(t.parts[1].value.kind, ExprKind::Identifier);
-  EXPECT_EQ(t.parts[1].value.text, "d");
+  EXPECT_EQ(t.parts[1].value->kind, ExprKind::Identifier);
+  EXPECT_EQ(t.parts[1].value->text, "d");
   EXPECT_FALSE(t.parts[1].format);
   EXPECT_EQ(spanned(text, t.parts[1].location), "{d}");
 
   EXPECT_TRUE(t.parts[2].is_interpolation);
-  EXPECT_EQ(t.parts[2].value.kind, ExprKind::Binary);
-  EXPECT_EQ(t.parts[2].value.op, '-');
-  EXPECT_EQ(t.parts[2].value.operands[1].value, kSecondsPerDay);
+  EXPECT_EQ(t.parts[2].value->kind, ExprKind::Binary);
+  EXPECT_EQ(t.parts[2].value->op, '-');
+  EXPECT_EQ(t.parts[2].value->operands[1].value, kSecondsPerDay);
   EXPECT_EQ(t.parts[2].format, "%Y/%m");
-  EXPECT_EQ(spanned(text, t.parts[2].value.location), "d - 1d");
+  EXPECT_EQ(spanned(text, t.parts[2].value->location), "d - 1d");
 
   EXPECT_EQ(t.parts[3].literal, "{");
   EXPECT_EQ(t.parts[4].format, "%d");
@@ -143,8 +144,12 @@ job j {
 // ---- literal values -----------------------------------------------------------------
 
 // The single key bound of `dataset x[k: TYPE since LITERAL]`.
+// The `since` of a one-key dataset. Its model is kept to the end of the
+// test program: an Expr's operands live in the model's arena.
 Expr lowered_bound(const std::string& type, const std::string& literal) {
-  FileModel model = parse_and_lower(0, "dataset x[k: " + type + " since " + literal + "]");
+  static std::deque<FileModel> models;
+  FileModel& model =
+      models.emplace_back(parse_and_lower(0, "dataset x[k: " + type + " since " + literal + "]"));
   EXPECT_EQ(model.datasets.size(), 1u);
   if (model.datasets.empty() || model.datasets[0].keys.empty() || !model.datasets[0].keys[0].since)
     return {};

@@ -11,6 +11,11 @@
 // round-trip test relies on to notice a field the encoding forgot.
 // Every element keeps the Location of its name (for navigation) and, where it
 // has one, of its whole declaration (for folding, symbols and code actions).
+// Lists and optional parts live in the file's Arena (arena.h) as List and Ref:
+// the model is the largest thing `check` and the language server hold, and a
+// std::vector per list cost more than the source text. So every struct below
+// the FileModel is trivially destructible, and a FileModel is moved, never
+// copied.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "arena.h"
 #include "calendar.h"
 #include "content_hash.h"
 #include "diagnostics.h"
@@ -51,7 +57,7 @@ enum class ExprKind : uint8_t {
   Invalid,   // a syntax error or an invalid literal (already reported)
 };
 
-// Fields are ordered for packing: an Expr is 56 bytes, and there are several
+// Fields are ordered for packing: an Expr is 48 bytes, and there are several
 // per pattern.
 struct Expr {
   ExprKind kind = ExprKind::Invalid;
@@ -59,7 +65,7 @@ struct Expr {
   Location location;
   Symbol text;        // identifier, function name, string value, or literal text
   int64_t value = 0;  // Integer; Date/Hour/Month as calendar.h; Duration in seconds
-  std::vector<Expr> operands;
+  List<Expr> operands;
 
   // Call: the function name, which is where the call starts.
   Location function_location() const {
@@ -75,13 +81,13 @@ struct TemplatePart {
   Location location;
   Symbol literal;  // text with escapes decoded, when !is_interpolation
   std::optional<Symbol> format;
-  Expr value;
+  Ref<Expr> value;  // present exactly when is_interpolation (Invalid when `{}` is empty)
 
   bool operator==(const TemplatePart&) const = default;
 };
 
 struct TemplateString {
-  std::vector<TemplatePart> parts;
+  List<TemplatePart> parts;
   Location location;
 
   bool operator==(const TemplateString&) const = default;
@@ -96,7 +102,7 @@ struct StringLiteral {
 
 // ---- types ---------------------------------------------------------------
 
-enum class KeyKind { Date, Hour, Month, Int, String, Enum, Unknown };
+enum class KeyKind : uint8_t { Date, Hour, Month, Int, String, Enum, Unknown };
 
 struct EnumValue {
   Symbol value;
@@ -106,7 +112,7 @@ struct EnumValue {
 };
 
 struct EnumType {
-  std::vector<EnumValue> values;
+  List<EnumValue> values;
   Location location;
 
   bool operator==(const EnumType&) const = default;
@@ -115,11 +121,13 @@ struct EnumType {
 // A key or parameter type as written: a builtin or named type, or an inline enum.
 struct TypeRef {
   Location location;
+  // Linked (here, beside the Location, for packing).
+  KeyKind kind = KeyKind::Unknown;
+
   Symbol name;  // empty for an inline enum
-  std::optional<EnumType> inline_enum;
+  Ref<EnumType> inline_enum;
 
   // Linked.
-  KeyKind kind = KeyKind::Unknown;
   const EnumType* enumeration = nullptr;  // for KeyKind::Enum
   Symbol display;                         // "date", "region", "enum(a, b)"
 
@@ -157,8 +165,8 @@ struct TypeDecl {
 struct KeyDecl {
   Name name;
   TypeRef type;
-  std::optional<Expr> since;
-  std::optional<Expr> until;  // may be `now` or `now - DURATION`
+  Ref<Expr> since;
+  Ref<Expr> until;  // may be `now` or `now - DURATION`
   Location declaration;
 
   bool operator==(const KeyDecl&) const = default;
@@ -167,7 +175,7 @@ struct KeyDecl {
 struct Column {
   Name name;
   Name type;  // string int float bool date timestamp bytes
-  std::vector<Name> taints;
+  List<Name> taints;
   Location declaration;
 
   bool operator==(const Column&) const = default;
@@ -177,15 +185,15 @@ struct Dataset {
   Name name;
   Symbol doc;
   Location declaration;
-  std::vector<KeyDecl> keys;
-  std::vector<Column> columns;
-  std::optional<Name> format;
-  std::vector<Name> taints;
-  std::vector<Name> denies;
+  List<KeyDecl> keys;
+  List<Column> columns;
+  Ref<Name> format;
+  List<Name> taints;
+  List<Name> denies;
   std::optional<Location> external;  // the `external` statement
-  std::optional<TemplateString> location_template;
-  std::optional<StringLiteral> ready;
-  std::optional<Expr> wait;  // a Duration
+  Ref<TemplateString> location_template;
+  Ref<StringLiteral> ready;
+  Ref<Expr> wait;  // a Duration
 
   bool is_external() const { return external.has_value(); }
   const KeyDecl* find_key(std::string_view key) const;
@@ -202,13 +210,13 @@ struct Parameter {
   bool operator==(const Parameter&) const = default;
 };
 
-enum class BindingOperator { Equals, In };
+enum class BindingOperator : uint8_t { Equals, In };
 
 struct Binding {
   Name key;
-  BindingOperator op = BindingOperator::Equals;
   Expr value;  // Range and Wildcard only appear here
   Location location;
+  BindingOperator op = BindingOperator::Equals;
 
   // Linked: the index of `key` in the dataset's keys, or -1.
   int key_index = -1;
@@ -218,30 +226,29 @@ struct Binding {
 
 struct Pattern {
   Name dataset;
-  bool has_bindings = false;  // `[...]` present
-  std::vector<Binding> bindings;
-  Location location;
-
+  List<Binding> bindings;
   // Linked: the dataset read or written, or nullptr when unresolved.
   const Dataset* target = nullptr;
+  Location location;
+  bool has_bindings = false;  // `[...]` present
 
   bool operator==(const Pattern&) const = default;
 };
 
-enum class PortKind { Input, Output };
+enum class PortKind : uint8_t { Input, Output };
 
 struct Port {
-  PortKind kind = PortKind::Input;
   Name name;
   Pattern pattern;
-  std::optional<std::vector<Name>> columns;  // inputs only: `{ col, ... }`
+  Ref<List<Name>> columns;  // inputs only: `{ col, ... }`
   Location declaration;
+  PortKind kind = PortKind::Input;
 
   bool operator==(const Port&) const = default;
 };
 
 struct Removal {
-  std::vector<Name> policies;
+  List<Name> policies;
   StringLiteral reason;
   Location declaration;
 
@@ -260,16 +267,16 @@ struct Job {
   Name name;
   Symbol doc;
   Location declaration;
-  std::vector<Parameter> parameters;
-  std::vector<Port> inputs;
-  std::vector<Port> outputs;
-  std::vector<Removal> removals;
-  std::optional<std::vector<TemplateString>> run;
+  List<Parameter> parameters;
+  List<Port> inputs;
+  List<Port> outputs;
+  List<Removal> removals;
+  Ref<List<TemplateString>> run;
   Location run_location;
-  std::vector<EnvVar> env;
+  List<EnvVar> env;
   std::optional<int64_t> retries;
-  std::optional<Expr> timeout;  // a Duration
-  std::optional<StringLiteral> version;
+  Ref<Expr> timeout;  // a Duration
+  Ref<StringLiteral> version;
   // A hash of the job block's tokens separated by single spaces, comments
   // dropped: the part of the runtime's fingerprint that comes from the
   // definition itself, so layout and comments never make anything rebuild.
@@ -290,8 +297,19 @@ struct FileModel {
   std::vector<Job> jobs;
   // Syntax errors and per-file checks (invalid literals, duplicate statements).
   std::vector<Diagnostic> diagnostics;
+  // Owns every List and Ref above.
+  ArenaHandle arena;
+
+  FileModel() = default;
+  FileModel(FileModel&&) = default;
+  FileModel& operator=(FileModel&&) = default;
 
   bool operator==(const FileModel&) const = default;
 };
+
+static_assert(std::is_trivially_destructible_v<Dataset> && std::is_trivially_destructible_v<Job> &&
+                  std::is_trivially_destructible_v<Policy> &&
+                  std::is_trivially_destructible_v<TypeDecl>,
+              "model structs live in arenas, which run no destructors");
 
 }  // namespace databuild

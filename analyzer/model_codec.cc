@@ -6,6 +6,7 @@
 // and the first inconsistency fails the whole decode.
 #include "model_codec.h"
 
+#include <algorithm>
 #include <type_traits>
 
 namespace databuild {
@@ -204,9 +205,22 @@ class Encoder {
     if (value) put(*value);
   }
   template <class T>
+  void put(Ref<T>& value) {
+    varint(value.has_value());
+    if (value) put(*value);
+  }
+  template <class T>
   void put(std::vector<T>& values) {
+    put_all(values);
+  }
+  template <class T>
+  void put(List<T>& values) {
+    put_all(values);
+  }
+  template <class Values>
+  void put_all(Values& values) {
     varint(values.size());
-    for (T& value : values) put(value);
+    for (auto& value : values) put(value);
   }
 
   FileIds file_ids_;
@@ -216,8 +230,9 @@ class Encoder {
 
 class Decoder {
  public:
-  Decoder(std::string_view bytes, FileIds file_ids, FileId file = 0)
-      : bytes_(bytes), file_ids_(file_ids), file_(file) {}
+  // `arena`: where the model's lists go; none for diagnostics.
+  Decoder(std::string_view bytes, FileIds file_ids, FileId file, Arena* arena)
+      : bytes_(bytes), file_ids_(file_ids), file_(file), arena_(arena) {}
 
   template <class... T>
   void operator()(T&... values) {
@@ -292,9 +307,20 @@ class Decoder {
     get(value.emplace());
   }
   template <class T>
+  void get(Ref<T>& value) {
+    if (failed_ || !varint()) return;
+    value = arena_->make(T{});
+    get(*value);
+  }
+  template <class T>
   void get(std::vector<T>& values) {
     size_t size = count();
     values.resize(size);
+    for (T& value : values) get(value);
+  }
+  template <class T>
+  void get(List<T>& values) {
+    values = arena_->make_list<T>(count());
     for (T& value : values) get(value);
   }
 
@@ -302,6 +328,7 @@ class Decoder {
   size_t position_ = 0;
   FileIds file_ids_;
   FileId file_;
+  Arena* arena_;
   int depth_ = 0;
   bool failed_ = false;
 };
@@ -315,10 +342,17 @@ std::string encode(const T& value, FileIds file_ids, FileId file = 0) {
   return encoder.take();
 }
 
+// Where decoding `value` puts its lists: a model's own arena, sized like the
+// encoding (a decoded model takes a few times its encoded bytes).
+Arena* arena_for(FileModel& value, std::string_view bytes) {
+  return &value.arena.get(std::clamp<size_t>(bytes.size(), 1024, 16 * 1024));
+}
+Arena* arena_for(std::vector<Diagnostic>&, std::string_view) { return nullptr; }
+
 template <class T>
 std::optional<T> decode(std::string_view bytes, FileIds file_ids, FileId file = 0) {
-  Decoder decoder(bytes, file_ids, file);
   T value;
+  Decoder decoder(bytes, file_ids, file, arena_for(value, bytes));
   decoder(value);
   if (!decoder.complete()) return std::nullopt;
   return value;

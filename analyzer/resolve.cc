@@ -189,7 +189,7 @@ Expected<std::string> render(const TemplateString& text, const Scope& scope, boo
       out += part.literal;
       continue;
     }
-    Expected<KeyValue> value = evaluator.value(part.value, KeyKind::Unknown);
+    Expected<KeyValue> value = evaluator.value(*part.value, KeyKind::Unknown);
     if (!value) return Failure{value.error()};
     if (part.format) {
       std::optional<TimeUnit> unit = time_unit(value->kind);

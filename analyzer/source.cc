@@ -8,6 +8,12 @@
 
 namespace databuild {
 
+void SourceFile::release() {
+  released = hash_content(text);
+  std::string().swap(text);
+  lines = LineIndex();
+}
+
 LineIndex::LineIndex(std::string_view text) {
   line_starts_.push_back(0);
   for (uint32_t i = 0; i < text.size(); ++i) {

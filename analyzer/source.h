@@ -8,9 +8,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "content_hash.h"
 
 namespace databuild {
 
@@ -58,9 +61,14 @@ struct SourceFile {
   std::string path;
   std::string text;
   LineIndex lines;
+  // Set when the text and line index were dropped after lowering
+  // (AnalysisOptions::release_texts): the hash of the text that was analyzed.
+  std::optional<ContentHash> released;
 
   SourceFile(std::string path_, std::string text_)
       : path(std::move(path_)), text(std::move(text_)), lines(text) {}
+
+  void release();
 };
 
 // The length of the valid UTF-8 sequence at s[i], or 0 when there is none.

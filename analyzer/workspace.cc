@@ -48,8 +48,8 @@ FileModel lower_with_cache(FileId file, std::string_view text, const AnalysisCac
 }
 
 // Parses and lowers every file; file i of `files` gets FileId i.
-std::vector<FileModel> lower_all(const std::vector<SourceFile>& files, unsigned threads,
-                                 const AnalysisCache* cache) {
+std::vector<FileModel> lower_all(std::vector<SourceFile>& files, unsigned threads,
+                                 const AnalysisCache* cache, bool release_texts) {
   std::vector<FileModel> models(files.size());
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = std::min<unsigned>(threads, static_cast<unsigned>(files.size()));
@@ -57,6 +57,7 @@ std::vector<FileModel> lower_all(const std::vector<SourceFile>& files, unsigned 
   auto worker = [&] {
     for (size_t i; (i = next++) < files.size();) {
       models[i] = lower_with_cache(static_cast<FileId>(i), files[i].text, cache);
+      if (release_texts && !files[i].text.empty()) files[i].release();
     }
   };
   std::vector<std::thread> pool;
@@ -144,7 +145,8 @@ std::unique_ptr<Analysis> analyze_sources(std::string root,
   auto analysis = std::make_unique<Analysis>();
   analysis->root = std::move(root);
   for (auto& [path, text] : sources) analysis->files.emplace_back(path, std::move(text));
-  analysis->models = lower_all(analysis->files, options.threads, options.cache);
+  analysis->models =
+      lower_all(analysis->files, options.threads, options.cache, options.release_texts);
   link_analysis(*analysis, options);
   return analysis;
 }
@@ -179,6 +181,26 @@ std::unique_ptr<Analysis> analyze_loaded(WorkspaceSources sources, const Analysi
         make_diagnostic(DiagnosticCode::UnreadableFile, Location{file, {0, 0}}, {message}));
   }
   return analysis;
+}
+
+bool restore_texts(std::vector<SourceFile>& files, const std::vector<Diagnostic>& diagnostics) {
+  auto restore = [&](FileId id) {
+    if (id >= files.size() || !files[id].released) return true;
+    SourceFile& file = files[id];
+    std::string error;
+    std::optional<std::string> text = read_file(file.path, error);
+    if (!text || hash_content(*text) != *file.released) return false;
+    file.text = std::move(*text);
+    file.lines = LineIndex(file.text);
+    file.released.reset();
+    return true;
+  };
+  for (const Diagnostic& diagnostic : diagnostics) {
+    if (!restore(diagnostic.location.file)) return false;
+    for (const RelatedLocation& related : diagnostic.related)
+      if (!restore(related.location.file)) return false;
+  }
+  return true;
 }
 
 std::unique_ptr<Analysis> analyze_workspace(const std::string& root,

@@ -34,7 +34,7 @@ struct PortAt {
 
 PortAt port_with_pattern(const Analysis& analysis, const Location& location, bool by_dataset_name) {
   for (const Job& job : analysis.models[location.file].jobs) {
-    for (const std::vector<Port>* ports : {&job.inputs, &job.outputs}) {
+    for (const List<Port>* ports : {&job.inputs, &job.outputs}) {
       for (const Port& port : *ports) {
         const Location& at =
             by_dataset_name ? port.pattern.dataset.location : port.pattern.location;
@@ -120,7 +120,7 @@ ByteEdit append_declaration(const Analysis& analysis, FileId file, const std::st
   return {{file, {end, end}}, separator + declaration + "\n"};
 }
 
-bool names_at(const std::vector<Name>& names, const Location& location) {
+bool names_at(std::span<const Name> names, const Location& location) {
   return std::any_of(names.begin(), names.end(),
                      [&](const Name& name) { return name.location == location; });
 }

@@ -54,26 +54,40 @@ void DataBuildServer::refresh_disk(const std::set<std::string>* changed) {
     if (model.workspace && model.workspace->data_root)
       data_root = model.workspace->data_root->value;
   }
-  std::map<std::string, std::string> cache;
-  for (auto& [path, text] : disk_) cache.emplace(path, std::move(text));
+  std::map<std::string, DiskFile> cache;
+  for (DiskFile& file : disk_) cache.emplace(file.path, std::move(file));
   disk_.clear();
   for (const std::string& path : discover_files(*root_, data_root)) {
     auto cached = cache.find(path);
     if (cached != cache.end() && changed && !changed->count(path)) {
-      disk_.emplace_back(path, std::move(cached->second));
+      disk_.push_back(std::move(cached->second));
     } else if (std::optional<std::string> text = read_text(path)) {
-      disk_.emplace_back(path, std::move(*text));
+      disk_.push_back({path, std::move(*text)});
     }
   }
+}
+
+void DataBuildServer::take_back_text(DiskFile& file) const {
+  if (!file.in_analysis) return;
+  file.text = analysis_->files[*file_id(file.path)].text;
+  file.in_analysis = false;
 }
 
 std::vector<FileDiagnostics> DataBuildServer::reanalyze(std::set<std::string> touched) {
   ModelCache::Sources sources;
   std::set<std::string> on_disk;
-  for (const auto& [path, text] : disk_) {
-    const OpenDocument* document = documents_.find(path);
-    sources.emplace_back(path, document ? document->text : text);
-    on_disk.insert(path);
+  std::map<std::string, FileId> analyzed;
+  if (analysis_) {
+    for (FileId id = 0; id < analysis_->files.size(); ++id)
+      analyzed.emplace(analysis_->files[id].path, id);
+  }
+  for (const DiskFile& file : disk_) {
+    const OpenDocument* document = documents_.find(file.path);
+    std::string_view text = document            ? document->text
+                            : file.in_analysis ? analysis_->files[analyzed.at(file.path)].text
+                                               : file.text;
+    sources.emplace_back(file.path, text);
+    on_disk.insert(file.path);
   }
   std::unordered_map<std::string, const SyntaxTree*> trees;
   for (const auto& [path, document] : documents_.all()) {
@@ -83,6 +97,12 @@ std::vector<FileDiagnostics> DataBuildServer::reanalyze(std::set<std::string> to
   edited_.clear();
   analysis_ =
       models_.analyze(std::move(analysis_), root_.value_or(""), sources, trees, options_.threads);
+  // The analysis now holds every closed file's disk text.
+  for (DiskFile& file : disk_) {
+    if (file.in_analysis || documents_.find(file.path)) continue;
+    std::string().swap(file.text);
+    file.in_analysis = true;
+  }
 
   std::map<std::string, std::vector<FileDiagnostic>> current;
   for (const SourceFile& file : analysis_->files) current[file.path];
@@ -116,6 +136,9 @@ std::vector<FileDiagnostics> DataBuildServer::load() {
 
 std::vector<FileDiagnostics> DataBuildServer::open(const std::string& path, std::string text,
                                                    int64_t version) {
+  for (DiskFile& file : disk_) {
+    if (file.path == path) take_back_text(file);
+  }
   documents_.open(path, std::move(text), version);
   if (!root_) {
     root_ = find_workspace_root(path);

@@ -14,7 +14,7 @@ namespace {
 
 std::string code(std::string_view text) { return "`" + std::string(text) + "`"; }
 
-std::string join_names(const std::vector<Name>& names) {
+std::string join_names(std::span<const Name> names) {
   std::string joined;
   for (const Name& name : names) joined += (joined.empty() ? "" : ", ") + code(name.text);
   return joined;
@@ -71,7 +71,7 @@ class HoverWriter {
     std::set<std::pair<FileId, uint32_t>> uses;
     for (const Location& use : references_to(analysis_, definition_, false))
       uses.emplace(use.file, use.range.begin);
-    auto names_it = [&](const std::vector<Name>& names) {
+    auto names_it = [&](std::span<const Name> names) {
       return std::any_of(names.begin(), names.end(), [&](const Name& name) {
         return uses.count({name.location.file, name.location.range.begin}) > 0;
       });

@@ -59,7 +59,7 @@ std::vector<LineageEdge> jobs_through(
 }
 
 // The datasets a job's `ports` (its inputs or outputs) resolve to.
-std::vector<LineageEdge> datasets_through(const std::vector<Port>& ports) {
+std::vector<LineageEdge> datasets_through(std::span<const Port> ports) {
   std::vector<LineageEdge> edges;
   for (const Port& port : ports) {
     if (port.pattern.target) add_edge(edges, item_of(*port.pattern.target), port.pattern.location);

@@ -167,7 +167,7 @@ std::string rename_refusal(const Analysis& analysis, const SymbolAt& symbol,
   }
   if (symbol.kind == SymbolKind::EnumValue) {
     const EnumType* enumeration = enumeration_defining(analysis, symbol.definition);
-    for (const EnumValue& value : enumeration ? enumeration->values : std::vector<EnumValue>{}) {
+    for (const EnumValue& value : enumeration ? enumeration->values : List<EnumValue>()) {
       if (value.value == name) return "'" + name + "' is already a value of this enum";
     }
     return "";

@@ -1,0 +1,36 @@
+// Arena's one out-of-line piece: finding room for an allocation. A request
+// that does not fit the current block's tail starts a new block; the tail is
+// left unused rather than searched later, since model lists are small and a
+// file's model is built once and never grows.
+#include "arena.h"
+
+namespace databuild {
+
+void* Arena::allocate(size_t bytes, size_t alignment) {
+  auto aligned = [&](std::byte* p) {
+    auto address = reinterpret_cast<uintptr_t>(p);
+    return reinterpret_cast<std::byte*>((address + alignment - 1) & ~(alignment - 1));
+  };
+  if (next_ != nullptr) {
+    std::byte* start = aligned(next_);
+    if (start <= end_ && static_cast<size_t>(end_ - start) >= bytes) {
+      next_ = start + bytes;
+      return start;
+    }
+  }
+  // operator new[] aligns to __STDCPP_DEFAULT_NEW_ALIGNMENT__, enough for
+  // every model struct.
+  size_t size = std::max(bytes, block_size_);
+  blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(size));
+  reserved_ += size;
+  std::byte* start = blocks_.back().get();
+  if (bytes >= block_size_) {
+    // A block of its own: keep filling the current block afterwards.
+    return start;
+  }
+  next_ = start + bytes;
+  end_ = start + size;
+  return start;
+}
+
+}  // namespace databuild
