@@ -179,8 +179,7 @@ class ValueReader {
 
 // A bound's value at `clock`: a literal, `now` or `now - STEP`; nullopt for
 // anything link() has already reported.
-std::optional<int64_t> bound_value(const KeyDecl& key, const Ref<Expr>& bound,
-                                   BuildClock clock) {
+std::optional<int64_t> bound_value(const KeyDecl& key, const Ref<Expr>& bound, BuildClock clock) {
   if (!bound) return std::nullopt;
   KeyKind kind = key.type.kind;
   bool now = bound->kind == ExprKind::Now;

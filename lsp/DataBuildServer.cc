@@ -83,7 +83,7 @@ std::vector<FileDiagnostics> DataBuildServer::reanalyze(std::set<std::string> to
   }
   for (const DiskFile& file : disk_) {
     const OpenDocument* document = documents_.find(file.path);
-    std::string_view text = document            ? document->text
+    std::string_view text = document           ? document->text
                             : file.in_analysis ? analysis_->files[analyzed.at(file.path)].text
                                                : file.text;
     sources.emplace_back(file.path, text);

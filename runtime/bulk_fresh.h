@@ -8,10 +8,10 @@
 // give each target's fingerprint (one for all when they interpolate nothing),
 // and since such a job reads no inputs, a partition is fresh exactly when its
 // current version is live, was built by a run with that fingerprint, and its
-// link names that version's directory, which exists. Those are the only ones settled here. Every other partition
-// (missing, invalidated, hand-made, built by another definition, its link
-// deleted or re-pointed) goes through the walk, which gives it its reason, so
-// the rules and reasons stay those of plan.cc.
+// link names that version's directory, which exists. Those are the only ones settled here. Every
+// other partition (missing, invalidated, hand-made, built by another definition, its link deleted
+// or re-pointed) goes through the walk, which gives it its reason, so the rules and reasons stay
+// those of plan.cc.
 //
 // What is left per partition -- its name, a probe of a flat hash table of the
 // catalog's refs, readlink(2) and stat(2) -- touches nothing shared, so it
