@@ -672,10 +672,8 @@ void Builder::refill() {
 // one transaction while the slots stay busy.
 size_t Builder::prepare_ahead() const { return std::max<size_t>(options_.jobs, 8); }
 
-// Into free slots; and, to a runner that queues (Launcher), up to its
-// queue_limit() more, which it starts on its own thread as slots free up.
 void Builder::launch_prepared() {
-  while (launchable_ > 0 && runner_.running() < options_.jobs + runner_.queue_limit()) {
+  while (launchable_ > 0 && runner_.running() < options_.jobs) {
     auto [target_id, spec] = std::move(prepared_.front());
     prepared_.pop_front();
     --launchable_;

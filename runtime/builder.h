@@ -18,9 +18,7 @@
 // - the catalog writes of one round of the loop (the ends of the jobs that
 //   finished, the claims and run records of the next) are one transaction,
 //   and jobs are prepared ahead of free slots, so that with jobs of a few
-//   milliseconds the bookkeeping neither dominates nor leaves slots idle; to
-//   a runner that queues (Launcher), committed jobs are handed over beyond
-//   the free slots, and it fills a slot the moment it frees;
+//   milliseconds the bookkeeping neither dominates nor leaves slots idle;
 // - external partitions still missing are polled (after 0.1 s, then twice
 //   as long each time up to --poll-interval) until their `wait` (or
 //   --wait-timeout) runs out, failing only the jobs that need them;

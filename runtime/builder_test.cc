@@ -69,15 +69,6 @@ TEST_F(BuilderTest, RunsIndependentJobsInParallelUpToJ) {
   EXPECT_EQ(f.runner.most_running, 3u);
 }
 
-// A runner that queues (the Launcher) is handed committed jobs beyond the
-// free slots, up to its limit, and still every job runs once.
-TEST_F(BuilderTest, HandsAQueueingRunnerJobsBeyondJUpToItsLimit) {
-  f.runner.queue = 2;
-  ASSERT_TRUE(f.build(ten_days(), jobs(3)));
-  EXPECT_EQ(f.runner.started.size(), 10u);
-  EXPECT_EQ(f.runner.most_running, 5u);
-}
-
 TEST_F(BuilderTest, RunsOneJobAtATimeWithJ1) {
   ASSERT_TRUE(f.build(ten_days(), jobs(1)));
   EXPECT_EQ(f.runner.most_running, 1u);

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstring>
 #include <map>
+#include <thread>
 
 extern char** environ;
 
@@ -209,15 +210,14 @@ std::optional<std::pair<int64_t, CommandResult>> ProcessRunner::wait(
     }
     bool all_pollable = std::all_of(children_.begin(), children_.end(),
                                     [](const Child& child) { return child.pidfd >= 0; });
-    auto left = std::chrono::ceil<std::chrono::milliseconds>(std::max(until - now, {}));
-    if (!all_pollable) {  // no pidfds: a short, growing sleep, then waitpid() again
-      exits.clear();
-      left = std::min(left, pause);
+    if (all_pollable) {
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(std::max(until - now, {}));
+      poll(exits.data(), exits.size(), static_cast<int>(left.count()));
+    } else {
+      std::this_thread::sleep_for(
+          std::min(pause, std::chrono::ceil<std::chrono::milliseconds>(std::max(until - now, {}))));
       pause = std::min(pause * 2, std::chrono::milliseconds(20));
     }
-    if (wake_fd_ >= 0) exits.push_back({wake_fd_, POLLIN, 0});
-    poll(exits.data(), exits.size(), static_cast<int>(left.count()));
-    if (wake_fd_ >= 0 && (exits.back().revents & POLLIN)) return reap_one();
   }
 }
 

@@ -57,22 +57,14 @@ class CommandRunner {
   // finished by then (or none is running).
   virtual std::optional<std::pair<int64_t, CommandResult>> wait(
       std::chrono::milliseconds max_wait) = 0;
-  // Commands started (or queued) and not yet returned by wait().
   virtual size_t running() const = 0;
-  // How many commands beyond its slots start() accepts and queues, starting
-  // each as a slot frees (Launcher); 0: start() starts the command at once.
-  virtual size_t queue_limit() const { return 0; }
-  // Kills every running command's process group (an interrupted build) and
-  // drops the queued ones.
+  // Kills every running command's process group (an interrupted build).
   virtual void kill_all() = 0;
 };
 
 // Real processes.
 class ProcessRunner : public CommandRunner {
  public:
-  // `wake_fd`: when it polls readable, wait() returns nullopt at once (the
-  // Launcher's thread is handed new work while it sleeps on the children).
-  explicit ProcessRunner(int wake_fd = -1) : wake_fd_(wake_fd) {}
   ~ProcessRunner() override;
   void start(int64_t token, const CommandSpec& spec) override;
   std::optional<std::pair<int64_t, CommandResult>> wait(
@@ -92,7 +84,6 @@ class ProcessRunner : public CommandRunner {
   std::optional<std::pair<int64_t, CommandResult>> reap_one();
   std::optional<std::string> find_program(const std::string& name);
 
-  int wake_fd_;
   std::vector<Child> children_;
   std::vector<std::pair<int64_t, CommandResult>> finished_;  // spawn failures, not yet returned
   std::unordered_map<std::string, std::optional<std::string>> programs_;  // find_program()

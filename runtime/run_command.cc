@@ -27,7 +27,6 @@
 #include "check_command.h"
 #include "command_runner.h"
 #include "disk.h"
-#include "launcher.h"
 #include "partition_ref.h"
 #include "plan.h"
 #include "status.h"
@@ -310,7 +309,7 @@ int plan_or_build(const Options& options, Session& session, bool build, std::ost
     });
   else
     status = std::make_unique<PlainStatus>(out);
-  Launcher runner(options.jobs);
+  ProcessRunner runner;
   BuildOptions build_options;
   build_options.jobs = options.jobs;
   build_options.wait_timeout_seconds = options.wait_timeout;

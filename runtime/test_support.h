@@ -83,13 +83,11 @@ class FakeRunner : public CommandRunner {
   std::optional<std::pair<int64_t, CommandResult>> wait(
       std::chrono::milliseconds max_wait) override;
   size_t running() const override { return running_.size(); }
-  size_t queue_limit() const override { return queue; }
   void kill_all() override { running_.clear(); }
 
   std::function<CommandResult(const CommandSpec&)> behavior;
   std::vector<CommandSpec> started;  // every command, in start order
   size_t most_running = 0;           // the peak of running()
-  size_t queue = 0;                  // as a Launcher's queue_limit(): accepted beyond -j
 
   // Writes a file into every output staging directory of `spec`.
   void write_outputs(const CommandSpec& spec);

@@ -42,19 +42,9 @@ check "a build writes to the catalog ($writes writes before closing, $syncs sync
 # With SEED_LEAVES the catalog already holds partitions when the fault comes.
 round() {
   local fault=$1 reason=$2 seed=$3 what="$1${3:+, on a catalog holding partitions}" status
-  local point made
-  point=$(cut -d: -f2 <<<"$fault")
-  # A write fault placed past the last write of this build (it recorded more
-  # ended jobs per transaction than the counted one: timing) is tried again.
-  for _ in 1 2 3; do
-    seed "$seed"
-    made=0
-    rm -f "$scratch/round-counts"
-    DATABUILD_DISK_FAULT=$fault DATABUILD_DISK_COUNTS=$scratch/round-counts "$faulty" -C "$ws" \
-      -j 2 build $targets >"$scratch/out" 2>"$scratch/err"; status=$?
-    [ -f "$scratch/round-counts" ] && read -r made _ <"$scratch/round-counts"
-    [ "${fault%%:*}" = write ] && [ $status -eq 0 ] && [ "$made" -lt "$point" ] || break
-  done
+  seed "$seed"
+  DATABUILD_DISK_FAULT=$fault "$faulty" -C "$ws" -j 2 build $targets \
+    >"$scratch/out" 2>"$scratch/err"; status=$?
   if [ "${fault%%:*}" = sync ] && [ $status -eq 0 ]; then
     # A sync that fails at the closing checkpoint: the commits are in the WAL.
     check "$what: failed at close; the next build has nothing to do" \
@@ -78,7 +68,7 @@ round() {
 # Over the first 80% of the counted writes: how many a build makes depends on
 # how many ended jobs each of its transactions records, which depends on
 # timing (docs/runtime.md, Publishing), so a fault placed near the counted
-# end may come after the build's last write (round() then tries again).
+# end may come after the build's last write.
 points=12
 for i in $(seq 0 $((points - 1))); do
   seed=$([ $((i % 4)) -ge 2 ] && echo yes)
