@@ -10,6 +10,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <type_traits>
 
 namespace databuild {
 namespace {
@@ -264,24 +265,18 @@ class Lowerer {
   }
 
   // Stores a statement that may appear once per block, reporting repeats.
-  template <typename T>
-  void set_once(std::optional<T>& slot, T value, TSNode statement, std::string_view keyword,
+  // `slot` is a std::optional, or a Ref for a part kept in the arena.
+  template <typename Slot, typename T>
+  void set_once(Slot& slot, T value, TSNode statement, std::string_view keyword,
                 std::string_view block_kind, std::string_view block_name) {
     if (slot) {
       report(DiagnosticCode::DuplicateStatement, loc(statement), {keyword, block_kind, block_name});
       return;
     }
-    slot = std::move(value);
-  }
-  // The same for a part kept in the arena.
-  template <typename T>
-  void set_once(Ref<T>& slot, T value, TSNode statement, std::string_view keyword,
-                std::string_view block_kind, std::string_view block_name) {
-    if (slot) {
-      report(DiagnosticCode::DuplicateStatement, loc(statement), {keyword, block_kind, block_name});
-      return;
-    }
-    slot = arena_.make(std::move(value));
+    if constexpr (std::is_same_v<Slot, Ref<T>>)
+      slot = arena_.make(std::move(value));
+    else
+      slot = std::move(value);
   }
 
   Location loc(TSNode node) const {
@@ -475,12 +470,16 @@ class Lowerer {
     return type;
   }
 
-  List<Name> identifiers(TSNode node) {
-    std::vector<Name>& names = scratch_.names;
-    names.clear();
+  // Appends the names listed directly under `node` (policies, columns).
+  void append_identifiers(TSNode node, std::vector<Name>& names) {
     for_each_child(node, [&](TSNode child) {
       if (is(child, "identifier")) names.push_back(name_of(child));
     });
+  }
+  List<Name> identifiers(TSNode node) {
+    std::vector<Name>& names = scratch_.names;
+    names.clear();
+    append_identifiers(node, names);
     return arena_.copy(names);
   }
 
@@ -537,13 +536,9 @@ class Lowerer {
       if (present(name))
         set_once(dataset.format, name_of(name), statement, "format", "dataset", owner);
     } else if (is(statement, "taint_statement")) {
-      for_each_child(statement, [&](TSNode child) {
-        if (is(child, "identifier")) lists.taints.push_back(name_of(child));
-      });
+      append_identifiers(statement, lists.taints);
     } else if (is(statement, "deny_statement")) {
-      for_each_child(statement, [&](TSNode child) {
-        if (is(child, "identifier")) lists.denies.push_back(name_of(child));
-      });
+      append_identifiers(statement, lists.denies);
     } else if (is(statement, "external_statement")) {
       set_once(dataset.external, loc(statement), statement, "external", "dataset", owner);
     } else if (is(statement, "location_statement")) {
