@@ -189,7 +189,9 @@ class FirstDefinitions {
       list_.emplace_back(name, location);
       return nullptr;
     }
-    if (by_name_.empty()) by_name_.insert(list_.begin(), list_.end());
+    if (by_name_.empty()) {
+      for (const auto& [seen, at] : list_) by_name_.emplace(seen, at);
+    }
     auto [it, inserted] = by_name_.emplace(name, location);
     return inserted ? nullptr : &it->second;
   }

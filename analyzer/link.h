@@ -19,6 +19,7 @@
 
 #include "flow.h"
 #include "model.h"
+#include "symbol_map.h"
 
 namespace databuild {
 

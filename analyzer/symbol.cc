@@ -21,18 +21,18 @@ class Shard {
   const char* intern(std::string_view text, uint64_t hash) {
     std::lock_guard<std::mutex> lock(mutex_);
     if ((count_ + 1) * 2 > slots_.size()) grow();
-    size_t mask = slots_.size() - 1;
-    for (size_t i = hash & mask;; i = (i + 1) & mask) {
-      Slot& slot = slots_[i];
-      if (slot.text == nullptr) {
-        slot = {hash, store(text, hash)};
-        ++count_;
-        return slot.text;
-      }
-      if (slot.hash == hash &&
-          std::string_view(slot.text, Symbol::stored_length(slot.text)) == text)
-        return slot.text;
+    Slot& slot = probe(text, hash);
+    if (slot.text == nullptr) {
+      slot = {hash, store(text, hash)};
+      ++count_;
     }
+    return slot.text;
+  }
+
+  // The stored text equal to `text`, or nullptr.
+  const char* find(std::string_view text, uint64_t hash) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return slots_.empty() ? nullptr : probe(text, hash).text;
   }
 
   SymbolTableStats stats() {
@@ -45,6 +45,18 @@ class Shard {
     uint64_t hash = 0;
     const char* text = nullptr;
   };
+
+  // The slot holding `text`, or the empty slot where it would go.
+  Slot& probe(std::string_view text, uint64_t hash) {
+    size_t mask = slots_.size() - 1;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (slot.text == nullptr ||
+          (slot.hash == hash &&
+           std::string_view(slot.text, Symbol::stored_length(slot.text)) == text))
+        return slot;
+    }
+  }
 
   void grow() {
     std::vector<Slot> old = std::move(slots_);
@@ -100,9 +112,11 @@ std::array<Shard, kShards>& shards() {
   return *table;
 }
 
+Shard& shard_of(uint64_t hash) { return shards()[(hash >> 58) % kShards]; }
+
 const char* intern(std::string_view text) {
   uint64_t hash = Symbol::hash_text(text);
-  return shards()[(hash >> 58) % kShards].intern(text, hash);
+  return shard_of(hash).intern(text, hash);
 }
 
 }  // namespace
@@ -113,6 +127,13 @@ Symbol::Symbol() {
 }
 
 Symbol::Symbol(std::string_view text) : text_(intern(text)) {}
+
+std::optional<Symbol> Symbol::find_interned(std::string_view text) {
+  uint64_t hash = hash_text(text);
+  const char* stored = shard_of(hash).find(text, hash);
+  if (!stored) return std::nullopt;
+  return Symbol(stored, Interned{});
+}
 
 SymbolTableStats symbol_table_stats() {
   SymbolTableStats total;

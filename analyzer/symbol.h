@@ -7,7 +7,7 @@
 // characters. A Symbol is one pointer: equal texts are interned once, so a
 // Symbol copies for free, compares as a pointer, hashes with a hash computed
 // once when interned, and the model's structs shrink by a third. SymbolMap
-// looks names up by any string without interning it.
+// (symbol_map.h) looks names up by any string without interning it.
 //
 // The table is process-wide and append-only: interned text is never freed, so
 // a Symbol stays valid however the model that holds it is copied, cached or
@@ -22,11 +22,10 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
 
 namespace databuild {
 
@@ -36,6 +35,9 @@ class Symbol {
   Symbol();
   // Interns `text`; thread-safe.
   explicit Symbol(std::string_view text);
+  // The Symbol of `text` if it was ever interned, without interning it: a
+  // lookup by a user's text must not grow the table.
+  static std::optional<Symbol> find_interned(std::string_view text);
 
   std::string_view view() const { return {text_, size()}; }
   operator std::string_view() const { return view(); }
@@ -80,26 +82,11 @@ class Symbol {
   uint64_t hash() const { return stored_hash(text_); }
 
  private:
+  struct Interned {};
+  Symbol(const char* interned, Interned) : text_(interned) {}
+
   const char* text_;
 };
-
-// Hash and equality for maps keyed by Symbol that are also searched with plain
-// strings (heterogeneous lookup): a name typed by a user is looked up without
-// being interned.
-struct SymbolHash {
-  using is_transparent = void;
-  size_t operator()(Symbol symbol) const { return symbol.hash(); }
-  size_t operator()(std::string_view text) const { return Symbol::hash_text(text); }
-};
-struct SymbolEqual {
-  using is_transparent = void;
-  bool operator()(Symbol a, Symbol b) const { return a == b; }
-  bool operator()(Symbol a, std::string_view b) const { return a.view() == b; }
-  bool operator()(std::string_view a, Symbol b) const { return a == b.view(); }
-};
-template <typename Value>
-using SymbolMap = std::unordered_map<Symbol, Value, SymbolHash, SymbolEqual>;
-using SymbolSet = std::unordered_set<Symbol, SymbolHash, SymbolEqual>;
 
 // How many distinct strings are interned and the bytes they take, table
 // included: `databuild-parse-only --phases` prints them.

@@ -51,14 +51,6 @@ TEST(SymbolTest, KeepsEmbeddedNulsAndLongTexts) {
   EXPECT_EQ(big, Symbol(long_text));
 }
 
-TEST(SymbolTest, MapsAreSearchedWithPlainStrings) {
-  SymbolMap<int> map{{Symbol("daily"), 1}, {Symbol("weekly"), 2}};
-  EXPECT_EQ(map.find(std::string_view("weekly"))->second, 2);
-  EXPECT_EQ(map.count(std::string_view("monthly_never_interned")), 0u);
-  EXPECT_EQ(map.find(Symbol("daily"))->second, 1);
-  EXPECT_EQ(SymbolHash()(Symbol("daily")), SymbolHash()(std::string_view("daily")));
-}
-
 // Threads interning the same names concurrently agree on every Symbol.
 TEST(SymbolTest, ConcurrentInterningAgrees) {
   constexpr int kThreads = 4, kNames = 20000;

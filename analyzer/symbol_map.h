@@ -1,0 +1,145 @@
+// Hash tables keyed by Symbol: the workspace's symbol tables and the sets
+// linking builds on every edit.
+//
+// Linking looks up every pattern's dataset, every type and policy name, and
+// the language server links the whole workspace again after each edit. With
+// std::unordered_map each lookup divided by a prime and chased a node pointer,
+// and each entry was its own heap block: a tenth of an edit's time. Here the
+// entries sit in one vector in insertion order (so iteration is deterministic
+// and cheap) and an open-addressing table of 32-bit indices finds them. A
+// Symbol is an interned pointer, so the hash mixes the pointer itself and
+// equality is identity; neither reads the text.
+//
+// A plain string is looked up by finding its interned Symbol first
+// (Symbol::find_interned): a text never interned names nothing in any map.
+// Entries are never erased, which keeps the probing simple; clear() empties
+// the whole map.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "symbol.h"
+
+namespace databuild {
+
+template <typename Value>
+class SymbolMap {
+ public:
+  using key_type = Symbol;
+  using mapped_type = Value;
+  using Entry = std::pair<Symbol, Value>;
+  using iterator = Entry*;
+  using const_iterator = const Entry*;
+
+  SymbolMap() = default;
+  SymbolMap(std::initializer_list<Entry> entries) {
+    for (const Entry& entry : entries) emplace(entry.first, entry.second);
+  }
+
+  iterator begin() { return entries_.data(); }
+  iterator end() { return entries_.data() + entries_.size(); }
+  const_iterator begin() const { return entries_.data(); }
+  const_iterator end() const { return entries_.data() + entries_.size(); }
+  size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+
+  void reserve(size_t count) {
+    entries_.reserve(count);
+    if (slots_for(count) > slots_.size()) rehash(slots_for(count));
+  }
+  void clear() {
+    entries_.clear();
+    std::fill(slots_.begin(), slots_.end(), kEmpty);
+  }
+
+  // Inserts (key, value) unless `key` is present; returns the entry for `key`
+  // and whether it was inserted, as std::unordered_map does.
+  std::pair<iterator, bool> emplace(Symbol key, Value value) {
+    if (slots_for(entries_.size() + 1) > slots_.size()) rehash(slots_for(entries_.size() + 1));
+    uint32_t* slot = probe(key);
+    if (*slot != kEmpty) return {&entries_[*slot], false};
+    *slot = static_cast<uint32_t>(entries_.size());
+    entries_.emplace_back(key, std::move(value));
+    return {&entries_.back(), true};
+  }
+  Value& operator[](Symbol key) { return emplace(key, Value{}).first->second; }
+
+  iterator find(Symbol key) { return const_cast<iterator>(std::as_const(*this).find(key)); }
+  const_iterator find(Symbol key) const {
+    if (slots_.empty()) return end();
+    uint32_t index = *const_cast<SymbolMap*>(this)->probe(key);
+    return index == kEmpty ? end() : &entries_[index];
+  }
+  iterator find(std::string_view text) {
+    return const_cast<iterator>(std::as_const(*this).find(text));
+  }
+  const_iterator find(std::string_view text) const {
+    std::optional<Symbol> key = Symbol::find_interned(text);
+    return key ? find(*key) : end();
+  }
+  size_t count(Symbol key) const { return find(key) != end(); }
+  size_t count(std::string_view text) const { return find(text) != end(); }
+  const Value& at(Symbol key) const {
+    const_iterator it = find(key);
+    if (it == end()) throw std::out_of_range("SymbolMap::at: '" + key.str() + "' is absent");
+    return it->second;
+  }
+
+ private:
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+
+  // At most half the slots are used: probes stay short.
+  static size_t slots_for(size_t count) {
+    size_t slots = 16;
+    while (slots < count * 2) slots *= 2;
+    return slots;
+  }
+  size_t home(Symbol key) const {
+    // Fibonacci hashing of the pointer: its low bits are alignment, its high
+    // bits vary little, and the multiplication spreads the middle ones.
+    auto bits = reinterpret_cast<uintptr_t>(key.data());
+    return static_cast<size_t>((bits * 0x9E3779B97F4A7C15ull) >> 32) & (slots_.size() - 1);
+  }
+  // The slot holding `key`, or the empty slot where it would go.
+  uint32_t* probe(Symbol key) {
+    size_t mask = slots_.size() - 1;
+    for (size_t i = home(key);; i = (i + 1) & mask) {
+      uint32_t& slot = slots_[i];
+      if (slot == kEmpty || entries_[slot].first == key) return &slot;
+    }
+  }
+  void rehash(size_t count) {
+    slots_.assign(count, kEmpty);
+    for (size_t index = 0; index < entries_.size(); ++index)
+      *probe(entries_[index].first) = static_cast<uint32_t>(index);
+  }
+
+  std::vector<Entry> entries_;
+  std::vector<uint32_t> slots_;
+};
+
+// A set of Symbols, in insertion order.
+class SymbolSet {
+ public:
+  // Whether `symbol` was new.
+  bool insert(Symbol symbol) { return map_.emplace(symbol, {}).second; }
+  size_t count(Symbol symbol) const { return map_.count(symbol); }
+  size_t size() const { return map_.size(); }
+  // Adds every symbol of `other`.
+  void merge(const SymbolSet& other) {
+    for (const auto& [symbol, unused] : other.map_) insert(symbol);
+  }
+
+ private:
+  struct Nothing {};
+  SymbolMap<Nothing> map_;
+};
+
+}  // namespace databuild
