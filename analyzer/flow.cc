@@ -737,8 +737,8 @@ class FlowChecker {
   LinkedWorkspace& linked_;
   std::vector<const Dataset*> datasets_;
   std::vector<const Job*> jobs_;
-  std::unordered_map<const Dataset*, size_t> dataset_index_;
-  std::unordered_map<const Job*, size_t> job_index_;
+  IdentityMap<const Dataset*, size_t> dataset_index_;
+  IdentityMap<const Job*, size_t> job_index_;
   std::vector<std::vector<Edge>> edges_;
 };
 

@@ -21,9 +21,9 @@
 
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "identity_map.h"
 #include "model.h"
 
 namespace databuild {
@@ -95,7 +95,7 @@ class DataFlow {
 
  private:
   friend class FlowChecker;
-  std::unordered_map<const Dataset*, std::vector<LabelSource>> labels_;
+  IdentityMap<const Dataset*, std::vector<LabelSource>> labels_;
 };
 
 // Runs the flow checks over the linked `files`: fills `linked.flow` and

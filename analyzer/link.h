@@ -14,12 +14,11 @@
 
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "flow.h"
+#include "identity_map.h"
 #include "model.h"
-#include "symbol_map.h"
 
 namespace databuild {
 
@@ -62,6 +61,9 @@ struct PortRef {
   const Port* port;
 };
 
+// The ports that write (or read) each dataset.
+using PortsByDataset = IdentityMap<const Dataset*, std::vector<PortRef>>;
+
 struct LinkedWorkspace {
   const Workspace* workspace = nullptr;
   // Policies, types and datasets share one namespace; jobs have their own.
@@ -73,8 +75,8 @@ struct LinkedWorkspace {
   // The navigation index; empty unless linked with LinkOptions::navigation.
   std::vector<Definition> definitions;
   std::vector<Reference> references;
-  std::unordered_map<const Dataset*, std::vector<PortRef>> producers;
-  std::unordered_map<const Dataset*, std::vector<PortRef>> readers;
+  PortsByDataset producers;
+  PortsByDataset readers;
   // Labels of each dataset and where they come from (flow.h).
   DataFlow flow;
 

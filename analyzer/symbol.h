@@ -7,7 +7,7 @@
 // characters. A Symbol is one pointer: equal texts are interned once, so a
 // Symbol copies for free, compares as a pointer, hashes with a hash computed
 // once when interned, and the model's structs shrink by a third. SymbolMap
-// (symbol_map.h) looks names up by any string without interning it.
+// (identity_map.h) looks names up by any string without interning it.
 //
 // The table is process-wide and append-only: interned text is never freed, so
 // a Symbol stays valid however the model that holds it is copied, cached or

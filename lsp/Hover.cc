@@ -136,8 +136,7 @@ class HoverWriter {
   }
 
   std::string port_list(std::string_view heading, const Dataset& dataset,
-                        const std::unordered_map<const Dataset*, std::vector<PortRef>>& table,
-                        std::string_view when_none) const {
+                        const PortsByDataset& table, std::string_view when_none) const {
     std::string text = "\n\n" + std::string(heading) + ":";
     auto it = table.find(&dataset);
     if (it == table.end() || it->second.empty()) return text + " " + std::string(when_none);

@@ -45,9 +45,8 @@ void add_edge(std::vector<LineageEdge>& edges, LineageItem item, const Location&
 }
 
 // The jobs linked to a dataset through `ports` (its producers or readers).
-std::vector<LineageEdge> jobs_through(
-    const LinkedWorkspace& linked, const Dataset& dataset,
-    const std::unordered_map<const Dataset*, std::vector<PortRef>>& ports) {
+std::vector<LineageEdge> jobs_through(const LinkedWorkspace& linked, const Dataset& dataset,
+                                      const PortsByDataset& ports) {
   std::vector<LineageEdge> edges;
   auto found = ports.find(&dataset);
   if (found == ports.end()) return edges;

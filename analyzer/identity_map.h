@@ -1,19 +1,20 @@
-// Hash tables keyed by Symbol: the workspace's symbol tables and the sets
-// linking builds on every edit.
+// Hash tables keyed by identity: by Symbol (the workspace's symbol tables) or
+// by a pointer into the model (a dataset's producers, readers and labels).
 //
 // Linking looks up every pattern's dataset, every type and policy name, and
 // the language server links the whole workspace again after each edit. With
 // std::unordered_map each lookup divided by a prime and chased a node pointer,
 // and each entry was its own heap block: a tenth of an edit's time. Here the
 // entries sit in one vector in insertion order (so iteration is deterministic
-// and cheap) and an open-addressing table of 32-bit indices finds them. A
-// Symbol is an interned pointer, so the hash mixes the pointer itself and
-// equality is identity; neither reads the text.
+// and cheap) and an open-addressing table of 32-bit indices finds them. Both
+// kinds of key are addresses (a Symbol is an interned pointer), so the hash
+// mixes the address and equality is identity; neither reads what it points to.
 //
-// A plain string is looked up by finding its interned Symbol first
+// A SymbolMap also finds a plain string, through its interned Symbol
 // (Symbol::find_interned): a text never interned names nothing in any map.
 // Entries are never erased, which keeps the probing simple; clear() empties
-// the whole map.
+// the whole map. The API is the subset of std::unordered_map's the analyzer
+// uses, so iterators are entry pointers and `it->second` reads a value.
 #pragma once
 
 #include <algorithm>
@@ -22,6 +23,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -29,17 +31,20 @@
 
 namespace databuild {
 
-template <typename Value>
-class SymbolMap {
+template <typename Key, typename Value>
+class IdentityMap {
+  static_assert(std::is_pointer_v<Key> || std::is_same_v<Key, Symbol>,
+                "keys are compared by identity: a Symbol or a pointer");
+
  public:
-  using key_type = Symbol;
+  using key_type = Key;
   using mapped_type = Value;
-  using Entry = std::pair<Symbol, Value>;
+  using Entry = std::pair<Key, Value>;
   using iterator = Entry*;
   using const_iterator = const Entry*;
 
-  SymbolMap() = default;
-  SymbolMap(std::initializer_list<Entry> entries) {
+  IdentityMap() = default;
+  IdentityMap(std::initializer_list<Entry> entries) {
     for (const Entry& entry : entries) emplace(entry.first, entry.second);
   }
 
@@ -61,7 +66,7 @@ class SymbolMap {
 
   // Inserts (key, value) unless `key` is present; returns the entry for `key`
   // and whether it was inserted, as std::unordered_map does.
-  std::pair<iterator, bool> emplace(Symbol key, Value value) {
+  std::pair<iterator, bool> emplace(Key key, Value value) {
     if (slots_for(entries_.size() + 1) > slots_.size()) rehash(slots_for(entries_.size() + 1));
     uint32_t* slot = probe(key);
     if (*slot != kEmpty) return {&entries_[*slot], false};
@@ -69,46 +74,56 @@ class SymbolMap {
     entries_.emplace_back(key, std::move(value));
     return {&entries_.back(), true};
   }
-  Value& operator[](Symbol key) { return emplace(key, Value{}).first->second; }
+  Value& operator[](Key key) { return emplace(key, Value{}).first->second; }
 
-  iterator find(Symbol key) { return const_cast<iterator>(std::as_const(*this).find(key)); }
-  const_iterator find(Symbol key) const {
+  iterator find(Key key) { return const_cast<iterator>(std::as_const(*this).find(key)); }
+  const_iterator find(Key key) const {
     if (slots_.empty()) return end();
-    uint32_t index = *const_cast<SymbolMap*>(this)->probe(key);
+    uint32_t index = *const_cast<IdentityMap*>(this)->probe(key);
     return index == kEmpty ? end() : &entries_[index];
   }
-  iterator find(std::string_view text) {
+  size_t count(Key key) const { return find(key) != end(); }
+  const Value& at(Key key) const {
+    const_iterator it = find(key);
+    if (it == end()) throw std::out_of_range("IdentityMap::at: absent key");
+    return it->second;
+  }
+
+  // A SymbolMap's lookups by plain text.
+  iterator find(std::string_view text) requires std::is_same_v<Key, Symbol> {
     return const_cast<iterator>(std::as_const(*this).find(text));
   }
-  const_iterator find(std::string_view text) const {
+  const_iterator find(std::string_view text) const requires std::is_same_v<Key, Symbol> {
     std::optional<Symbol> key = Symbol::find_interned(text);
     return key ? find(*key) : end();
   }
-  size_t count(Symbol key) const { return find(key) != end(); }
-  size_t count(std::string_view text) const { return find(text) != end(); }
-  const Value& at(Symbol key) const {
-    const_iterator it = find(key);
-    if (it == end()) throw std::out_of_range("SymbolMap::at: '" + key.str() + "' is absent");
-    return it->second;
+  size_t count(std::string_view text) const requires std::is_same_v<Key, Symbol> {
+    return find(text) != end();
   }
 
  private:
   static constexpr uint32_t kEmpty = UINT32_MAX;
 
+  static uintptr_t address(Key key) {
+    if constexpr (std::is_same_v<Key, Symbol>) {
+      return reinterpret_cast<uintptr_t>(key.data());
+    } else {
+      return reinterpret_cast<uintptr_t>(key);
+    }
+  }
   // At most half the slots are used: probes stay short.
   static size_t slots_for(size_t count) {
     size_t slots = 16;
     while (slots < count * 2) slots *= 2;
     return slots;
   }
-  size_t home(Symbol key) const {
-    // Fibonacci hashing of the pointer: its low bits are alignment, its high
-    // bits vary little, and the multiplication spreads the middle ones.
-    auto bits = reinterpret_cast<uintptr_t>(key.data());
-    return static_cast<size_t>((bits * 0x9E3779B97F4A7C15ull) >> 32) & (slots_.size() - 1);
+  size_t home(Key key) const {
+    // Fibonacci hashing: an address's low bits are alignment and its high
+    // bits vary little; the multiplication spreads the middle ones.
+    return static_cast<size_t>((address(key) * 0x9E3779B97F4A7C15ull) >> 32) & (slots_.size() - 1);
   }
   // The slot holding `key`, or the empty slot where it would go.
-  uint32_t* probe(Symbol key) {
+  uint32_t* probe(Key key) {
     size_t mask = slots_.size() - 1;
     for (size_t i = home(key);; i = (i + 1) & mask) {
       uint32_t& slot = slots_[i];
@@ -124,6 +139,9 @@ class SymbolMap {
   std::vector<Entry> entries_;
   std::vector<uint32_t> slots_;
 };
+
+template <typename Value>
+using SymbolMap = IdentityMap<Symbol, Value>;
 
 // A set of Symbols, in insertion order.
 class SymbolSet {

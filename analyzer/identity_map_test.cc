@@ -1,14 +1,15 @@
-#include "symbol_map.h"
+#include "identity_map.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <string>
+#include <vector>
 
 namespace databuild {
 namespace {
 
-TEST(SymbolMapTest, FindsBySymbolAndByPlainString) {
+TEST(IdentityMapTest, FindsBySymbolAndByPlainString) {
   SymbolMap<int> map{{Symbol("daily"), 1}, {Symbol("weekly"), 2}};
   EXPECT_EQ(map.find(Symbol("daily"))->second, 1);
   EXPECT_EQ(map.find(std::string_view("weekly"))->second, 2);
@@ -17,7 +18,7 @@ TEST(SymbolMapTest, FindsBySymbolAndByPlainString) {
   EXPECT_THROW(map.at(Symbol("hourly")), std::out_of_range);
 }
 
-TEST(SymbolMapTest, LookingUpAPlainStringInternsNothing) {
+TEST(IdentityMapTest, LookingUpAPlainStringInternsNothing) {
   SymbolMap<int> map;
   std::string text = "never_interned_by_anyone_" + std::to_string(::getpid());
   EXPECT_EQ(map.find(std::string_view(text)), map.end());
@@ -26,7 +27,7 @@ TEST(SymbolMapTest, LookingUpAPlainStringInternsNothing) {
   EXPECT_EQ(Symbol::find_interned(text), interned);
 }
 
-TEST(SymbolMapTest, EmplaceKeepsTheFirstValue) {
+TEST(IdentityMapTest, EmplaceKeepsTheFirstValue) {
   SymbolMap<int> map;
   auto [first, inserted] = map.emplace(Symbol("a"), 1);
   EXPECT_TRUE(inserted);
@@ -41,7 +42,7 @@ TEST(SymbolMapTest, EmplaceKeepsTheFirstValue) {
 
 // Many entries force the table to grow several times; every entry must still
 // be found, and iteration is in insertion order.
-TEST(SymbolMapTest, GrowsAndIteratesInInsertionOrder) {
+TEST(IdentityMapTest, GrowsAndIteratesInInsertionOrder) {
   SymbolMap<size_t> map;
   constexpr size_t kCount = 5000;
   for (size_t i = 0; i < kCount; ++i) map.emplace(Symbol("name_" + std::to_string(i)), i);
@@ -59,6 +60,18 @@ TEST(SymbolMapTest, GrowsAndIteratesInInsertionOrder) {
   map.reserve(100);
   map.emplace(Symbol("name_1"), 7);
   EXPECT_EQ(map.at(Symbol("name_1")), 7u);
+}
+
+// Pointer keys: the same map over addresses of model elements.
+TEST(IdentityMapTest, KeysByAddress) {
+  std::vector<int> elements(1000);
+  IdentityMap<const int*, size_t> index;
+  for (size_t i = 0; i < elements.size(); ++i) index.emplace(&elements[i], i);
+  for (size_t i = 0; i < elements.size(); ++i) EXPECT_EQ(index.at(&elements[i]), i);
+  int outside = 0;
+  EXPECT_EQ(index.count(&outside), 0u);
+  index[&outside] = 42;
+  EXPECT_EQ(index.find(&outside)->second, 42u);
 }
 
 TEST(SymbolSetTest, InsertsCountsAndMerges) {
