@@ -213,17 +213,26 @@ struct LinkOutput {
   std::vector<std::pair<const Dataset*, PortRef>> readers;
   SymbolSet used;  // policies and types referenced
 
-  void append(LinkOutput&& other) {
-    auto move_all = [](auto& to, auto& from) {
-      to.insert(to.end(), std::make_move_iterator(from.begin()),
-                std::make_move_iterator(from.end()));
+  // Moves everything `outputs` found to the end of this one's lists, each
+  // list grown once.
+  void append(std::vector<LinkOutput>& outputs) {
+    auto move_all = [&](auto member) {
+      auto& to = this->*member;
+      size_t total = to.size();
+      for (LinkOutput& output : outputs) total += (output.*member).size();
+      to.reserve(total);
+      for (LinkOutput& output : outputs) {
+        auto& from = output.*member;
+        to.insert(to.end(), std::make_move_iterator(from.begin()),
+                  std::make_move_iterator(from.end()));
+      }
     };
-    move_all(diagnostics, other.diagnostics);
-    move_all(definitions, other.definitions);
-    move_all(references, other.references);
-    move_all(producers, other.producers);
-    move_all(readers, other.readers);
-    used.merge(other.used);
+    move_all(&LinkOutput::diagnostics);
+    move_all(&LinkOutput::definitions);
+    move_all(&LinkOutput::references);
+    move_all(&LinkOutput::producers);
+    move_all(&LinkOutput::readers);
+    for (LinkOutput& output : outputs) used.merge(output.used);
   }
 };
 
@@ -329,6 +338,19 @@ class Linker {
   }
 
   void declare() {
+    size_t policies = 0, types = 0, datasets = 0, jobs = 0;
+    for (const FileModel& file : files_) {
+      policies += file.policies.size();
+      types += file.types.size();
+      datasets += file.datasets.size();
+      jobs += file.jobs.size();
+    }
+    // Sized once: growing a table rehashes every entry it holds.
+    globals_.reserve(policies + types + datasets);
+    out_.policies.reserve(policies);
+    out_.types.reserve(types);
+    out_.datasets.reserve(datasets);
+    out_.jobs.reserve(jobs);
     for (FileModel& file : files_) {
       if (file.workspace) {
         const std::string& path = paths_[file.file];
@@ -1064,7 +1086,7 @@ void link_in_parallel(const std::vector<size_t>& bounds, LinkOutput& into,
   for (size_t run = 1; run < runs; ++run) pool.emplace_back(work, run);
   if (runs > 0) work(0);
   for (std::thread& thread : pool) thread.join();
-  for (LinkOutput& output : outputs) into.append(std::move(output));
+  into.append(outputs);
 }
 
 }  // namespace
