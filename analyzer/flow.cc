@@ -17,6 +17,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <span>
 
 #include "link.h"
 
@@ -380,8 +381,7 @@ SelfReadVerdict classify_self_read(const Job& job, const Pattern& input, const P
 
 class FlowChecker {
  public:
-  FlowChecker(const std::vector<FileModel>& files, LinkedWorkspace& linked)
-      : files_(files), linked_(linked) {}
+  explicit FlowChecker(LinkedWorkspace& linked) : linked_(linked) {}
 
   void run() {
     collect();
@@ -399,22 +399,14 @@ class FlowChecker {
     linked_.diagnostics.push_back(make_diagnostic(id, location, args, std::move(related)));
   }
 
-  // Canonical jobs and datasets in source order, with dense indices: the
-  // graph's nodes are datasets [0, D) then jobs [D, D + J).
+  // Canonical jobs and datasets in source order, indexed by their link_index:
+  // the graph's nodes are datasets [0, D) then jobs [D, D + J).
   void collect() {
-    for (const FileModel& file : files_) {
-      for (const Dataset& dataset : file.datasets) {
-        if (linked_.find_dataset(dataset.name.text) != &dataset) continue;
-        dataset_index_.emplace(&dataset, datasets_.size());
-        datasets_.push_back(&dataset);
-      }
-      for (const Job& job : file.jobs) {
-        if (linked_.find_job(job.name.text) == &job) jobs_.push_back(&job);
-      }
-    }
+    datasets_.reserve(linked_.datasets.size());
+    for (const auto& [name, dataset] : linked_.datasets) datasets_.push_back(dataset);
+    jobs_.reserve(linked_.jobs.size());
+    for (const auto& [name, job] : linked_.jobs) jobs_.push_back(job);
   }
-
-  bool canonical(const Job& job) const { return linked_.find_job(job.name.text) == &job; }
 
   // ---- overlapping-producers ----------------------------------------------------------
 
@@ -425,7 +417,7 @@ class FlowChecker {
       if (it == linked_.producers.end() || dataset->is_external()) continue;
       std::vector<PortRef> producers;
       for (const PortRef& producer : it->second) {
-        if (canonical(*producer.job)) producers.push_back(producer);
+        if (producer.job->canonical()) producers.push_back(producer);
       }
       for (size_t later = 1; later < producers.size(); ++later) {
         for (size_t earlier = 0; earlier < later; ++earlier) {
@@ -450,24 +442,35 @@ class FlowChecker {
     const Port* port;  // the input (dataset → job) or the output (job → dataset)
   };
 
-  size_t node_of(const Job& job) const { return datasets_.size() + job_index_.at(&job); }
+  size_t node_of(const Job& job) const { return datasets_.size() + job.link_index; }
+  size_t node_count() const { return datasets_.size() + jobs_.size(); }
+  std::span<const Edge> edges_from(size_t node) const {
+    return {edges_.data() + first_edge_[node], edges_.data() + first_edge_[node + 1]};
+  }
 
+  // The edges, grouped by the node they leave (compressed rows: one array
+  // for the whole graph, not one per node).
   void build_graph() {
-    edges_.resize(datasets_.size() + jobs_.size());
-    for (size_t j = 0; j < jobs_.size(); ++j) job_index_.emplace(jobs_[j], j);
+    std::vector<std::pair<size_t, Edge>> found;  // (from, edge)
     for (const Job* job : jobs_) {
       size_t node = node_of(*job);
       for (const Port& input : job->inputs) {
         if (!input.pattern.target || !counts_as_edge(*job, input)) continue;
-        edges_[dataset_index_.at(input.pattern.target)].push_back({node, &input});
+        found.push_back({input.pattern.target->link_index, {node, &input}});
       }
       // An external dataset is never built, so writing it (external-has-producer)
       // makes no dependency.
       for (const Port& output : job->outputs) {
         if (output.pattern.target && !output.pattern.target->is_external())
-          edges_[node].push_back({dataset_index_.at(output.pattern.target), &output});
+          found.push_back({node, {output.pattern.target->link_index, &output}});
       }
     }
+    first_edge_.assign(node_count() + 1, 0);
+    for (const auto& [from, edge] : found) ++first_edge_[from + 1];
+    for (size_t node = 0; node < node_count(); ++node) first_edge_[node + 1] += first_edge_[node];
+    edges_.resize(found.size());
+    std::vector<size_t> next(first_edge_.begin(), first_edge_.end() - 1);
+    for (const auto& [from, edge] : found) edges_[next[from]++] = edge;
   }
 
   // A read of the job's own output dataset is no dependency edge when it is
@@ -498,7 +501,7 @@ class FlowChecker {
   // Tarjan's strongly connected components, with an explicit stack.
   std::vector<size_t> components() const {
     constexpr size_t kUnvisited = std::numeric_limits<size_t>::max();
-    size_t count = edges_.size();
+    size_t count = node_count();
     std::vector<size_t> index(count, kUnvisited), low(count), component(count, kUnvisited);
     std::vector<size_t> stack;
     std::vector<bool> on_stack(count);
@@ -514,8 +517,8 @@ class FlowChecker {
           stack.push_back(node);
           on_stack[node] = true;
         }
-        if (edge < edges_[node].size()) {
-          size_t to = edges_[node][edge++].to;
+        if (edge < edges_from(node).size()) {
+          size_t to = edges_from(node)[edge++].to;
           if (index[to] == kUnvisited) {
             calls.push_back({to, 0});
           } else if (on_stack[to]) {
@@ -544,9 +547,9 @@ class FlowChecker {
 
   void check_cycles() {
     std::vector<size_t> component = components();
-    std::vector<size_t> size(edges_.size());
+    std::vector<size_t> size(node_count());
     for (size_t c : component) ++size[c];
-    std::vector<bool> reported(edges_.size());
+    std::vector<bool> reported(node_count());
     // Jobs in source order: each cycle is reported from its first job.
     for (const Job* job : jobs_) {
       size_t c = component[node_of(*job)];
@@ -559,15 +562,15 @@ class FlowChecker {
   // Reports the shortest cycle through `start` (a job), found breadth-first
   // within its component, on the input that closes it.
   void report_cycle(size_t start, const std::vector<size_t>& component) {
-    std::vector<const Edge*> arrived_by(edges_.size(), nullptr);
-    std::vector<size_t> came_from(edges_.size());
+    std::vector<const Edge*> arrived_by(node_count(), nullptr);
+    std::vector<size_t> came_from(node_count());
     std::deque<size_t> queue = {start};
     const Edge* closing = nullptr;
     size_t closing_from = 0;
     while (!queue.empty() && !closing) {
       size_t node = queue.front();
       queue.pop_front();
-      for (const Edge& edge : edges_[node]) {
+      for (const Edge& edge : edges_from(node)) {
         if (component[edge.to] != component[start]) continue;
         if (edge.to == start) {
           closing = &edge;
@@ -691,7 +694,7 @@ class FlowChecker {
       auto readers = linked_.readers.find(dataset);
       if (readers == linked_.readers.end()) continue;
       for (const PortRef& reader : readers->second) {
-        if (canonical(*reader.job)) pass_on(*reader.job, *reader.port);
+        if (reader.job->canonical()) pass_on(*reader.job, *reader.port);
       }
     }
   }
@@ -733,17 +736,14 @@ class FlowChecker {
     }
   }
 
-  const std::vector<FileModel>& files_;
   LinkedWorkspace& linked_;
   std::vector<const Dataset*> datasets_;
   std::vector<const Job*> jobs_;
-  IdentityMap<const Dataset*, size_t> dataset_index_;
-  IdentityMap<const Job*, size_t> job_index_;
-  std::vector<std::vector<Edge>> edges_;
+  std::vector<Edge> edges_;
+  // The edges leaving node n are edges_[first_edge_[n], first_edge_[n + 1]).
+  std::vector<size_t> first_edge_;
 };
 
-void check_flow(const std::vector<FileModel>& files, LinkedWorkspace& linked) {
-  FlowChecker(files, linked).run();
-}
+void check_flow(LinkedWorkspace& linked) { FlowChecker(linked).run(); }
 
 }  // namespace databuild

@@ -98,9 +98,9 @@ class DataFlow {
   IdentityMap<const Dataset*, std::vector<LabelSource>> labels_;
 };
 
-// Runs the flow checks over the linked `files`: fills `linked.flow` and
-// appends to `linked.diagnostics`. Called by link(); needs its resolved
-// patterns, producers and readers.
-void check_flow(const std::vector<FileModel>& files, LinkedWorkspace& linked);
+// Runs the flow checks over the datasets and jobs `linked` holds: fills
+// `linked.flow` and appends to `linked.diagnostics`. Called by link(); needs
+// its resolved patterns, link indices, producers and readers.
+void check_flow(LinkedWorkspace& linked);
 
 }  // namespace databuild

@@ -215,7 +215,7 @@ WorkspaceGraph build_graph(const Analysis& analysis) {
   std::vector<std::pair<const Job*, size_t>> job_nodes;
   for (const FileModel& file : analysis.models) {
     for (const Dataset& dataset : file.datasets) {
-      if (linked.find_dataset(dataset.name.text) != &dataset) continue;  // a duplicate
+      if (!dataset.canonical()) continue;  // a duplicate
       GraphNode node = make_node(GraphNode::Kind::Dataset, dataset.name);
       node.dataset = &dataset;
       for (const LabelSource& source : linked.flow.labels_of(dataset))
@@ -228,7 +228,7 @@ WorkspaceGraph build_graph(const Analysis& analysis) {
       graph.nodes.push_back(std::move(node));
     }
     for (const Job& job : file.jobs) {
-      if (linked.find_job(job.name.text) != &job) continue;
+      if (!job.canonical()) continue;
       job_nodes.emplace_back(&job, graph.nodes.size());
       graph.nodes.push_back(make_node(GraphNode::Kind::Job, job.name));
       graph.nodes.back().job = &job;

@@ -254,21 +254,26 @@ class Linker {
         sink_(sink) {}
 
   // Pass 1, on one thread: every file's top-level names.
-  void declare_all() {
-    for (FileModel& file : files_) clear_links(file);
-    declare();
-  }
+  void declare_all() { declare(); }
   // Passes 2 and 3 for files [begin, end); they read only what declare_all()
-  // filled in and the files' own models.
+  // filled in, what pass 2 filled in (for pass 3), and the files' own models.
+  // Each declaration is cleared of a previous link just before it is linked,
+  // while it is in the cache anyway.
   void link_datasets(size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) {
       for (TypeDecl& type : files_[i].types) check_enum(type.enumeration);
-      for (Dataset& dataset : files_[i].datasets) link_dataset(dataset);
+      for (Dataset& dataset : files_[i].datasets) {
+        clear_links(dataset);
+        link_dataset(dataset);
+      }
     }
   }
   void link_jobs(size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) {
-      for (Job& job : files_[i].jobs) link_job(job);
+      for (Job& job : files_[i].jobs) {
+        clear_links(job);
+        link_job(job);
+      }
     }
   }
   // Pass 5, once every LinkOutput is appended to this one's.
@@ -292,15 +297,13 @@ class Linker {
     pattern.target = nullptr;
     for (Binding& binding : pattern.bindings) binding.key_index = -1;
   }
-  static void clear_links(FileModel& file) {
-    for (Dataset& dataset : file.datasets) {
-      for (KeyDecl& key : dataset.keys) clear_links(key.type);
-    }
-    for (Job& job : file.jobs) {
-      for (Parameter& parameter : job.parameters) clear_links(parameter.type);
-      for (Port& port : job.inputs) clear_links(port.pattern);
-      for (Port& port : job.outputs) clear_links(port.pattern);
-    }
+  static void clear_links(Dataset& dataset) {
+    for (KeyDecl& key : dataset.keys) clear_links(key.type);
+  }
+  static void clear_links(Job& job) {
+    for (Parameter& parameter : job.parameters) clear_links(parameter.type);
+    for (Port& port : job.inputs) clear_links(port.pattern);
+    for (Port& port : job.outputs) clear_links(port.pattern);
   }
 
   // ---- reporting and recording --------------------------------------------
@@ -379,12 +382,16 @@ class Linker {
         if (declare_global(SymbolKind::Type, type.name, type.declaration))
           out_.types.emplace(type.name.text, &type);
       }
-      for (const Dataset& dataset : file.datasets) {
-        if (declare_global(SymbolKind::Dataset, dataset.name, dataset.declaration))
+      for (Dataset& dataset : file.datasets) {
+        dataset.link_index = kNotLinked;
+        if (declare_global(SymbolKind::Dataset, dataset.name, dataset.declaration)) {
+          dataset.link_index = static_cast<uint32_t>(out_.datasets.size());
           out_.datasets.emplace(dataset.name.text, &dataset);
+        }
       }
-      for (const Job& job : file.jobs) {
+      for (Job& job : file.jobs) {
         auto [it, inserted] = out_.jobs.emplace(job.name.text, &job);
+        job.link_index = inserted ? static_cast<uint32_t>(out_.jobs.size() - 1) : kNotLinked;
         if (!inserted) {
           report(DiagnosticCode::DuplicateDefinition, job.name.location, {"job", job.name.text, ""},
                  {{it->second->name.location, "'" + job.name.text + "' is first defined here"}});
@@ -1002,7 +1009,7 @@ class Linker {
   void check_producers() {
     for (const FileModel& file : files_) {
       for (const Dataset& dataset : file.datasets) {
-        if (out_.datasets[dataset.name.text] != &dataset) continue;  // a duplicate
+        if (!dataset.canonical()) continue;  // a duplicate
         if (!dataset.external && !out_.producers.count(&dataset))
           report(DiagnosticCode::NoProducer, dataset.name.location, {dataset.name.text});
       }
@@ -1120,7 +1127,7 @@ LinkedWorkspace link(std::vector<FileModel>& files, const std::vector<std::strin
   out.diagnostics = std::move(found.diagnostics);
   out.definitions = std::move(found.definitions);
   out.references = std::move(found.references);
-  check_flow(files, out);
+  check_flow(out);
   return out;
 }
 

@@ -181,10 +181,18 @@ struct Column {
   bool operator==(const Column&) const = default;
 };
 
+// Linked into Dataset::link_index and Job::link_index for a second definition
+// of a name, which takes no part in the workspace.
+inline constexpr uint32_t kNotLinked = UINT32_MAX;
+
 struct Dataset {
   Name name;
   Symbol doc;
   Location declaration;
+  // Linked: the position in LinkedWorkspace::datasets (which keeps declaration
+  // order), or kNotLinked. Dense, so the workspace-wide checks index arrays
+  // by it instead of hashing pointers.
+  uint32_t link_index = kNotLinked;
   List<KeyDecl> keys;
   List<Column> columns;
   Ref<Name> format;
@@ -196,6 +204,8 @@ struct Dataset {
   Ref<Expr> wait;  // a Duration
 
   bool is_external() const { return external.has_value(); }
+  // The definition its name resolves to (not a duplicate), once linked.
+  bool canonical() const { return link_index != kNotLinked; }
   const KeyDecl* find_key(std::string_view key) const;
   const Column* find_column(std::string_view column) const;
 
@@ -267,6 +277,9 @@ struct Job {
   Name name;
   Symbol doc;
   Location declaration;
+  // Linked: the position in LinkedWorkspace::jobs, or kNotLinked (as for
+  // Dataset::link_index).
+  uint32_t link_index = kNotLinked;
   List<Parameter> parameters;
   List<Port> inputs;
   List<Port> outputs;
@@ -283,6 +296,8 @@ struct Job {
   ContentHash definition_hash;
 
   const Parameter* find_parameter(std::string_view parameter) const;
+  // The definition its name resolves to (not a duplicate), once linked.
+  bool canonical() const { return link_index != kNotLinked; }
 
   bool operator==(const Job&) const = default;
 };

@@ -144,7 +144,7 @@ std::vector<DatasetLens> dataset_lenses(const Analysis& analysis, FileId file,
   std::vector<DatasetLens> lenses;
   for (const Dataset& dataset : analysis.models[file].datasets) {
     cancel.check();
-    if (analysis.linked.find_dataset(dataset.name.text) != &dataset) continue;  // a duplicate
+    if (!dataset.canonical()) continue;  // a duplicate
     LineageItem item = item_of(dataset);
     std::vector<std::string> producers;
     for (const LineageEdge& edge : upstream(analysis, item)) producers.push_back(edge.item.name);
