@@ -114,9 +114,20 @@ std::array<Shard, kShards>& shards() {
 
 Shard& shard_of(uint64_t hash) { return shards()[(hash >> 58) % kShards]; }
 
+// A file repeats a few names many times (its keys, parameters, the datasets
+// it reads), so each thread remembers the texts it interned last, one per
+// hash bucket: a hit takes no lock and touches no shared cache line. Interned
+// texts are never freed, so a remembered pointer stays valid.
 const char* intern(std::string_view text) {
+  constexpr size_t kRecent = 1024;
+  thread_local std::array<const char*, kRecent> recent{};
   uint64_t hash = Symbol::hash_text(text);
-  return shard_of(hash).intern(text, hash);
+  const char*& remembered = recent[hash % kRecent];
+  if (remembered && Symbol::stored_hash(remembered) == hash &&
+      std::string_view(remembered, Symbol::stored_length(remembered)) == text)
+    return remembered;
+  remembered = shard_of(hash).intern(text, hash);
+  return remembered;
 }
 
 }  // namespace
