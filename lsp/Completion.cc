@@ -8,12 +8,22 @@
 #include <array>
 #include <cctype>
 #include <regex>
+#include <unordered_map>
 
 #include "Navigation.h"
 
 namespace databuild::lsp {
 
 namespace {
+
+// The patterns below are string literals; each is compiled once per thread
+// (compiling a std::regex costs far more than matching one line with it).
+const std::regex& compiled(const char* pattern) {
+  thread_local std::unordered_map<const char*, std::regex> cache;
+  auto it = cache.find(pattern);
+  if (it == cache.end()) it = cache.emplace(pattern, std::regex(pattern)).first;
+  return it->second;
+}
 
 constexpr std::array kDeclarationKeywords = {"workspace", "policy", "type", "dataset", "job"};
 constexpr std::array kWorkspaceKeywords = {"data_root", "catalog"};
@@ -149,7 +159,7 @@ class Completer {
     return start == std::string_view::npos ? text_ : text_.substr(start + 1);
   }
   bool matches(std::string_view text, const char* pattern) const {
-    return std::regex_search(text.begin(), text.end(), std::regex(pattern));
+    return std::regex_search(text.begin(), text.end(), compiled(pattern));
   }
   bool statement_start() const { return matches(segment(), R"(^\s*\w*$)"); }
 
@@ -231,7 +241,7 @@ class Completer {
     }
     std::match_results<std::string_view::const_iterator> key_match;
     if (!std::regex_search(binding.begin(), binding.end(), key_match,
-                           std::regex(R"(^\s*(\w+)\s*(=|\bin\b))")))
+                           compiled(R"(^\s*(\w+)\s*(=|\bin\b))")))
       return;
     if (job) {
       for (const Parameter& parameter : job->parameters)
@@ -272,7 +282,7 @@ class Completer {
     std::string_view line = before.substr(before.rfind('\n') + 1);  // npos + 1 == 0: line 1
     std::match_results<std::string_view::const_iterator> port;
     if (!std::regex_search(line.begin(), line.end(), port,
-                           std::regex(R"(^\s*input\s+\w+\s*=\s*(\w+))")))
+                           compiled(R"(^\s*input\s+\w+\s*=\s*(\w+))")))
       return;
     const Dataset* dataset = analysis_.linked.find_dataset(port[1].str());
     if (!dataset) return;
