@@ -5,16 +5,15 @@
 #include "workspace.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include "analysis_cache.h"
 #include "lower.h"
+#include "parallel.h"
 
 namespace databuild {
 
@@ -51,19 +50,10 @@ FileModel lower_with_cache(FileId file, std::string_view text, const AnalysisCac
 std::vector<FileModel> lower_all(std::vector<SourceFile>& files, unsigned threads,
                                  const AnalysisCache* cache, bool release_texts) {
   std::vector<FileModel> models(files.size());
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  threads = std::min<unsigned>(threads, static_cast<unsigned>(files.size()));
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    for (size_t i; (i = next++) < files.size();) {
-      models[i] = lower_with_cache(static_cast<FileId>(i), files[i].text, cache);
-      if (release_texts && !files[i].text.empty()) files[i].release();
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (std::thread& thread : pool) thread.join();
+  parallel_for(files.size(), threads, [&](size_t i) {
+    models[i] = lower_with_cache(static_cast<FileId>(i), files[i].text, cache);
+    if (release_texts && !files[i].text.empty()) files[i].release();
+  });
   return models;
 }
 

@@ -1,12 +1,9 @@
-// Files to lower are shared out to a few threads through one atomic counter,
-// as the analyzer does on a full load; in the editor it is usually one file.
+// Files to lower are shared out to a few threads (parallel.h), as the
+// analyzer does on a full load; in the editor it is usually one file.
 #include "ModelCache.h"
 
-#include <algorithm>
-#include <atomic>
-#include <thread>
-
 #include "lower.h"
+#include "parallel.h"
 
 namespace databuild::lsp {
 
@@ -17,21 +14,12 @@ namespace {
 void lower_files(const std::vector<SourceFile>& files, const std::vector<FileId>& ids,
                  const std::unordered_map<std::string, const SyntaxTree*>& trees,
                  std::vector<FileModel>& models, unsigned threads) {
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  threads = std::min<unsigned>(threads, static_cast<unsigned>(ids.size()));
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    for (size_t i; (i = next++) < ids.size();) {
-      const SourceFile& file = files[ids[i]];
-      auto tree = trees.find(file.path);
-      models[ids[i]] = tree != trees.end() ? lower_file(ids[i], file.text, *tree->second)
-                                           : parse_and_lower(ids[i], file.text);
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (std::thread& thread : pool) thread.join();
+  parallel_for(ids.size(), threads, [&](size_t i) {
+    const SourceFile& file = files[ids[i]];
+    auto tree = trees.find(file.path);
+    models[ids[i]] = tree != trees.end() ? lower_file(ids[i], file.text, *tree->second)
+                                         : parse_and_lower(ids[i], file.text);
+  });
 }
 
 }  // namespace
