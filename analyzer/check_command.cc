@@ -146,7 +146,6 @@ CheckedWorkspace check_workspace(const std::string& root, const Options& options
   AnalysisOptions analysis_options;
   analysis_options.threads = options.threads;
   analysis_options.cache = cache.get();
-  analysis_options.navigation = false;
   analysis_options.release_texts = release_texts;
   std::unique_ptr<Analysis> analysis = analyze_loaded(std::move(sources), analysis_options);
   checked.diagnostics = analysis->diagnostics();

@@ -243,18 +243,41 @@ struct GlobalSymbol {
 
 class Linker {
  public:
+  // `linked` is the workspace being linked, filled in by declare() of the
+  // Linker given it as `out` too (the others only read it); `navigation`
+  // records definitions and references into `sink`.
   Linker(std::vector<FileModel>& files, const std::vector<std::string>& paths,
-         const LinkOptions& options, LinkedWorkspace& out, SymbolMap<GlobalSymbol>& globals,
-         LinkOutput& sink)
+         const LinkedWorkspace& linked, LinkedWorkspace* out, LinkOutput& sink, bool navigation)
       : files_(files),
         paths_(paths),
-        options_(options),
+        linked_(linked),
         out_(out),
-        globals_(globals),
-        sink_(sink) {}
+        sink_(sink),
+        navigation_(navigation) {}
 
   // Pass 1, on one thread: every file's top-level names.
   void declare_all() { declare(); }
+  // Records the definitions declare_all() records for `file` (the navigation
+  // index of one file, after the whole workspace was linked).
+  void define_declarations(const FileModel& file) {
+    if (file.workspace && linked_.workspace == &*file.workspace)
+      define(SymbolKind::Workspace, file.workspace->name, file.workspace->declaration);
+    for (const Policy& policy : file.policies) {
+      if (linked_.policies.count(policy.name.text) &&
+          linked_.policies.at(policy.name.text) == &policy)
+        define(SymbolKind::Policy, policy.name, policy.declaration);
+    }
+    for (const TypeDecl& type : file.types) {
+      if (linked_.types.count(type.name.text) && linked_.types.at(type.name.text) == &type)
+        define(SymbolKind::Type, type.name, type.declaration);
+    }
+    for (const Dataset& dataset : file.datasets) {
+      if (dataset.canonical()) define(SymbolKind::Dataset, dataset.name, dataset.declaration);
+    }
+    for (const Job& job : file.jobs) {
+      if (job.canonical()) define(SymbolKind::Job, job.name, job.declaration);
+    }
+  }
   // Passes 2 and 3 for files [begin, end); they read only what declare_all()
   // filled in, what pass 2 filled in (for pass 3), and the files' own models.
   // Each declaration is cleared of a previous link just before it is linked,
@@ -314,26 +337,45 @@ class Linker {
   }
 
   void define(SymbolKind kind, const Name& name, Location declaration, Symbol container = {}) {
-    if (options_.navigation)
+    if (navigation_)
       sink_.definitions.push_back({kind, name.text, name.location, declaration, container});
   }
 
   void refer(Location use, SymbolKind kind, Location definition) {
-    if (options_.navigation) sink_.references.push_back({use, kind, definition});
+    if (navigation_) sink_.references.push_back({use, kind, definition});
   }
 
   // ---- pass 1: namespaces ----------------------------------------------------
 
+  // The policy, type or dataset called `name`: they share one namespace.
+  std::optional<GlobalSymbol> global(Symbol name) const {
+    if (auto it = linked_.policies.find(name); it != linked_.policies.end())
+      return GlobalSymbol{SymbolKind::Policy, it->second->name.location};
+    if (auto it = linked_.types.find(name); it != linked_.types.end())
+      return GlobalSymbol{SymbolKind::Type, it->second->name.location};
+    if (auto it = linked_.datasets.find(name); it != linked_.datasets.end())
+      return GlobalSymbol{SymbolKind::Dataset, it->second->name.location};
+    return std::nullopt;
+  }
+  // " (it names a policy, not a type)": why a name of the wrong kind did not
+  // resolve, or `otherwise`.
+  std::string names_another_kind(Symbol name, std::string_view suffix,
+                                 std::string_view otherwise) const {
+    std::optional<GlobalSymbol> other = global(name);
+    if (!other) return std::string(otherwise);
+    return " (it names a " + std::string(symbol_kind_name(other->kind)) + std::string(suffix) + ")";
+  }
+
+  // Whether `name` is free in the global namespace; reports it otherwise. The
+  // caller then adds it to its table.
   bool declare_global(SymbolKind kind, const Name& name, Location declaration) {
-    auto [it, inserted] = globals_.emplace(name.text, GlobalSymbol{kind, name.location});
-    if (!inserted) {
-      std::string also =
-          it->second.kind == kind
-              ? ""
-              : std::string(" as a ") + std::string(symbol_kind_name(it->second.kind));
+    if (std::optional<GlobalSymbol> first = global(name.text)) {
+      std::string also = first->kind == kind
+                             ? ""
+                             : std::string(" as a ") + std::string(symbol_kind_name(first->kind));
       report(DiagnosticCode::DuplicateDefinition, name.location,
              {symbol_kind_name(kind), name.text, also},
-             {{it->second.location, "'" + name.text + "' is first defined here"}});
+             {{first->location, "'" + name.text + "' is first defined here"}});
       return false;
     }
     define(kind, name, declaration);
@@ -349,29 +391,28 @@ class Linker {
       jobs += file.jobs.size();
     }
     // Sized once: growing a table rehashes every entry it holds.
-    globals_.reserve(policies + types + datasets);
-    out_.policies.reserve(policies);
-    out_.types.reserve(types);
-    out_.datasets.reserve(datasets);
-    out_.jobs.reserve(jobs);
+    out_->policies.reserve(policies);
+    out_->types.reserve(types);
+    out_->datasets.reserve(datasets);
+    out_->jobs.reserve(jobs);
     for (FileModel& file : files_) {
       if (file.workspace) {
         const std::string& path = paths_[file.file];
         std::string_view base = std::string_view(path).substr(path.find_last_of('/') + 1);
         if (base != "workspace.dbuild") {
           report(DiagnosticCode::MisplacedWorkspace, file.workspace->name.location, {});
-        } else if (out_.workspace) {
+        } else if (out_->workspace) {
           report(DiagnosticCode::DuplicateDefinition, file.workspace->name.location,
                  {"workspace", file.workspace->name.text, ""},
-                 {{out_.workspace->name.location, "the workspace is declared here"}});
+                 {{out_->workspace->name.location, "the workspace is declared here"}});
         } else {
-          out_.workspace = &*file.workspace;
+          out_->workspace = &*file.workspace;
           define(SymbolKind::Workspace, file.workspace->name, file.workspace->declaration);
         }
       }
       for (const Policy& policy : file.policies) {
         if (declare_global(SymbolKind::Policy, policy.name, policy.declaration))
-          out_.policies.emplace(policy.name.text, &policy);
+          out_->policies.emplace(policy.name.text, &policy);
       }
       for (const TypeDecl& type : file.types) {
         if (is_builtin_type(type.name.text)) {
@@ -380,18 +421,18 @@ class Linker {
           continue;
         }
         if (declare_global(SymbolKind::Type, type.name, type.declaration))
-          out_.types.emplace(type.name.text, &type);
+          out_->types.emplace(type.name.text, &type);
       }
       for (Dataset& dataset : file.datasets) {
         dataset.link_index = kNotLinked;
         if (declare_global(SymbolKind::Dataset, dataset.name, dataset.declaration)) {
-          dataset.link_index = static_cast<uint32_t>(out_.datasets.size());
-          out_.datasets.emplace(dataset.name.text, &dataset);
+          dataset.link_index = static_cast<uint32_t>(out_->datasets.size());
+          out_->datasets.emplace(dataset.name.text, &dataset);
         }
       }
       for (Job& job : file.jobs) {
-        auto [it, inserted] = out_.jobs.emplace(job.name.text, &job);
-        job.link_index = inserted ? static_cast<uint32_t>(out_.jobs.size() - 1) : kNotLinked;
+        auto [it, inserted] = out_->jobs.emplace(job.name.text, &job);
+        job.link_index = inserted ? static_cast<uint32_t>(out_->jobs.size() - 1) : kNotLinked;
         if (!inserted) {
           report(DiagnosticCode::DuplicateDefinition, job.name.location, {"job", job.name.text, ""},
                  {{it->second->name.location, "'" + job.name.text + "' is first defined here"}});
@@ -452,8 +493,8 @@ class Linker {
       type.kind = *builtin;
       return;
     }
-    auto it = out_.types.find(type.name);
-    if (it != out_.types.end()) {
+    auto it = linked_.types.find(type.name);
+    if (it != linked_.types.end()) {
       type.kind = KeyKind::Enum;
       type.enumeration = &it->second->enumeration;
       sink_.used.insert(type.name);
@@ -462,15 +503,13 @@ class Linker {
     }
     report(DiagnosticCode::UnresolvedReference, type.location,
            {"type", type.name,
-            globals_.count(type.name)
-                ? " (it names a " + std::string(symbol_kind_name(globals_.at(type.name).kind)) +
-                      ", not a type)"
-                : " (key types: date, hour, month, int, string, or an enum)"});
+            names_another_kind(type.name, ", not a type",
+                               " (key types: date, hour, month, int, string, or an enum)")});
   }
 
   void resolve_policy(const Name& policy) {
-    auto it = out_.policies.find(policy.text);
-    if (it == out_.policies.end()) {
+    auto it = linked_.policies.find(policy.text);
+    if (it == linked_.policies.end()) {
       report(DiagnosticCode::UnresolvedReference, policy.location, {"policy", policy.text, ""});
       return;
     }
@@ -832,16 +871,11 @@ class Linker {
 
   void link_port(const Job& job, Port& port, const Scope& scope) {
     Pattern& pattern = port.pattern;
-    auto it = out_.datasets.find(pattern.dataset.text);
-    if (it == out_.datasets.end()) {
+    auto it = linked_.datasets.find(pattern.dataset.text);
+    if (it == linked_.datasets.end()) {
       if (!pattern.dataset.text.empty())
-        report(
-            DiagnosticCode::UnresolvedReference, pattern.dataset.location,
-            {"dataset", pattern.dataset.text,
-             globals_.count(pattern.dataset.text)
-                 ? " (it names a " +
-                       std::string(symbol_kind_name(globals_.at(pattern.dataset.text).kind)) + ")"
-                 : ""});
+        report(DiagnosticCode::UnresolvedReference, pattern.dataset.location,
+               {"dataset", pattern.dataset.text, names_another_kind(pattern.dataset.text, "", "")});
       return;
     }
     const Dataset& dataset = *it->second;
@@ -1010,7 +1044,7 @@ class Linker {
     for (const FileModel& file : files_) {
       for (const Dataset& dataset : file.datasets) {
         if (!dataset.canonical()) continue;  // a duplicate
-        if (!dataset.external && !out_.producers.count(&dataset))
+        if (!dataset.external && !linked_.producers.count(&dataset))
           report(DiagnosticCode::NoProducer, dataset.name.location, {dataset.name.text});
       }
     }
@@ -1021,15 +1055,15 @@ class Linker {
   void check_unused() {
     for (const FileModel& file : files_) {
       for (const Policy& policy : file.policies) {
-        auto it = out_.policies.find(policy.name.text);
-        bool duplicate = it == out_.policies.end() || it->second != &policy;
+        auto it = linked_.policies.find(policy.name.text);
+        bool duplicate = it == linked_.policies.end() || it->second != &policy;
         if (!duplicate && !sink_.used.count(policy.name.text))
           report(DiagnosticCode::UnusedDefinition, policy.name.location,
                  {"policy", policy.name.text});
       }
       for (const TypeDecl& type : file.types) {
-        auto it = out_.types.find(type.name.text);
-        bool duplicate = it == out_.types.end() || it->second != &type;
+        auto it = linked_.types.find(type.name.text);
+        bool duplicate = it == linked_.types.end() || it->second != &type;
         if (!duplicate && !sink_.used.count(type.name.text))
           report(DiagnosticCode::UnusedDefinition, type.name.location, {"type", type.name.text});
       }
@@ -1038,12 +1072,12 @@ class Linker {
 
   std::vector<FileModel>& files_;
   const std::vector<std::string>& paths_;
-  const LinkOptions& options_;
-  // Filled by declare(), read-only while datasets and jobs are linked.
-  LinkedWorkspace& out_;
-  SymbolMap<GlobalSymbol>& globals_;
+  // Filled by declare() through out_, read-only while datasets and jobs are linked.
+  const LinkedWorkspace& linked_;
+  LinkedWorkspace* out_;
   // Where this Linker's findings go.
   LinkOutput& sink_;
+  bool navigation_;
 };
 
 }  // namespace
@@ -1101,12 +1135,11 @@ void link_in_parallel(const std::vector<size_t>& bounds, LinkOutput& into,
 LinkedWorkspace link(std::vector<FileModel>& files, const std::vector<std::string>& paths,
                      const LinkOptions& options) {
   LinkedWorkspace out;
-  SymbolMap<GlobalSymbol> globals;
   LinkOutput found;
   auto make_linker = [&](LinkOutput& sink) {
-    return Linker(files, paths, options, out, globals, sink);
+    return Linker(files, paths, out, nullptr, sink, /*navigation=*/false);
   };
-  Linker declarer = make_linker(found);
+  Linker declarer(files, paths, out, &out, found, /*navigation=*/false);
   declarer.declare_all();
 
   size_t declarations = 0;
@@ -1125,10 +1158,19 @@ LinkedWorkspace link(std::vector<FileModel>& files, const std::vector<std::strin
   declarer.check_workspace();
 
   out.diagnostics = std::move(found.diagnostics);
-  out.definitions = std::move(found.definitions);
-  out.references = std::move(found.references);
   check_flow(out);
   return out;
+}
+
+FileNavigation navigate_file(std::vector<FileModel>& files, const LinkedWorkspace& linked,
+                             FileId file) {
+  static const std::vector<std::string> kNoPaths;  // only declare() reads paths
+  LinkOutput found;
+  Linker linker(files, kNoPaths, linked, nullptr, found, /*navigation=*/true);
+  linker.define_declarations(files[file]);
+  linker.link_datasets(file, file + 1);
+  linker.link_jobs(file, file + 1);
+  return {std::move(found.definitions), std::move(found.references)};
 }
 
 }  // namespace databuild

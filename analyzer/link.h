@@ -2,11 +2,12 @@
 //
 // link() takes every file's FileModel, fills their "linked" fields (pattern
 // targets, key indices, resolved types), and produces a LinkedWorkspace: the
-// symbol tables, every reference from a use to its definition (the basis of
-// go-to-definition, find-references and rename), producers and readers of each
-// dataset, and the diagnostics. It never fails: unresolved names are reported
-// and left unlinked (nullptr / -1 / KeyKind::Unknown), and later checks skip
-// what they cannot judge instead of piling errors onto one mistake.
+// symbol tables, producers and readers of each dataset, the labels (flow.h)
+// and the diagnostics. navigate_file() records, for one file at a time, what
+// an editor navigates by: its definitions, and every reference from a use to
+// its definition (go-to-definition, find-references, rename). It never fails: unresolved names are
+// reported and left unlinked (nullptr / -1 / KeyKind::Unknown), and later checks skip what they
+// cannot judge instead of piling errors onto one mistake.
 //
 // Pointers in a LinkedWorkspace point into the FileModels it was linked from;
 // they stay valid until those FileModels are modified or moved.
@@ -72,9 +73,6 @@ struct LinkedWorkspace {
   SymbolMap<const Dataset*> datasets;
   SymbolMap<const Job*> jobs;
 
-  // The navigation index; empty unless linked with LinkOptions::navigation.
-  std::vector<Definition> definitions;
-  std::vector<Reference> references;
   PortsByDataset producers;
   PortsByDataset readers;
   // Labels of each dataset and where they come from (flow.h).
@@ -91,10 +89,6 @@ struct LinkedWorkspace {
 };
 
 struct LinkOptions {
-  // Fill `definitions` and `references`, the navigation index that only an
-  // editor needs. Off for `databuild check`: at 100k jobs the two tables are
-  // a quarter of the analysis's memory.
-  bool navigation = true;
   // Threads that link datasets and jobs (0: one per core); fewer for a small
   // workspace. The result does not depend on it.
   unsigned threads = 0;
@@ -106,6 +100,24 @@ struct LinkOptions {
 // fields a previous link filled in, so the result is as for fresh models.
 LinkedWorkspace link(std::vector<FileModel>& files, const std::vector<std::string>& paths,
                      const LinkOptions& options = {});
+
+// One file's navigation index: the names it defines and every use in it of a
+// name defined anywhere, with the definition it resolved to. Only an editor
+// needs it, one file at a time (the symbol under the cursor, the tokens to
+// highlight) or streamed over every file (find references, rename); kept for
+// the whole workspace it was a fifth of the language server's memory at 100k
+// jobs, so it is recorded on demand instead.
+struct FileNavigation {
+  std::vector<Definition> definitions;
+  std::vector<Reference> references;
+};
+
+// Links `files[file]` again against `linked`, the result of link(files)
+// with `files` unchanged since, recording its navigation index. The linked
+// fields it writes get the values they already hold, so the models end as
+// they were. Costs about what linking that one file cost.
+FileNavigation navigate_file(std::vector<FileModel>& files, const LinkedWorkspace& linked,
+                             FileId file);
 
 // "a date", "an int", "a value of enum region (us, eu, apac)".
 std::string describe_type(const TypeRef& type);

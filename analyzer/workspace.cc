@@ -60,8 +60,7 @@ std::vector<FileModel> lower_all(std::vector<SourceFile>& files, unsigned thread
 void link_analysis(Analysis& analysis, const AnalysisOptions& options) {
   std::vector<std::string> paths;
   for (const SourceFile& file : analysis.files) paths.push_back(file.path);
-  analysis.linked =
-      link(analysis.models, paths, {.navigation = options.navigation, .threads = options.threads});
+  analysis.linked = link(analysis.models, paths, {.threads = options.threads});
 }
 
 }  // namespace
@@ -116,6 +115,10 @@ std::vector<Diagnostic> Analysis::diagnostics() const {
     return a.location.range.begin < b.location.range.begin;
   });
   return all;
+}
+
+FileNavigation Analysis::navigation(FileId file) const {
+  return navigate_file(const_cast<std::vector<FileModel>&>(models), linked, file);
 }
 
 std::string Analysis::data_root() const {

@@ -40,6 +40,11 @@ struct Analysis {
   std::vector<Diagnostic> diagnostics() const;
   std::string data_root() const;  // as declared, default "data"
   std::string catalog() const;    // as declared, default ".databuild/catalog.db"
+  // The navigation index of one file (link.h: navigate_file). It links that
+  // file again, which writes the linked fields the values they hold, so the
+  // analysis ends as it was: const, though like every use of an Analysis not
+  // safe to call from two threads at once.
+  FileNavigation navigation(FileId file) const;
 };
 
 class AnalysisCache;
@@ -48,8 +53,6 @@ struct AnalysisOptions {
   unsigned threads = 0;  // 0: one per core
   // Lowered files are taken from and added to this cache when set. Not owned.
   const AnalysisCache* cache = nullptr;
-  // Build the navigation index (LinkOptions::navigation).
-  bool navigation = true;
   // Drop each file's text and line index once it is lowered, keeping a hash of
   // the text (SourceFile::released). `check` reports on few files and reads
   // those again (restore_texts); held to the end, the texts of a large

@@ -144,8 +144,7 @@ int main(int argc, char** argv) {
   });
   double lower_seconds = seconds_since(lower_start);
   Clock::time_point link_start = Clock::now();
-  databuild::LinkedWorkspace linked =
-      databuild::link(models, paths, {.navigation = false, .threads = threads});
+  databuild::LinkedWorkspace linked = databuild::link(models, paths, {.threads = threads});
   double link_seconds = seconds_since(link_start);
   size_t diagnostics = linked.diagnostics.size();
   // The model's own memory: the arenas, and the declaration arrays beside them.

@@ -290,10 +290,10 @@ std::vector<WorkspaceSymbolResult> DataBuildServer::workspace_symbols(const std:
                                                                       const Cancellation& cancel) {
   std::vector<WorkspaceSymbolResult> results;
   if (!analysis_) return results;
-  for (const Definition* definition : matching_definitions(analysis_->linked, query, cancel)) {
+  for (const Definition& definition : matching_definitions(*analysis_, query, cancel)) {
     cancel.check();
-    results.push_back({definition->name.str(), definition->kind,
-                       to_file_range(definition->location), definition->container.str()});
+    results.push_back({definition.name.str(), definition.kind, to_file_range(definition.location),
+                       definition.container.str()});
   }
   return results;
 }

@@ -2,10 +2,11 @@
 // defined, who uses it, who produces a dataset, and whether and how it can be
 // renamed. Works in byte Locations; the analysis server converts for editors.
 //
-// Everything here reads the link tables (link.h): `references` maps each use to
-// its defining name, so "find references" is the reverse lookup and rename is
-// "references plus the definition". Enum values are the one kind link does not
-// list among `definitions`; they are found in the models.
+// Everything here reads the navigation index of files (link.h: FileNavigation):
+// `references` maps each use to its defining name, so "find references" is
+// the reverse lookup over every file and rename is "references plus the
+// definition". Enum values are the one kind the index does not list among
+// `definitions`; they are found in the models.
 #pragma once
 
 #include <optional>
@@ -31,8 +32,8 @@ bool same_location(const Location& a, const Location& b);
 std::optional<SymbolAt> symbol_at(const Analysis& analysis, FileId file, uint32_t offset);
 
 // Every use of the symbol defined at `definition`, and the definition itself if
-// asked; sorted by file and offset. Scans every reference of the workspace,
-// checking `cancel` as it goes.
+// asked; sorted by file and offset. Records and scans every file's index,
+// checking `cancel` before each file and each of its references.
 std::vector<Location> references_to(const Analysis& analysis, const Location& definition,
                                     bool include_declaration,
                                     const Cancellation& cancel = Cancellation::never());

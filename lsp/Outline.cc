@@ -107,13 +107,14 @@ bool fuzzy_matches(std::string_view query, std::string_view name) {
   return true;
 }
 
-std::vector<const Definition*> matching_definitions(const LinkedWorkspace& linked,
-                                                    std::string_view query,
-                                                    const Cancellation& cancel) {
-  std::vector<const Definition*> matches;
-  for (const Definition& definition : linked.definitions) {
+std::vector<Definition> matching_definitions(const Analysis& analysis, std::string_view query,
+                                             const Cancellation& cancel) {
+  std::vector<Definition> matches;
+  for (FileId file = 0; file < analysis.models.size(); ++file) {
     cancel.check();
-    if (fuzzy_matches(query, definition.name)) matches.push_back(&definition);
+    for (const Definition& definition : analysis.navigation(file).definitions) {
+      if (fuzzy_matches(query, definition.name)) matches.push_back(definition);
+    }
   }
   return matches;
 }
@@ -121,15 +122,14 @@ std::vector<const Definition*> matching_definitions(const LinkedWorkspace& linke
 std::vector<NameToken> name_tokens(const Analysis& analysis, FileId file,
                                    const Cancellation& cancel) {
   std::vector<NameToken> tokens;
-  for (const Definition& definition : analysis.linked.definitions) {
+  FileNavigation navigation = analysis.navigation(file);
+  for (const Definition& definition : navigation.definitions) {
     cancel.check();
-    if (definition.location.file == file)
-      tokens.push_back({definition.location, definition.kind, true});
+    tokens.push_back({definition.location, definition.kind, true});
   }
-  for (const Reference& reference : analysis.linked.references) {
+  for (const Reference& reference : navigation.references) {
     cancel.check();
-    if (reference.location.file == file)
-      tokens.push_back({reference.location, reference.kind, false});
+    tokens.push_back({reference.location, reference.kind, false});
   }
   std::sort(tokens.begin(), tokens.end(), [](const NameToken& a, const NameToken& b) {
     return a.location.range.begin < b.location.range.begin;

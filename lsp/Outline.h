@@ -30,10 +30,9 @@ std::vector<OutlineSymbol> outline(const Analysis& analysis, FileId file);
 bool fuzzy_matches(std::string_view query, std::string_view name);
 
 // Definitions whose name matches `query` (every definition of the workspace
-// is looked at; `cancel` is checked for each).
-std::vector<const Definition*> matching_definitions(
-    const LinkedWorkspace& linked, std::string_view query,
-    const Cancellation& cancel = Cancellation::never());
+// is looked at, file by file; `cancel` is checked for each file).
+std::vector<Definition> matching_definitions(const Analysis& analysis, std::string_view query,
+                                             const Cancellation& cancel = Cancellation::never());
 
 struct NameToken {
   Location location;
@@ -42,7 +41,7 @@ struct NameToken {
 };
 
 // Every resolved name in `file` (definitions and uses), sorted, without overlaps.
-// Scans the workspace's definitions and references, checking `cancel`.
+// Scans the file's navigation index, checking `cancel`.
 std::vector<NameToken> name_tokens(const Analysis& analysis, FileId file,
                                    const Cancellation& cancel = Cancellation::never());
 
