@@ -9,9 +9,14 @@
 namespace databuild {
 
 void SourceFile::release() {
+  release_text();
+  lines = LineIndex();
+}
+
+void SourceFile::release_text() {
+  if (released) return;
   released = hash_content(text);
   std::string().swap(text);
-  lines = LineIndex();
 }
 
 LineIndex::LineIndex(std::string_view text) {

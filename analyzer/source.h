@@ -61,14 +61,19 @@ struct SourceFile {
   std::string path;
   std::string text;
   LineIndex lines;
-  // Set when the text and line index were dropped after lowering
-  // (AnalysisOptions::release_texts): the hash of the text that was analyzed.
+  // Set when the text was dropped after lowering: the hash of the text that
+  // was analyzed, to recognise it when it is read again.
   std::optional<ContentHash> released;
 
   SourceFile(std::string path_, std::string text_)
       : path(std::move(path_)), text(std::move(text_)), lines(text) {}
 
+  // Drops the text (AnalysisOptions::release_texts: `check` needs no
+  // positions until it reports, and rebuilds the line index then).
   void release();
+  // Drops the text but keeps the line index (the language server, for files
+  // no editor shows: it converts their positions without reading them).
+  void release_text();
 };
 
 // The length of the valid UTF-8 sequence at s[i], or 0 when there is none.

@@ -117,6 +117,17 @@ std::vector<Diagnostic> Analysis::diagnostics() const {
   return all;
 }
 
+std::string_view Analysis::text(FileId id) const {
+  const SourceFile& file = files[id];
+  if (!file.released) return file.text;
+  auto restored = restored_texts.find(id);
+  if (restored != restored_texts.end()) return restored->second;
+  std::string error;
+  std::optional<std::string> text = read_file(file.path, error);
+  if (!text || hash_content(*text) != *file.released) return {};
+  return restored_texts.emplace(id, std::move(*text)).first->second;
+}
+
 FileNavigation Analysis::navigation(FileId file) const {
   return navigate_file(const_cast<std::vector<FileModel>&>(models), linked, file);
 }

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "link.h"
@@ -31,6 +32,8 @@ struct Analysis {
   std::vector<SourceFile> files;  // indexed by FileId; paths are absolute
   std::vector<FileModel> models;  // indexed by FileId
   LinkedWorkspace linked;
+  // Released texts read again by text(), by FileId.
+  mutable std::unordered_map<FileId, std::string> restored_texts;
 
   Analysis() = default;
   Analysis(const Analysis&) = delete;
@@ -40,6 +43,11 @@ struct Analysis {
   std::vector<Diagnostic> diagnostics() const;
   std::string data_root() const;  // as declared, default "data"
   std::string catalog() const;    // as declared, default ".databuild/catalog.db"
+  // The text of file `id`. A released text (SourceFile::release_text) is read
+  // again from disk and kept until this Analysis ends; it is empty when the
+  // file no longer holds the text that was analyzed (whoever changed it
+  // brings a new analysis).
+  std::string_view text(FileId id) const;
   // The navigation index of one file (link.h: navigate_file). It links that
   // file again, which writes the linked fields the values they hold, so the
   // analysis ends as it was: const, though like every use of an Analysis not

@@ -8,15 +8,13 @@
 
 #include <algorithm>
 
+#include "Navigation.h"
+
 namespace databuild::lsp {
 
 namespace {
 
 constexpr const char* kIndent = "  ";
-
-std::string_view text_of(const Analysis& analysis, FileId file) {
-  return analysis.files[file].text;
-}
 
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
@@ -69,7 +67,8 @@ std::vector<QuickFix> bind_missing_key(const Analysis& analysis, const Diagnosti
   const Parameter* parameter = parameter_for(*at.job, *key);
   std::string binding = key->name.text + " = " + (parameter ? parameter->name.text.str() : "*");
 
-  std::string_view text = text_of(analysis, pattern.location.file);
+  std::string_view text = analysis.text(pattern.location.file);
+  if (text.empty()) return {};  // changed on disk since it was analyzed
   uint32_t end = pattern.location.range.end;
   ByteEdit edit{{pattern.location.file, {end, end}}, "[" + binding + "]"};
   if (pattern.has_bindings) {
@@ -114,7 +113,7 @@ std::string stub_key_type(const Job& job, const Binding& binding) {
 
 // Appends `declaration` to the end of `file`, after one blank line.
 ByteEdit append_declaration(const Analysis& analysis, FileId file, const std::string& declaration) {
-  std::string_view text = text_of(analysis, file);
+  std::string_view text = analysis.text(file);
   uint32_t end = static_cast<uint32_t>(text.size());
   std::string separator = text.empty() ? "" : text.ends_with("\n") ? "\n" : "\n\n";
   return {{file, {end, end}}, separator + declaration + "\n"};
@@ -143,8 +142,8 @@ bool is_policy_use(const FileModel& model, const Location& location) {
 
 std::vector<QuickFix> create_stub(const Analysis& analysis, const Diagnostic& diagnostic) {
   const Location& use = diagnostic.location;
-  std::string name(
-      text_of(analysis, use.file).substr(use.range.begin, use.range.end - use.range.begin));
+  std::string name(text_at(analysis, use));
+  if (name.empty()) return {};
   if (is_policy_use(analysis.models[use.file], use))
     return {{"Create policy '" + name + "'",
              {append_declaration(analysis, use.file, "policy " + name)}}};
@@ -187,8 +186,9 @@ ByteRange declaration_lines(std::string_view text, ByteRange declaration) {
 std::vector<QuickFix> remove_unused(const Analysis& analysis, const Diagnostic& diagnostic) {
   const Location& name = diagnostic.location;
   const FileModel& model = analysis.models[name.file];
+  if (analysis.text(name.file).empty()) return {};  // changed on disk since it was analyzed
   auto remove = [&](const std::string& what, const Name& declared, const Location& declaration) {
-    ByteRange lines = declaration_lines(text_of(analysis, name.file), declaration.range);
+    ByteRange lines = declaration_lines(analysis.text(name.file), declaration.range);
     return std::vector<QuickFix>{
         {"Remove unused " + what + " '" + declared.text + "'", {{{name.file, lines}, ""}}}};
   };
@@ -205,7 +205,7 @@ std::vector<QuickFix> remove_unused(const Analysis& analysis, const Diagnostic& 
 ByteEdit add_removal(const Analysis& analysis, const Job& job, const std::string& label) {
   std::string statement = "removes " + label + " because \"TODO: why\"";
   FileId file = job.declaration.file;
-  std::string_view text = text_of(analysis, file);
+  std::string_view text = analysis.text(file);
   uint32_t close = job.declaration.range.end - 1;  // the body's `}`
   uint32_t line_start = close;
   while (line_start > 0 && is_blank(text[line_start - 1])) --line_start;
@@ -220,12 +220,12 @@ std::vector<QuickFix> remove_label(const Analysis& analysis, const Diagnostic& d
   const Location& denied = diagnostic.location;
   for (const Dataset& dataset : analysis.models[denied.file].datasets) {
     if (!names_at(dataset.denies, denied)) continue;
-    std::string label(text_of(analysis, denied.file)
-                          .substr(denied.range.begin, denied.range.end - denied.range.begin));
+    std::string label(text_at(analysis, denied));
     std::vector<FlowStep> path = analysis.linked.flow.label_path(dataset, label);
     auto job = std::find_if(path.rbegin(), path.rend(),
                             [](const FlowStep& step) { return step.kind == FlowStep::Kind::Job; });
-    if (job == path.rend() || !job->job) return {};
+    if (job == path.rend() || !job->job || analysis.text(job->job->declaration.file).empty())
+      return {};
     return {{"Remove '" + label + "' in job '" + job->job->name.text + "'",
              {add_removal(analysis, *job->job, label)}}};
   }

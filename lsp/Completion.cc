@@ -302,7 +302,7 @@ class Completer {
 std::vector<CompletionCandidate> complete_at(const Analysis& analysis, FileId file,
                                              uint32_t offset) {
   if (file >= analysis.files.size()) return {};
-  std::string_view text = analysis.files[file].text;
+  std::string_view text = analysis.text(file);
   return Completer(analysis, text.substr(0, std::min<size_t>(offset, text.size()))).run();
 }
 

@@ -71,24 +71,22 @@ void DataBuildServer::refresh_disk(const std::set<std::string>* changed) {
 
 void DataBuildServer::take_back_text(DiskFile& file) const {
   if (!file.in_analysis) return;
-  file.text = analysis_->files[*file_id(file.path)].text;
+  file.text = analysis_->text(*file_id(file.path));
   file.in_analysis = false;
 }
 
 std::vector<FileDiagnostics> DataBuildServer::reanalyze(std::set<std::string> touched) {
   ModelCache::Sources sources;
   std::set<std::string> on_disk;
-  std::map<std::string, FileId> analyzed;
-  if (analysis_) {
-    for (FileId id = 0; id < analysis_->files.size(); ++id)
-      analyzed.emplace(analysis_->files[id].path, id);
-  }
   for (const DiskFile& file : disk_) {
     const OpenDocument* document = documents_.find(file.path);
-    std::string_view text = document           ? document->text
-                            : file.in_analysis ? analysis_->files[analyzed.at(file.path)].text
-                                               : file.text;
-    sources.emplace_back(file.path, text);
+    if (document) {
+      sources.emplace_back(file.path, document->text);
+    } else if (file.in_analysis) {
+      sources.emplace_back(file.path, std::nullopt);  // unchanged: the analysis has it
+    } else {
+      sources.emplace_back(file.path, file.text);
+    }
     on_disk.insert(file.path);
   }
   std::unordered_map<std::string, const SyntaxTree*> trees;
@@ -99,11 +97,16 @@ std::vector<FileDiagnostics> DataBuildServer::reanalyze(std::set<std::string> to
   edited_.clear();
   analysis_ =
       models_.analyze(std::move(analysis_), root_.value_or(""), sources, trees, options_.threads);
-  // The analysis now holds every closed file's disk text.
+  // The analysis now holds every closed file's disk text, which it can read
+  // again when asked (Analysis::text): no copy is kept, here or there.
+  std::map<std::string_view, FileId> analyzed;
+  for (FileId id = 0; id < analysis_->files.size(); ++id)
+    analyzed.emplace(analysis_->files[id].path, id);
   for (DiskFile& file : disk_) {
-    if (file.in_analysis || documents_.find(file.path)) continue;
+    if (documents_.find(file.path)) continue;
     std::string().swap(file.text);
     file.in_analysis = true;
+    analysis_->files[analyzed.at(file.path)].release_text();
   }
 
   std::map<std::string, std::vector<FileDiagnostic>> current;
@@ -203,8 +206,7 @@ std::optional<std::pair<FileId, uint32_t>> DataBuildServer::locate(const std::st
                                                                    TextPosition position) {
   std::optional<FileId> id = file_id(path);
   if (!id) return std::nullopt;
-  const SourceFile& file = analysis_->files[*id];
-  return std::pair(*id, offset_of(file.text, file.lines, position));
+  return std::pair(*id, offset_of(analysis_->text(*id), analysis_->files[*id].lines, position));
 }
 
 std::optional<SymbolAt> DataBuildServer::symbol_at(const std::string& path, TextPosition position) {
@@ -215,7 +217,7 @@ std::optional<SymbolAt> DataBuildServer::symbol_at(const std::string& path, Text
 
 FileRange DataBuildServer::to_file_range(const Location& location) const {
   const SourceFile& file = analysis_->files[location.file];
-  return {file.path, range_of(file, location.range)};
+  return {file.path, range_of(analysis_->text(location.file), file.lines, location.range)};
 }
 
 FileDiagnostic DataBuildServer::to_file_diagnostic(const Diagnostic& diagnostic) const {
@@ -269,13 +271,14 @@ std::optional<HoverResult> DataBuildServer::hover(const std::string& path, TextP
 std::vector<SymbolTree> DataBuildServer::document_symbols(const std::string& path) {
   std::optional<FileId> id = file_id(path);
   if (!id) return {};
-  const SourceFile& file = analysis_->files[*id];
+  std::string_view text = analysis_->text(*id);
+  const LineIndex& lines = analysis_->files[*id].lines;
   auto convert = [&](const auto& self, const OutlineSymbol& symbol) -> SymbolTree {
     SymbolTree tree{symbol.name,
                     symbol.detail,
                     symbol.kind,
-                    range_of(file, symbol.declaration.range),
-                    range_of(file, symbol.name_location.range),
+                    range_of(text, lines, symbol.declaration.range),
+                    range_of(text, lines, symbol.name_location.range),
                     {}};
     for (const OutlineSymbol& child : symbol.children) tree.children.push_back(self(self, child));
     return tree;
@@ -335,9 +338,10 @@ std::vector<FoldingRegion> DataBuildServer::folding_ranges(const std::string& pa
   std::vector<FoldingRegion> regions;
   std::optional<FileId> id = file_id(path);
   if (!id) return regions;
-  const SourceFile& file = analysis_->files[*id];
+  std::string_view text = analysis_->text(*id);
+  const LineIndex& lines = analysis_->files[*id].lines;
   for (const OutlineSymbol& symbol : outline(*analysis_, *id)) {
-    TextRange range = range_of(file, symbol.declaration.range);
+    TextRange range = range_of(text, lines, symbol.declaration.range);
     if (range.end.line > range.start.line) regions.push_back({range.start.line, range.end.line});
   }
   return regions;
@@ -348,9 +352,10 @@ std::vector<SemanticToken> DataBuildServer::semantic_tokens(const std::string& p
   std::vector<SemanticToken> tokens;
   std::optional<FileId> id = file_id(path);
   if (!id) return tokens;
-  const SourceFile& file = analysis_->files[*id];
+  std::string_view text = analysis_->text(*id);
+  const LineIndex& lines = analysis_->files[*id].lines;
   for (const NameToken& token : name_tokens(*analysis_, *id, cancel)) {
-    TextRange range = range_of(file, token.location.range);
+    TextRange range = range_of(text, lines, token.location.range);
     if (range.end.line != range.start.line) continue;
     tokens.push_back({range.start, range.end.character - range.start.character, token.kind,
                       token.is_declaration});
@@ -362,12 +367,13 @@ Refusable<std::vector<std::pair<TextRange, std::string>>> DataBuildServer::forma
     const std::string& path) {
   std::optional<FileId> id = file_id(path);
   if (!id) return {std::nullopt, "the file is not part of the workspace"};
-  const SourceFile& file = analysis_->files[*id];
-  Expected<std::string> formatted = format_source(file.text);
+  std::string_view text = analysis_->text(*id);
+  Expected<std::string> formatted = format_source(text);
   if (!formatted) return {std::nullopt, formatted.error()};
   std::vector<std::pair<TextRange, std::string>> edits;
-  if (*formatted != file.text) {
-    TextRange whole{{0, 0}, position_of(file.text, file.lines, file.text.size())};
+  if (*formatted != text) {
+    TextRange whole{
+        {0, 0}, position_of(text, analysis_->files[*id].lines, static_cast<uint32_t>(text.size()))};
     edits.emplace_back(whole, std::move(*formatted));
   }
   return {std::move(edits), ""};
@@ -378,9 +384,10 @@ std::vector<CodeActionResult> DataBuildServer::code_actions(const std::string& p
   std::vector<CodeActionResult> actions;
   std::optional<FileId> id = file_id(path);
   if (!id) return actions;
-  const SourceFile& file = analysis_->files[*id];
-  uint32_t begin = offset_of(file.text, file.lines, range.start);
-  uint32_t end = offset_of(file.text, file.lines, range.end);
+  std::string_view text = analysis_->text(*id);
+  const LineIndex& lines = analysis_->files[*id].lines;
+  uint32_t begin = offset_of(text, lines, range.start);
+  uint32_t end = offset_of(text, lines, range.end);
   for (const Diagnostic& diagnostic : analysis_->diagnostics()) {
     const ByteRange& at = diagnostic.location.range;
     if (diagnostic.location.file != *id || at.end < begin || at.begin > end) continue;
@@ -431,9 +438,9 @@ std::vector<InlayHintResult> DataBuildServer::inlay_hints(const std::string& pat
   std::vector<InlayHintResult> hints;
   std::optional<FileId> id = file_id(path);
   if (!id) return hints;
-  const SourceFile& file = analysis_->files[*id];
+  std::string_view text = analysis_->text(*id);
   for (const LabelHint& hint : label_hints(*analysis_, *id)) {
-    TextPosition position = position_of(file.text, file.lines, hint.offset);
+    TextPosition position = position_of(text, analysis_->files[*id].lines, hint.offset);
     if (position.line < range.start.line || position.line > range.end.line) continue;
     std::string label;
     for (const std::string& name : hint.labels) label += (label.empty() ? "" : ", ") + name;

@@ -125,5 +125,32 @@ TEST_F(DataBuildServerTest, NavigationAcrossFilesInUtf16) {
   EXPECT_FALSE(server.workspace_symbols("j").empty());
 }
 
+// The server drops the texts of closed files and reads them again to show a
+// result in one: UTF-16 positions behind non-ASCII text come out right, and a
+// file changed on disk behind the server's back gives no wrong excerpt or crash
+// until its change is reported.
+TEST_F(DataBuildServerTest, ClosedFilesAreReadAgainToShowResultsInThem) {
+  write("jobs.dbuild",
+        "dataset b[day: date]\njob j(d: date) {\n  input i = a\n  output o = b[day = d]\n"
+        "  run [\"é😀\", \"{d}\"]\n}\n");
+  DataBuildServer server({1});
+  server.set_root(root_.string());
+  server.load();
+  std::string jobs = path("jobs.dbuild");                                // never opened
+  std::vector<FileRange> uses = server.references(jobs, {1, 6}, false);  // the parameter d
+  ASSERT_EQ(uses.size(), 2u);
+  EXPECT_EQ(uses[0].range, (TextRange{{3, 21}, {3, 22}}));
+  EXPECT_EQ(uses[1].range, (TextRange{{4, 16}, {4, 17}}));  // after 3 UTF-16 units in 6 bytes
+  ASSERT_TRUE(server.hover(jobs, {2, 12}));
+
+  // Changed on disk, not yet reported: the text analyzed cannot be read back.
+  write("jobs.dbuild", "# rewritten\n");
+  EXPECT_NO_THROW(server.references(jobs, {1, 6}, false));
+  EXPECT_NO_THROW(server.hover(jobs, {2, 12}));
+  EXPECT_NO_THROW(server.semantic_tokens(jobs));
+  server.files_changed_on_disk({jobs});
+  EXPECT_TRUE(server.references(jobs, {1, 6}, false).empty());
+}
+
 }  // namespace
 }  // namespace databuild::lsp

@@ -2,6 +2,8 @@
 // analyzer does on a full load; in the editor it is usually one file.
 #include "ModelCache.h"
 
+#include <map>
+
 #include "lower.h"
 #include "parallel.h"
 
@@ -31,18 +33,38 @@ std::unique_ptr<Analysis> ModelCache::analyze(
   analysis->root = std::move(root);
   analysis->models.resize(sources.size());
   std::vector<FileId> stale;
+  std::map<std::string, FileId> previous_ids;  // filled when a file moved
   for (FileId id = 0; id < sources.size(); ++id) {
     const auto& [path, text] = sources[id];
-    bool unchanged = previous && id < previous->files.size() && previous->files[id].path == path &&
-                     previous->files[id].text == text;
+    const SourceFile* before =
+        previous && id < previous->files.size() && previous->files[id].path == path
+            ? &previous->files[id]
+            : nullptr;
+    bool unchanged =
+        before && (!text || (before->released ? hash_content(*text) == *before->released
+                                              : before->text == *text));
     if (unchanged) {
-      // Its text, line index and model, none of them copied.
+      // Its text (or the hash of a released one), line index and model, none
+      // of them copied.
       analysis->files.push_back(std::move(previous->files[id]));
       analysis->models[id] = std::move(previous->models[id]);
-    } else {
-      analysis->files.emplace_back(path, std::string(text));
-      stale.push_back(id);
+      continue;
     }
+    std::string copy;
+    if (text) {
+      copy = *text;
+    } else if (previous) {
+      // Unchanged, but under another FileId (a file before it appeared or
+      // went): lowered again, since Locations carry the FileId.
+      if (previous_ids.empty()) {
+        for (FileId old = 0; old < previous->files.size(); ++old)
+          previous_ids.emplace(previous->files[old].path, old);
+      }
+      auto old = previous_ids.find(path);
+      if (old != previous_ids.end()) copy = previous->text(old->second);
+    }
+    analysis->files.emplace_back(path, std::move(copy));
+    stale.push_back(id);
   }
   previous.reset();  // its links point into models it no longer holds
   const std::vector<SourceFile>& files = analysis->files;

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -29,15 +30,15 @@ namespace databuild::lsp {
 class ModelCache {
  public:
   // (absolute path, text), indexed by FileId; the texts are copied only for
-  // files that changed.
-  using Sources = std::vector<std::pair<std::string, std::string_view>>;
+  // files that changed. No text means the file is unchanged since the
+  // previous analysis, which holds it (or released it: Analysis::text).
+  using Sources = std::vector<std::pair<std::string, std::optional<std::string_view>>>;
 
   // What analyze_sources(root, sources) returns, reusing unchanged files'
   // texts and models from `previous` (the last analysis, or null), which it
-  // consumes. A
-  // changed file with a tree in `trees` (by path; parsed from that very text)
-  // is lowered from it instead of being parsed again. `threads` as in
-  // AnalysisOptions.
+  // consumes. A changed file with a tree in `trees` (by path; parsed from
+  // that very text) is lowered from it instead of being parsed again.
+  // `threads` as in AnalysisOptions.
   std::unique_ptr<Analysis> analyze(std::unique_ptr<Analysis> previous, std::string root,
                                     const Sources& sources,
                                     const std::unordered_map<std::string, const SyntaxTree*>& trees,

@@ -79,7 +79,7 @@ bool same_location(const Location& a, const Location& b) {
 
 std::string_view text_at(const Analysis& analysis, const Location& location) {
   if (location.file >= analysis.files.size()) return {};
-  std::string_view text = analysis.files[location.file].text;
+  std::string_view text = analysis.text(location.file);
   if (location.range.end > text.size() || location.range.begin > location.range.end) return {};
   return text.substr(location.range.begin, location.range.end - location.range.begin);
 }

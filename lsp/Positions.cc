@@ -20,9 +20,8 @@ TextPosition position_of(std::string_view text, const LineIndex& lines, uint32_t
   return {byte_position.line, utf16_length(line.substr(0, byte_position.column))};
 }
 
-TextRange range_of(const SourceFile& file, ByteRange range) {
-  return {position_of(file.text, file.lines, range.begin),
-          position_of(file.text, file.lines, range.end)};
+TextRange range_of(std::string_view text, const LineIndex& lines, ByteRange range) {
+  return {position_of(text, lines, range.begin), position_of(text, lines, range.end)};
 }
 
 }  // namespace databuild::lsp

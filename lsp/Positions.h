@@ -37,6 +37,6 @@ struct FileRange {
 // a line's end clamp to that end, past the last line to the end of the text.
 uint32_t offset_of(std::string_view text, const LineIndex& lines, TextPosition position);
 TextPosition position_of(std::string_view text, const LineIndex& lines, uint32_t offset);
-TextRange range_of(const SourceFile& file, ByteRange range);
+TextRange range_of(std::string_view text, const LineIndex& lines, ByteRange range);
 
 }  // namespace databuild::lsp
