@@ -412,11 +412,10 @@ class FlowChecker {
 
   void check_overlaps() {
     for (const Dataset* dataset : datasets_) {
-      auto it = linked_.producers.find(dataset);
       // Producers of an external dataset are errors already (external-has-producer).
-      if (it == linked_.producers.end() || dataset->is_external()) continue;
+      if (dataset->is_external()) continue;
       std::vector<PortRef> producers;
-      for (const PortRef& producer : it->second) {
+      for (const PortRef& producer : linked_.producers.of(*dataset)) {
         if (producer.job->canonical()) producers.push_back(producer);
       }
       for (size_t later = 1; later < producers.size(); ++later) {
@@ -691,9 +690,7 @@ class FlowChecker {
     while (!queue.empty()) {
       const Dataset* dataset = queue.front();
       queue.pop_front();
-      auto readers = linked_.readers.find(dataset);
-      if (readers == linked_.readers.end()) continue;
-      for (const PortRef& reader : readers->second) {
+      for (const PortRef& reader : linked_.readers.of(*dataset)) {
         if (reader.job->canonical()) pass_on(*reader.job, *reader.port);
       }
     }

@@ -55,6 +55,22 @@ auto find_in(const Map& map, const Key& name) -> typename Map::mapped_type {
 
 }  // namespace
 
+std::span<const PortRef> PortsByDataset::of(const Dataset& dataset) const {
+  size_t index = dataset.link_index;  // kNotLinked for a duplicate: no row
+  if (index + 1 >= first_.size()) return {};
+  return {ports_.data() + first_[index], ports_.data() + first_[index + 1]};
+}
+
+void PortsByDataset::assign(size_t datasets,
+                            const std::vector<std::pair<const Dataset*, PortRef>>& found) {
+  first_.assign(datasets + 1, 0);
+  for (const auto& [dataset, port] : found) ++first_[dataset->link_index + 1];
+  for (size_t i = 0; i < datasets; ++i) first_[i + 1] += first_[i];
+  ports_.resize(found.size());
+  std::vector<uint32_t> next(first_.begin(), first_.end() - 1);
+  for (const auto& [dataset, port] : found) ports_[next[dataset->link_index]++] = port;
+}
+
 const Dataset* LinkedWorkspace::find_dataset(std::string_view name) const {
   return find_in(datasets, name);
 }
@@ -1044,7 +1060,7 @@ class Linker {
     for (const FileModel& file : files_) {
       for (const Dataset& dataset : file.datasets) {
         if (!dataset.canonical()) continue;  // a duplicate
-        if (!dataset.external && !linked_.producers.count(&dataset))
+        if (!dataset.external && linked_.producers.of(dataset).empty())
           report(DiagnosticCode::NoProducer, dataset.name.location, {dataset.name.text});
       }
     }
@@ -1153,8 +1169,8 @@ LinkedWorkspace link(std::vector<FileModel>& files, const std::vector<std::strin
   });
   link_in_parallel(bounds, found, make_linker,
                    [](Linker& linker, size_t begin, size_t end) { linker.link_jobs(begin, end); });
-  for (auto& [dataset, port] : found.producers) out.producers[dataset].push_back(port);
-  for (auto& [dataset, port] : found.readers) out.readers[dataset].push_back(port);
+  out.producers.assign(out.datasets.size(), found.producers);
+  out.readers.assign(out.datasets.size(), found.readers);
   declarer.check_workspace();
 
   out.diagnostics = std::move(found.diagnostics);

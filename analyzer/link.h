@@ -13,6 +13,7 @@
 // they stay valid until those FileModels are modified or moved.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,8 +63,22 @@ struct PortRef {
   const Port* port;
 };
 
-// The ports that write (or read) each dataset.
-using PortsByDataset = IdentityMap<const Dataset*, std::vector<PortRef>>;
+// The ports that write (or read) each dataset, in file order. One array for
+// the workspace, grouped by the datasets' link_index (compressed rows): a
+// vector per dataset cost a heap block each, for most of them one port.
+class PortsByDataset {
+ public:
+  // The ports of `dataset`; none for a duplicate definition.
+  std::span<const PortRef> of(const Dataset& dataset) const;
+  // Groups the (dataset, port) pairs of `found`, keeping their order, for
+  // `datasets` datasets numbered by link_index.
+  void assign(size_t datasets, const std::vector<std::pair<const Dataset*, PortRef>>& found);
+
+ private:
+  std::vector<PortRef> ports_;
+  // The ports of the dataset with link_index i: [first_[i], first_[i + 1]).
+  std::vector<uint32_t> first_;
+};
 
 struct LinkedWorkspace {
   const Workspace* workspace = nullptr;

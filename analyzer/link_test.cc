@@ -66,7 +66,7 @@ std::vector<std::string> messages(const LinkedWorkspace& workspace) {
 }
 
 // A port as (file, byte offset of its declaration), comparable across runs.
-std::vector<std::pair<FileId, uint32_t>> ports(const std::vector<PortRef>& refs) {
+std::vector<std::pair<FileId, uint32_t>> ports(std::span<const PortRef> refs) {
   std::vector<std::pair<FileId, uint32_t>> out;
   for (const PortRef& ref : refs)
     out.emplace_back(ref.port->declaration.file, ref.port->declaration.range.begin);
@@ -84,8 +84,8 @@ TEST(Link, ThreadsDoNotChangeTheResult) {
       for (size_t d = 0; d < one.models[file].datasets.size(); ++d) {
         const Dataset& a = one.models[file].datasets[d];
         const Dataset& b = many.models[file].datasets[d];
-        EXPECT_EQ(ports(one.workspace.producers[&a]), ports(many.workspace.producers[&b]));
-        EXPECT_EQ(ports(one.workspace.readers[&a]), ports(many.workspace.readers[&b]));
+        EXPECT_EQ(ports(one.workspace.producers.of(a)), ports(many.workspace.producers.of(b)));
+        EXPECT_EQ(ports(one.workspace.readers.of(a)), ports(many.workspace.readers.of(b)));
         EXPECT_EQ(a.keys[0].type.display, b.keys[0].type.display);
       }
       for (size_t j = 0; j < one.models[file].jobs.size(); ++j) {

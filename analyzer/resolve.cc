@@ -429,24 +429,20 @@ Expected<Resolution> resolve(const LinkedWorkspace& workspace, const PartitionRe
     resolution.producer = ProducerKind::External;
     return resolution;
   }
-  auto producers = workspace.producers.find(partition.dataset);
   const PortRef* match = nullptr;
   Scope scope;
-  if (producers != workspace.producers.end()) {
-    for (const PortRef& producer : producers->second) {
-      Expected<std::optional<Scope>> matched =
-          match_output(*producer.job, *producer.port, partition);
-      if (!matched)
-        return Failure{"cannot resolve '" + partition.canonical() + "': " + matched.error()};
-      if (!*matched) continue;
-      if (match)
-        return Failure{"cannot resolve '" + partition.canonical() + "': both job '" +
-                       match->job->name.text + "' (output '" + match->port->name.text +
-                       "') and job '" + producer.job->name.text + "' (output '" +
-                       producer.port->name.text + "') produce it"};
-      match = &producer;
-      scope = std::move(**matched);
-    }
+  for (const PortRef& producer : workspace.producers.of(*partition.dataset)) {
+    Expected<std::optional<Scope>> matched = match_output(*producer.job, *producer.port, partition);
+    if (!matched)
+      return Failure{"cannot resolve '" + partition.canonical() + "': " + matched.error()};
+    if (!*matched) continue;
+    if (match)
+      return Failure{"cannot resolve '" + partition.canonical() + "': both job '" +
+                     match->job->name.text + "' (output '" + match->port->name.text +
+                     "') and job '" + producer.job->name.text + "' (output '" +
+                     producer.port->name.text + "') produce it"};
+    match = &producer;
+    scope = std::move(**matched);
   }
   if (!match) {
     resolution.producer = ProducerKind::HandMade;
@@ -461,9 +457,9 @@ Expected<Resolution> resolve(const LinkedWorkspace& workspace, const PartitionRe
 
 const Job* uniform_producer(const LinkedWorkspace& workspace, const Dataset& dataset) {
   if (dataset.is_external()) return nullptr;
-  auto producers = workspace.producers.find(&dataset);
-  if (producers == workspace.producers.end() || producers->second.size() != 1) return nullptr;
-  const Job& job = *producers->second[0].job;
+  std::span<const PortRef> producers = workspace.producers.of(dataset);
+  if (producers.size() != 1) return nullptr;
+  const Job& job = *producers[0].job;
   if (job.outputs.size() != 1 || !job.inputs.empty() || !job.run) return nullptr;
   const Pattern& pattern = job.outputs[0].pattern;
   if (pattern.target != &dataset || pattern.bindings.size() != dataset.keys.size() ||

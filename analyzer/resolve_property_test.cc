@@ -132,7 +132,7 @@ TEST(ResolveProperty, EveryInputPartitionResolvesToItsOneProducer) {
           ++checked;
           Expected<Resolution> again = resolve(linked, read, clock);
           ASSERT_TRUE(again) << "seed " << seed << ": " << again.error();
-          bool produced = linked.producers.count(&target) > 0;
+          bool produced = !linked.producers.of(target).empty();
           if (target.is_external()) {
             EXPECT_EQ(again->producer, ProducerKind::External);
           } else if (!produced) {

@@ -138,9 +138,9 @@ class HoverWriter {
   std::string port_list(std::string_view heading, const Dataset& dataset,
                         const PortsByDataset& table, std::string_view when_none) const {
     std::string text = "\n\n" + std::string(heading) + ":";
-    auto it = table.find(&dataset);
-    if (it == table.end() || it->second.empty()) return text + " " + std::string(when_none);
-    for (const PortRef& ref : it->second) text += "\n- " + port_line(*ref.job, *ref.port);
+    std::span<const PortRef> ports = table.of(dataset);
+    if (ports.empty()) return text + " " + std::string(when_none);
+    for (const PortRef& ref : ports) text += "\n- " + port_line(*ref.job, *ref.port);
     return text;
   }
 

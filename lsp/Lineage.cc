@@ -48,9 +48,7 @@ void add_edge(std::vector<LineageEdge>& edges, LineageItem item, const Location&
 std::vector<LineageEdge> jobs_through(const LinkedWorkspace& linked, const Dataset& dataset,
                                       const PortsByDataset& ports) {
   std::vector<LineageEdge> edges;
-  auto found = ports.find(&dataset);
-  if (found == ports.end()) return edges;
-  for (const PortRef& port : found->second) {
+  for (const PortRef& port : ports.of(dataset)) {
     if (linked.find_job(port.job->name.text) != port.job) continue;  // a duplicate
     add_edge(edges, item_of(*port.job), port.port->pattern.location);
   }

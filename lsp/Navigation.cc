@@ -131,9 +131,8 @@ std::vector<Location> producers_of(const Analysis& analysis, const Location& def
   std::vector<Location> ports;
   const Dataset* dataset = dataset_defined_at(analysis, definition);
   if (!dataset) return ports;
-  auto producers = analysis.linked.producers.find(dataset);
-  if (producers == analysis.linked.producers.end()) return ports;
-  for (const PortRef& producer : producers->second) ports.push_back(producer.port->name.location);
+  for (const PortRef& producer : analysis.linked.producers.of(*dataset))
+    ports.push_back(producer.port->name.location);
   return ports;
 }
 
