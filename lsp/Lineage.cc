@@ -45,11 +45,10 @@ void add_edge(std::vector<LineageEdge>& edges, LineageItem item, const Location&
 }
 
 // The jobs linked to a dataset through `ports` (its producers or readers).
-std::vector<LineageEdge> jobs_through(const LinkedWorkspace& linked, const Dataset& dataset,
-                                      const PortsByDataset& ports) {
+std::vector<LineageEdge> jobs_through(const Dataset& dataset, const PortsByDataset& ports) {
   std::vector<LineageEdge> edges;
   for (const PortRef& port : ports.of(dataset)) {
-    if (linked.find_job(port.job->name.text) != port.job) continue;  // a duplicate
+    if (!port.job->canonical()) continue;  // a duplicate
     add_edge(edges, item_of(*port.job), port.port->pattern.location);
   }
   return edges;
@@ -80,9 +79,8 @@ std::vector<LineageEdge> neighbours(const Analysis& analysis, const LineageItem&
     const Dataset* dataset = linked.find_dataset(item.name);
     if (!dataset) return {};
     // Upstream: the producing jobs, linked by their output patterns.
-    return up ? jobs_through(linked, *dataset, linked.producers)
-              : at_dataset_names(jobs_through(linked, *dataset, linked.readers),
-                                 &dataset->name.location);
+    return up ? jobs_through(*dataset, linked.producers)
+              : at_dataset_names(jobs_through(*dataset, linked.readers), &dataset->name.location);
   }
   const Job* job = linked.find_job(item.name);
   if (!job) return {};
