@@ -14,6 +14,7 @@ void* Arena::allocate(size_t bytes, size_t alignment) {
   if (next_ != nullptr) {
     std::byte* start = aligned(next_);
     if (start <= end_ && static_cast<size_t>(end_ - start) >= bytes) {
+      used_ += start + bytes - next_;
       next_ = start + bytes;
       return start;
     }
@@ -23,6 +24,7 @@ void* Arena::allocate(size_t bytes, size_t alignment) {
   size_t size = std::max(bytes, block_size_);
   blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(size));
   reserved_ += size;
+  used_ += bytes;
   std::byte* start = blocks_.back().get();
   if (bytes >= block_size_) {
     // A block of its own: keep filling the current block afterwards.

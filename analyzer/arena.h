@@ -53,8 +53,10 @@ class Arena {
   template <class T>
   Ref<T> make(T value);
 
-  // Bytes taken from the system, for memory statistics.
+  // Bytes taken from the system, and bytes handed out (with alignment
+  // padding) of them, for memory statistics.
   size_t reserved_bytes() const { return reserved_; }
+  size_t used_bytes() const { return used_; }
 
  private:
   void* allocate(size_t bytes, size_t alignment);
@@ -64,6 +66,7 @@ class Arena {
   std::byte* next_ = nullptr;  // free space in the current block: [next_, end_)
   std::byte* end_ = nullptr;
   size_t reserved_ = 0;
+  size_t used_ = 0;
 };
 
 // A fixed-size list of T in an Arena: std::vector's read interface without
@@ -146,6 +149,7 @@ class ArenaHandle {
     return *arena_;
   }
   size_t reserved_bytes() const { return arena_ ? arena_->reserved_bytes() : 0; }
+  size_t used_bytes() const { return arena_ ? arena_->used_bytes() : 0; }
   bool operator==(const ArenaHandle&) const { return true; }
 
  private:

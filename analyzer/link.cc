@@ -521,7 +521,7 @@ class Linker {
       bool named = std::any_of(
           dataset.location_template->parts.begin(), dataset.location_template->parts.end(),
           [&](const TemplatePart& part) {
-            if (!part.is_interpolation) return false;
+            if (!part.is_interpolation()) return false;
             const Expr& value =
                 part.value->kind == ExprKind::Binary ? part.value->operands[0] : *part.value;
             return value.kind == ExprKind::Identifier && value.text == key.name.text;
@@ -767,7 +767,7 @@ class Linker {
 
   void link_template(const TemplateString& text, const Scope& scope) {
     for (const TemplatePart& part : text.parts) {
-      if (!part.is_interpolation || part.value->kind == ExprKind::Invalid) continue;
+      if (!part.is_interpolation() || part.value->kind == ExprKind::Invalid) continue;
       const Expr& value = *part.value;
       const Expr& base = value.kind == ExprKind::Binary ? value.operands[0] : value;
       if (base.kind != ExprKind::Identifier) {
@@ -777,17 +777,17 @@ class Linker {
         continue;
       }
       ValueType type = type_of(value, TypeRef{}, scope);
-      if (part.format && type.what == ValueType::Key) {
+      if (part.format() && type.what == ValueType::Key) {
         bool timed =
             type.kind == KeyKind::Date || type.kind == KeyKind::Hour || type.kind == KeyKind::Month;
         if (!timed) {
           report(DiagnosticCode::InvalidExpression, part.location,
                  {"a format applies to dates, hours and months only, not " +
                   describe_kind(type.kind)});
-        } else if (!format_with(TimeUnit::Date, 0, *part.format)) {
+        } else if (!format_with(TimeUnit::Date, 0, *part.format())) {
           report(
               DiagnosticCode::InvalidExpression, part.location,
-              {"unknown directive in format '" + *part.format + "' (directives: %Y %m %d %H %%)"});
+              {"unknown directive in format '" + *part.format() + "' (directives: %Y %m %d %H %%)"});
         }
       }
     }

@@ -832,7 +832,7 @@ class Lowerer {
       if (!literal_location) return;
       TemplatePart part;
       part.location = *literal_location;
-      part.literal = Symbol(literal);
+      part.text = Symbol(literal);
       parts.push_back(part);
       literal.clear();
       literal_location.reset();
@@ -841,12 +841,14 @@ class Lowerer {
       if (is(part, "interpolation")) {
         finish_literal();
         TemplatePart interpolation;
-        interpolation.is_interpolation = true;
         interpolation.location = loc(part);
         TSNode value = field(part, Field::Value);
         interpolation.value = arena_.make(present(value) ? lower_expr(value) : Expr{});
         TSNode format = field(part, Field::Format);
-        if (present(format)) interpolation.format = Symbol(text(format));
+        if (present(format)) {
+          interpolation.has_format = true;
+          interpolation.text = Symbol(text(format));
+        }
         parts.push_back(interpolation);
       } else if (is(part, "escape_sequence")) {
         char unescaped = unescape(text(part));

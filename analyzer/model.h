@@ -76,12 +76,20 @@ struct Expr {
 };
 
 // A string with `{expr[:format]}` interpolations (`run`, `env`, `location`).
+// A part is either literal text or an interpolation, so one Symbol holds the
+// literal's text or the interpolation's format: 32 bytes instead of 48.
 struct TemplatePart {
-  bool is_interpolation = false;
   Location location;
-  Symbol literal;  // text with escapes decoded, when !is_interpolation
-  std::optional<Symbol> format;
-  Ref<Expr> value;  // present exactly when is_interpolation (Invalid when `{}` is empty)
+  bool has_format = false;  // an interpolation with `:format`
+  Symbol text;      // a literal's text, escapes decoded; or an interpolation's format
+  Ref<Expr> value;  // present exactly for an interpolation (Invalid when `{}` is empty)
+
+  bool is_interpolation() const { return value.has_value(); }
+  // Empty for an interpolation.
+  Symbol literal() const { return is_interpolation() ? Symbol() : text; }
+  std::optional<Symbol> format() const {
+    return has_format ? std::optional<Symbol>(text) : std::nullopt;
+  }
 
   bool operator==(const TemplatePart&) const = default;
 };

@@ -30,7 +30,7 @@ void fields(A& a, Expr& x) {
 }
 template <class A>
 void fields(A& a, TemplatePart& x) {
-  a(x.is_interpolation, x.literal, x.value, x.format, x.location);
+  a(x.has_format, x.text, x.value, x.location);
 }
 template <class A>
 void fields(A& a, TemplateString& x) {
