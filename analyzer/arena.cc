@@ -6,13 +6,14 @@
 
 namespace databuild {
 
-void* Arena::allocate(size_t bytes, size_t alignment) {
-  auto aligned = [&](std::byte* p) {
-    auto address = reinterpret_cast<uintptr_t>(p);
+std::byte* Arena::allocate(size_t bytes, size_t alignment, size_t header) {
+  // The first address at or after `p + header` that is aligned.
+  auto aligned_after_header = [&](std::byte* p) {
+    auto address = reinterpret_cast<uintptr_t>(p) + header;
     return reinterpret_cast<std::byte*>((address + alignment - 1) & ~(alignment - 1));
   };
   if (next_ != nullptr) {
-    std::byte* start = aligned(next_);
+    std::byte* start = aligned_after_header(next_);
     if (start <= end_ && static_cast<size_t>(end_ - start) >= bytes) {
       used_ += start + bytes - next_;
       next_ = start + bytes;
@@ -21,17 +22,19 @@ void* Arena::allocate(size_t bytes, size_t alignment) {
   }
   // operator new[] aligns to __STDCPP_DEFAULT_NEW_ALIGNMENT__, enough for
   // every model struct.
-  size_t size = std::max(bytes, block_size_);
+  size_t needed = (header + alignment - 1) / alignment * alignment + bytes;
+  size_t size = std::max(needed, block_size_);
   blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(size));
   reserved_ += size;
-  used_ += bytes;
-  std::byte* start = blocks_.back().get();
-  if (bytes >= block_size_) {
+  used_ += needed;
+  std::byte* block = blocks_.back().get();
+  std::byte* start = aligned_after_header(block);
+  if (needed >= block_size_) {
     // A block of its own: keep filling the current block afterwards.
     return start;
   }
   next_ = start + bytes;
-  end_ = start + size;
+  end_ = block + size;
   return start;
 }
 
