@@ -852,19 +852,19 @@ class Linker {
 
     std::vector<const Binding*> bound(dataset.keys.size(), nullptr);
     for (Binding& binding : pattern.bindings) {
-      const KeyDecl* key = dataset.find_key(binding.key.text);
+      const KeyDecl* key = dataset.find_key(binding.key_text);
       if (!key) {
-        report(DiagnosticCode::UnknownKey, binding.key.location,
-               {dataset.name.text, binding.key.text},
+        report(DiagnosticCode::UnknownKey, binding.key_location,
+               {dataset.name.text, binding.key_text},
                {{dataset.name.location, "'" + dataset.name.text + "' is declared here"}});
         continue;
       }
       binding.key_index = static_cast<int>(key - dataset.keys.data());
-      refer(binding.key.location, SymbolKind::Key, key->name.location);
+      refer(binding.key_location, SymbolKind::Key, key->name.location);
       if (const Binding* previous = bound[binding.key_index]) {
-        report(DiagnosticCode::DuplicateDefinition, binding.key.location,
-               {"binding of key", binding.key.text, " in this pattern"},
-               {{previous->key.location, "first bound here"}});
+        report(DiagnosticCode::DuplicateDefinition, binding.key_location,
+               {"binding of key", binding.key_text, " in this pattern"},
+               {{previous->key_location, "first bound here"}});
         continue;
       }
       bound[binding.key_index] = &binding;

@@ -675,9 +675,11 @@ class Lowerer {
       TSNode value = field(binding, Field::Value);
       if (!present(key)) return;
       Binding lowered;
-      lowered.key = name_of(key);
+      Name key_name = name_of(key);
+      lowered.key_text = key_name.text;
+      lowered.key_location = key_name.location;
       lowered.op = present(op) && text(op) == "in" ? BindingOperator::In : BindingOperator::Equals;
-      lowered.location = loc(binding);
+      lowered.end = ts_node_end_byte(binding);
       if (present(value)) {
         lowered.value = lower_expr(value);
       } else {

@@ -117,6 +117,19 @@ TEST(Lower, TemplateParts) {
   EXPECT_EQ(t.parts[5].literal(), "}");
 }
 
+TEST(Lower, ABindingSpansItsKeyThroughAParenthesizedValue) {
+  // The value's own location leaves out the parentheses; the binding's does not.
+  std::string_view text = R"(job j(d: date) {
+  output o = o[date = ( d - 1d ) ]
+})";
+  FileModel model = parse_and_lower(0, text);
+  ASSERT_EQ(model.jobs.size(), 1u);
+  const Binding& binding = model.jobs[0].outputs.at(0).pattern.bindings.at(0);
+  EXPECT_EQ(spanned(text, binding.key().location), "date");
+  EXPECT_EQ(spanned(text, binding.value.location), "d - 1d");
+  EXPECT_EQ(spanned(text, binding.location()), "date = ( d - 1d )");
+}
+
 TEST(Lower, RunArgumentsAndEnv) {
   std::string_view text = R"(dataset o
 job j {
@@ -285,7 +298,7 @@ job jb(d: date) {
   ASSERT_EQ(input.pattern.bindings.size(), 3u);
   EXPECT_EQ(input.pattern.bindings[0].op, BindingOperator::In);
   EXPECT_EQ(input.pattern.bindings[0].value.kind, ExprKind::Range);
-  EXPECT_EQ(spanned(text, input.pattern.bindings[0].location), "day in d - 6d .. d");
+  EXPECT_EQ(spanned(text, input.pattern.bindings[0].location()), "day in d - 6d .. d");
   EXPECT_EQ(input.pattern.bindings[1].value.kind, ExprKind::Wildcard);
   EXPECT_EQ(spanned(text, input.pattern.bindings[1].value.location), "*");
   EXPECT_EQ(input.pattern.bindings[2].value.kind, ExprKind::Identifier);

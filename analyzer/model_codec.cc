@@ -83,7 +83,7 @@ void fields(A& a, Parameter& x) {
 }
 template <class A>
 void fields(A& a, Binding& x) {
-  a(x.key, x.op, x.value, x.location);
+  a(x.key_text, x.key_location, x.end, x.op, x.value);
 }
 template <class A>
 void fields(A& a, Pattern& x) {
