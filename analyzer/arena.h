@@ -144,6 +144,7 @@ class Ref {
   const T* operator->() const { return value_; }
   // The value, or nullptr when absent.
   const T* get() const { return value_; }
+  T value_or(T absent) const { return value_ ? *value_ : absent; }
 
   bool operator==(const Ref& other) const {
     if (!value_ || !other.value_) return value_ == other.value_;

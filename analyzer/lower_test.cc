@@ -308,7 +308,8 @@ job jb(d: date) {
   EXPECT_TRUE(jb.outputs[0].pattern.has_bindings);
   ASSERT_EQ(jb.removals.size(), 1u);
   EXPECT_EQ(jb.removals[0].reason.value, "hashed");
-  EXPECT_EQ(jb.retries, 3);
+  ASSERT_TRUE(jb.retries);
+  EXPECT_EQ(*jb.retries, 3);
   EXPECT_EQ(jb.timeout->value, 3600);
   EXPECT_EQ(jb.version->value, "2");
 }

@@ -206,7 +206,7 @@ struct Dataset {
   Ref<Name> format;
   List<Name> taints;
   List<Name> denies;
-  std::optional<Location> external;  // the `external` statement
+  Ref<Location> external;  // the `external` statement
   Ref<TemplateString> location_template;
   Ref<StringLiteral> ready;
   Ref<Expr> wait;  // a Duration
@@ -304,7 +304,7 @@ struct Job {
   Ref<List<TemplateString>> run;
   Location run_location;
   List<EnvVar> env;
-  std::optional<int64_t> retries;
+  Ref<int64_t> retries;
   Ref<Expr> timeout;  // a Duration
   Ref<StringLiteral> version;
   // A hash of the job block's tokens separated by single spaces, comments
