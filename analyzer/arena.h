@@ -69,8 +69,14 @@ class Arena {
 
   size_t block_size_;
   std::vector<std::unique_ptr<std::byte[]>> blocks_;
-  std::byte* next_ = nullptr;  // free space in the current block: [next_, end_)
-  std::byte* end_ = nullptr;
+  // Free space: [next, end).
+  struct Region {
+    std::byte* next = nullptr;
+    std::byte* end = nullptr;
+    size_t size() const { return static_cast<size_t>(end - next); }
+  };
+  Region current_;  // the newest block's
+  Region spare_;    // the larger tail an earlier block was left with
   size_t reserved_ = 0;
   size_t used_ = 0;
 };

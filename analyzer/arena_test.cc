@@ -76,6 +76,18 @@ TEST(ArenaTest, ListsOfEveryAlignmentKeepTheirLengthInOnePointer) {
   }
 }
 
+TEST(ArenaTest, ARequestThatFitsAnEarlierBlocksTailGoesThere) {
+  Arena arena(100);
+  List<char> first = arena.make_list<char>(60);   // 64 bytes with the length: 36 left
+  List<char> second = arena.make_list<char>(80);  // a new block: 16 left in it
+  EXPECT_EQ(arena.reserved_bytes(), 200u);
+  List<char> third = arena.make_list<char>(20);  // 24 bytes: only the first block has room
+  EXPECT_EQ(arena.reserved_bytes(), 200u);
+  EXPECT_GT(third.data(), first.data());
+  EXPECT_LT(third.data(), first.data() + 100);
+  EXPECT_EQ(second.size(), 80u);
+}
+
 TEST(ArenaTest, RefsCompareByValueAndAbsenceOnlyEqualsAbsence) {
   Arena arena;
   Ref<Point> a = arena.make(Point{1, 2});
