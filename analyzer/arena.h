@@ -114,7 +114,9 @@ class List {
   const T& operator[](size_t i) const { return data_[i]; }
   // Bounds-checked, as std::vector::at.
   T& at(size_t i) { return i < size() ? data_[i] : throw std::out_of_range("List::at"); }
-  const T& at(size_t i) const { return i < size() ? data_[i] : throw std::out_of_range("List::at"); }
+  const T& at(size_t i) const {
+    return i < size() ? data_[i] : throw std::out_of_range("List::at");
+  }
   T& front() { return data_[0]; }
   const T& front() const { return data_[0]; }
   T& back() { return data_[size() - 1]; }

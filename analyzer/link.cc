@@ -785,9 +785,9 @@ class Linker {
                  {"a format applies to dates, hours and months only, not " +
                   describe_kind(type.kind)});
         } else if (!format_with(TimeUnit::Date, 0, *part.format())) {
-          report(
-              DiagnosticCode::InvalidExpression, part.location,
-              {"unknown directive in format '" + *part.format() + "' (directives: %Y %m %d %H %%)"});
+          report(DiagnosticCode::InvalidExpression, part.location,
+                 {"unknown directive in format '" + *part.format() +
+                  "' (directives: %Y %m %d %H %%)"});
         }
       }
     }

@@ -81,8 +81,8 @@ struct Expr {
 struct TemplatePart {
   Location location;
   bool has_format = false;  // an interpolation with `:format`
-  Symbol text;      // a literal's text, escapes decoded; or an interpolation's format
-  Ref<Expr> value;  // present exactly for an interpolation (Invalid when `{}` is empty)
+  Symbol text;              // a literal's text, escapes decoded; or an interpolation's format
+  Ref<Expr> value;          // present exactly for an interpolation (Invalid when `{}` is empty)
 
   bool is_interpolation() const { return value.has_value(); }
   // Empty for an interpolation.
