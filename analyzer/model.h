@@ -57,7 +57,7 @@ enum class ExprKind : uint8_t {
   Invalid,   // a syntax error or an invalid literal (already reported)
 };
 
-// Fields are ordered for packing: an Expr is 48 bytes, and there are several
+// Fields are ordered for packing: an Expr is 40 bytes, and there are several
 // per pattern.
 struct Expr {
   ExprKind kind = ExprKind::Invalid;
@@ -343,5 +343,11 @@ static_assert(std::is_trivially_destructible_v<Dataset> && std::is_trivially_des
                   std::is_trivially_destructible_v<Policy> &&
                   std::is_trivially_destructible_v<TypeDecl>,
               "model structs live in arenas, which run no destructors");
+// The sizes the comments above count on, on 64-bit targets: the model is the
+// largest thing `check` and the language server hold (docs/benchmarks.md).
+static_assert(sizeof(void*) != 8 ||
+                  (sizeof(Expr) == 40 && sizeof(TemplatePart) == 32 && sizeof(Binding) == 72 &&
+                   sizeof(Dataset) == 120 && sizeof(Job) == 152),
+              "a model struct grew: check its field order and docs/benchmarks.md");
 
 }  // namespace databuild
