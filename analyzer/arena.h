@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <new>
 #include <span>
@@ -53,23 +54,40 @@ class Arena {
   template <class T>
   Ref<T> make(T value);
 
-  // Bytes taken from the system, for memory statistics.
+  // Bytes taken from the system, and bytes handed out (with alignment
+  // padding) of them, for memory statistics.
   size_t reserved_bytes() const { return reserved_; }
+  size_t used_bytes() const { return used_; }
 
  private:
-  void* allocate(size_t bytes, size_t alignment);
+  // `header` bytes followed by `bytes` aligned to `alignment`; returns the
+  // aligned part (the header, if any, is just before it).
+  std::byte* allocate(size_t bytes, size_t alignment, size_t header = 0);
+  // Room for `size` T with the list's length in front of them.
+  template <class T>
+  T* allocate_list(size_t size);
 
   size_t block_size_;
   std::vector<std::unique_ptr<std::byte[]>> blocks_;
-  std::byte* next_ = nullptr;  // free space in the current block: [next_, end_)
-  std::byte* end_ = nullptr;
+  // Free space: [next, end).
+  struct Region {
+    std::byte* next = nullptr;
+    std::byte* end = nullptr;
+    size_t size() const { return static_cast<size_t>(end - next); }
+  };
+  Region current_;  // the newest block's
+  Region spare_;    // the larger tail an earlier block was left with
   size_t reserved_ = 0;
+  size_t used_ = 0;
 };
 
 // A fixed-size list of T in an Arena: std::vector's read interface without
-// ownership, 16 bytes instead of 24 plus a heap block. Elements are mutable
-// through a non-const List (link() fills the model's linked fields in place).
-// Compares element by element, as std::vector does.
+// ownership, in the size of a pointer: the length is stored in the arena
+// just before the elements (where the elements' alignment mostly leaves a gap
+// anyway), so an empty list, which most of the model's lists are, is a null
+// pointer and nothing else. Elements are mutable through a non-const List
+// (link() fills the model's linked fields in place). Compares element by
+// element, as std::vector does.
 template <class T>
 class List {
  public:
@@ -78,34 +96,43 @@ class List {
   using const_iterator = const T*;
 
   List() = default;
-  List(T* data, uint32_t size) : data_(data), size_(size) {}
 
   T* data() { return data_; }
   const T* data() const { return data_; }
-  size_t size() const { return size_; }
-  bool empty() const { return size_ == 0; }
+  size_t size() const {
+    if (!data_) return 0;
+    uint32_t size;
+    std::memcpy(&size, reinterpret_cast<const std::byte*>(data_) - sizeof size, sizeof size);
+    return size;
+  }
+  bool empty() const { return data_ == nullptr; }
   T* begin() { return data_; }
-  T* end() { return data_ + size_; }
+  T* end() { return data_ + size(); }
   const T* begin() const { return data_; }
-  const T* end() const { return data_ + size_; }
+  const T* end() const { return data_ + size(); }
   T& operator[](size_t i) { return data_[i]; }
   const T& operator[](size_t i) const { return data_[i]; }
   // Bounds-checked, as std::vector::at.
-  T& at(size_t i) { return i < size_ ? data_[i] : throw std::out_of_range("List::at"); }
-  const T& at(size_t i) const { return i < size_ ? data_[i] : throw std::out_of_range("List::at"); }
+  T& at(size_t i) { return i < size() ? data_[i] : throw std::out_of_range("List::at"); }
+  const T& at(size_t i) const {
+    return i < size() ? data_[i] : throw std::out_of_range("List::at");
+  }
   T& front() { return data_[0]; }
   const T& front() const { return data_[0]; }
-  T& back() { return data_[size_ - 1]; }
-  const T& back() const { return data_[size_ - 1]; }
-  operator std::span<const T>() const { return {data_, size_}; }
+  T& back() { return data_[size() - 1]; }
+  const T& back() const { return data_[size() - 1]; }
+  operator std::span<const T>() const { return {data_, size()}; }
 
   bool operator==(const List& other) const {
     return std::equal(begin(), end(), other.begin(), other.end());
   }
 
  private:
+  friend class Arena;
+  // `data` is null or follows its length, as Arena::allocate_list leaves it.
+  explicit List(T* data) : data_(data) {}
+
   T* data_ = nullptr;
-  uint32_t size_ = 0;
 };
 
 // An optional part of the model that lives in an Arena: std::optional's read
@@ -125,6 +152,7 @@ class Ref {
   const T* operator->() const { return value_; }
   // The value, or nullptr when absent.
   const T* get() const { return value_; }
+  T value_or(T absent) const { return value_ ? *value_ : absent; }
 
   bool operator==(const Ref& other) const {
     if (!value_ || !other.value_) return value_ == other.value_;
@@ -146,6 +174,7 @@ class ArenaHandle {
     return *arena_;
   }
   size_t reserved_bytes() const { return arena_ ? arena_->reserved_bytes() : 0; }
+  size_t used_bytes() const { return arena_ ? arena_->used_bytes() : 0; }
   bool operator==(const ArenaHandle&) const { return true; }
 
  private:
@@ -153,21 +182,29 @@ class ArenaHandle {
 };
 
 template <class T>
-List<T> Arena::copy(std::span<const T> items) {
+T* Arena::allocate_list(size_t size) {
   static_assert(std::is_trivially_destructible_v<T>, "the arena runs no destructors");
+  if (size > UINT32_MAX) throw std::length_error("List: more than 2^32 - 1 elements");
+  uint32_t length = static_cast<uint32_t>(size);
+  std::byte* data = allocate(sizeof(T) * size, alignof(T), sizeof length);
+  std::memcpy(data - sizeof length, &length, sizeof length);
+  return reinterpret_cast<T*>(data);
+}
+
+template <class T>
+List<T> Arena::copy(std::span<const T> items) {
   if (items.empty()) return {};
-  T* data = static_cast<T*>(allocate(sizeof(T) * items.size(), alignof(T)));
+  T* data = allocate_list<T>(items.size());
   std::uninitialized_copy(items.begin(), items.end(), data);
-  return {data, static_cast<uint32_t>(items.size())};
+  return List<T>(data);
 }
 
 template <class T>
 List<T> Arena::make_list(size_t size) {
-  static_assert(std::is_trivially_destructible_v<T>, "the arena runs no destructors");
   if (size == 0) return {};
-  T* data = static_cast<T*>(allocate(sizeof(T) * size, alignof(T)));
+  T* data = allocate_list<T>(size);
   std::uninitialized_value_construct_n(data, size);
-  return {data, static_cast<uint32_t>(size)};
+  return List<T>(data);
 }
 
 template <class T>

@@ -54,6 +54,40 @@ TEST(ArenaTest, ManyAllocationsStayValidAndAligned) {
   EXPECT_GE(arena.reserved_bytes(), 500 * 8 * sizeof(Point));
 }
 
+TEST(ArenaTest, ListsOfEveryAlignmentKeepTheirLengthInOnePointer) {
+  // The length lives in the arena just before the elements, whatever their
+  // alignment leaves between one list and the next.
+  static_assert(sizeof(List<Point>) == sizeof(Point*));
+  Arena arena(64);
+  std::vector<List<char>> chars;
+  std::vector<List<Point>> points;
+  for (int i = 1; i < 100; ++i) {
+    chars.push_back(arena.make_list<char>(static_cast<size_t>(i % 7 + 1)));
+    chars.back()[0] = static_cast<char>(i);
+    points.push_back(arena.make_list<Point>(static_cast<size_t>(i % 5 + 1)));
+    points.back().back() = {i, i};
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(points.back().data()) % alignof(Point), 0u);
+  }
+  for (int i = 1; i < 100; ++i) {
+    ASSERT_EQ(chars[i - 1].size(), static_cast<size_t>(i % 7 + 1));
+    EXPECT_EQ(chars[i - 1][0], static_cast<char>(i));
+    ASSERT_EQ(points[i - 1].size(), static_cast<size_t>(i % 5 + 1));
+    EXPECT_EQ(points[i - 1].back(), (Point{i, i}));
+  }
+}
+
+TEST(ArenaTest, ARequestThatFitsAnEarlierBlocksTailGoesThere) {
+  Arena arena(100);
+  List<char> first = arena.make_list<char>(60);   // 64 bytes with the length: 36 left
+  List<char> second = arena.make_list<char>(80);  // a new block: 16 left in it
+  EXPECT_EQ(arena.reserved_bytes(), 200u);
+  List<char> third = arena.make_list<char>(20);  // 24 bytes: only the first block has room
+  EXPECT_EQ(arena.reserved_bytes(), 200u);
+  EXPECT_GT(third.data(), first.data());
+  EXPECT_LT(third.data(), first.data() + 100);
+  EXPECT_EQ(second.size(), 80u);
+}
+
 TEST(ArenaTest, RefsCompareByValueAndAbsenceOnlyEqualsAbsence) {
   Arena arena;
   Ref<Point> a = arena.make(Point{1, 2});

@@ -92,9 +92,9 @@ void strip(Parameter& parameter) {
   strip(parameter.declaration);
 }
 void strip(Binding& binding) {
-  strip(binding.key);
+  strip(binding.key_location);
+  binding.end = 0;
   strip(binding.value);
-  strip(binding.location);
 }
 void strip(Port& port) {
   strip(port.name);

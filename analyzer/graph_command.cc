@@ -247,10 +247,10 @@ WorkspaceGraph build_graph(const Analysis& analysis) {
       edge.to = input ? job_node : dataset;
       edge.port = &port;
       for (const Binding& binding : port.pattern.bindings) {
-        const std::string& text = analysis.files[binding.location.file].text;
+        Location location = binding.location();
+        const std::string& text = analysis.files[location.file].text;
         edge.bindings.push_back(normalized(std::string_view(text).substr(
-            binding.location.range.begin,
-            binding.location.range.end - binding.location.range.begin)));
+            location.range.begin, location.range.end - location.range.begin)));
       }
       if (input) edge.labels = linked.flow.labels_carried_by(port);
       graph.edges.push_back(std::move(edge));

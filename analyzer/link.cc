@@ -576,7 +576,7 @@ class Linker {
       bool named = std::any_of(
           dataset.location_template->parts.begin(), dataset.location_template->parts.end(),
           [&](const TemplatePart& part) {
-            if (!part.is_interpolation) return false;
+            if (!part.is_interpolation()) return false;
             const Expr& value =
                 part.value->kind == ExprKind::Binary ? part.value->operands[0] : *part.value;
             return value.kind == ExprKind::Identifier && value.text == key.name.text;
@@ -822,7 +822,7 @@ class Linker {
 
   void link_template(const TemplateString& text, const Scope& scope) {
     for (const TemplatePart& part : text.parts) {
-      if (!part.is_interpolation || part.value->kind == ExprKind::Invalid) continue;
+      if (!part.is_interpolation() || part.value->kind == ExprKind::Invalid) continue;
       const Expr& value = *part.value;
       const Expr& base = value.kind == ExprKind::Binary ? value.operands[0] : value;
       if (base.kind != ExprKind::Identifier) {
@@ -832,17 +832,17 @@ class Linker {
         continue;
       }
       ValueType type = type_of(value, TypeRef{}, scope);
-      if (part.format && type.what == ValueType::Key) {
+      if (part.format() && type.what == ValueType::Key) {
         bool timed =
             type.kind == KeyKind::Date || type.kind == KeyKind::Hour || type.kind == KeyKind::Month;
         if (!timed) {
           report(DiagnosticCode::InvalidExpression, part.location,
                  {"a format applies to dates, hours and months only, not " +
                   describe_kind(type.kind)});
-        } else if (!format_with(TimeUnit::Date, 0, *part.format)) {
-          report(
-              DiagnosticCode::InvalidExpression, part.location,
-              {"unknown directive in format '" + *part.format + "' (directives: %Y %m %d %H %%)"});
+        } else if (!format_with(TimeUnit::Date, 0, *part.format())) {
+          report(DiagnosticCode::InvalidExpression, part.location,
+                 {"unknown directive in format '" + *part.format() +
+                  "' (directives: %Y %m %d %H %%)"});
         }
       }
     }
@@ -902,19 +902,19 @@ class Linker {
 
     std::vector<const Binding*> bound(dataset.keys.size(), nullptr);
     for (Binding& binding : pattern.bindings) {
-      const KeyDecl* key = dataset.find_key(binding.key.text);
+      const KeyDecl* key = dataset.find_key(binding.key_text);
       if (!key) {
-        report(DiagnosticCode::UnknownKey, binding.key.location,
-               {dataset.name.text, binding.key.text},
+        report(DiagnosticCode::UnknownKey, binding.key_location,
+               {dataset.name.text, binding.key_text},
                {{dataset.name.location, "'" + dataset.name.text + "' is declared here"}});
         continue;
       }
       binding.key_index = static_cast<int>(key - dataset.keys.data());
-      refer(binding.key.location, SymbolKind::Key, key->name.location);
+      refer(binding.key_location, SymbolKind::Key, key->name.location);
       if (const Binding* previous = bound[binding.key_index]) {
-        report(DiagnosticCode::DuplicateDefinition, binding.key.location,
-               {"binding of key", binding.key.text, " in this pattern"},
-               {{previous->key.location, "first bound here"}});
+        report(DiagnosticCode::DuplicateDefinition, binding.key_location,
+               {"binding of key", binding.key_text, " in this pattern"},
+               {{previous->key_location, "first bound here"}});
         continue;
       }
       bound[binding.key_index] = &binding;

@@ -95,26 +95,39 @@ TEST(Lower, TemplateParts) {
   EXPECT_EQ(spanned(text, t.location), R"("a{{b}}\t{d}{d - 1d:%Y/%m}{{{d:%d}}}")");
   ASSERT_EQ(t.parts.size(), 6u);
 
-  EXPECT_FALSE(t.parts[0].is_interpolation);
-  EXPECT_EQ(t.parts[0].literal, "a{b}\t");
+  EXPECT_FALSE(t.parts[0].is_interpolation());
+  EXPECT_EQ(t.parts[0].literal(), "a{b}\t");
   EXPECT_EQ(spanned(text, t.parts[0].location), R"(a{{b}}\t)");
 
-  EXPECT_TRUE(t.parts[1].is_interpolation);
+  EXPECT_TRUE(t.parts[1].is_interpolation());
   EXPECT_EQ(t.parts[1].value->kind, ExprKind::Identifier);
   EXPECT_EQ(t.parts[1].value->text, "d");
-  EXPECT_FALSE(t.parts[1].format);
+  EXPECT_FALSE(t.parts[1].format());
   EXPECT_EQ(spanned(text, t.parts[1].location), "{d}");
 
-  EXPECT_TRUE(t.parts[2].is_interpolation);
+  EXPECT_TRUE(t.parts[2].is_interpolation());
   EXPECT_EQ(t.parts[2].value->kind, ExprKind::Binary);
   EXPECT_EQ(t.parts[2].value->op, '-');
   EXPECT_EQ(t.parts[2].value->operands[1].value, kSecondsPerDay);
-  EXPECT_EQ(t.parts[2].format, "%Y/%m");
+  EXPECT_EQ(t.parts[2].format(), "%Y/%m");
   EXPECT_EQ(spanned(text, t.parts[2].value->location), "d - 1d");
 
-  EXPECT_EQ(t.parts[3].literal, "{");
-  EXPECT_EQ(t.parts[4].format, "%d");
-  EXPECT_EQ(t.parts[5].literal, "}");
+  EXPECT_EQ(t.parts[3].literal(), "{");
+  EXPECT_EQ(t.parts[4].format(), "%d");
+  EXPECT_EQ(t.parts[5].literal(), "}");
+}
+
+TEST(Lower, ABindingSpansItsKeyThroughAParenthesizedValue) {
+  // The value's own location leaves out the parentheses; the binding's does not.
+  std::string_view text = R"(job j(d: date) {
+  output o = o[date = ( d - 1d ) ]
+})";
+  FileModel model = parse_and_lower(0, text);
+  ASSERT_EQ(model.jobs.size(), 1u);
+  const Binding& binding = model.jobs[0].outputs.at(0).pattern.bindings.at(0);
+  EXPECT_EQ(spanned(text, binding.key().location), "date");
+  EXPECT_EQ(spanned(text, binding.value.location), "d - 1d");
+  EXPECT_EQ(spanned(text, binding.location()), "date = ( d - 1d )");
 }
 
 TEST(Lower, RunArgumentsAndEnv) {
@@ -130,15 +143,15 @@ job j {
   const Job& job = model.jobs[0];
   ASSERT_TRUE(job.run);
   ASSERT_EQ(job.run->size(), 4u);
-  EXPECT_EQ((*job.run)[0].parts.at(0).literal, "sh");
+  EXPECT_EQ((*job.run)[0].parts.at(0).literal(), "sh");
   EXPECT_TRUE((*job.run)[1].parts.empty());
-  EXPECT_EQ((*job.run)[2].parts.at(0).literal, "{literal}");
-  EXPECT_EQ((*job.run)[3].parts.at(0).literal, "x\"y");
+  EXPECT_EQ((*job.run)[2].parts.at(0).literal(), "{literal}");
+  EXPECT_EQ((*job.run)[3].parts.at(0).literal(), "x\"y");
   EXPECT_EQ(spanned(text, job.run_location), R"(run ["sh", "", "{{literal}}", "x\"y"])");
   ASSERT_EQ(job.env.size(), 2u);
   EXPECT_EQ(job.env[0].name.text, "A");
-  EXPECT_EQ(job.env[0].value.parts.at(0).literal, "{");
-  EXPECT_EQ(job.env[1].value.parts.at(0).literal, "v\n");
+  EXPECT_EQ(job.env[0].value.parts.at(0).literal(), "{");
+  EXPECT_EQ(job.env[1].value.parts.at(0).literal(), "v\n");
 }
 
 // ---- literal values -----------------------------------------------------------------
@@ -285,7 +298,7 @@ job jb(d: date) {
   ASSERT_EQ(input.pattern.bindings.size(), 3u);
   EXPECT_EQ(input.pattern.bindings[0].op, BindingOperator::In);
   EXPECT_EQ(input.pattern.bindings[0].value.kind, ExprKind::Range);
-  EXPECT_EQ(spanned(text, input.pattern.bindings[0].location), "day in d - 6d .. d");
+  EXPECT_EQ(spanned(text, input.pattern.bindings[0].location()), "day in d - 6d .. d");
   EXPECT_EQ(input.pattern.bindings[1].value.kind, ExprKind::Wildcard);
   EXPECT_EQ(spanned(text, input.pattern.bindings[1].value.location), "*");
   EXPECT_EQ(input.pattern.bindings[2].value.kind, ExprKind::Identifier);
@@ -295,7 +308,8 @@ job jb(d: date) {
   EXPECT_TRUE(jb.outputs[0].pattern.has_bindings);
   ASSERT_EQ(jb.removals.size(), 1u);
   EXPECT_EQ(jb.removals[0].reason.value, "hashed");
-  EXPECT_EQ(jb.retries, 3);
+  ASSERT_TRUE(jb.retries);
+  EXPECT_EQ(*jb.retries, 3);
   EXPECT_EQ(jb.timeout->value, 3600);
   EXPECT_EQ(jb.version->value, "2");
 }

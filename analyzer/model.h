@@ -57,7 +57,7 @@ enum class ExprKind : uint8_t {
   Invalid,   // a syntax error or an invalid literal (already reported)
 };
 
-// Fields are ordered for packing: an Expr is 48 bytes, and there are several
+// Fields are ordered for packing: an Expr is 40 bytes, and there are several
 // per pattern.
 struct Expr {
   ExprKind kind = ExprKind::Invalid;
@@ -76,12 +76,20 @@ struct Expr {
 };
 
 // A string with `{expr[:format]}` interpolations (`run`, `env`, `location`).
+// A part is either literal text or an interpolation, so one Symbol holds the
+// literal's text or the interpolation's format: 32 bytes instead of 48.
 struct TemplatePart {
-  bool is_interpolation = false;
   Location location;
-  Symbol literal;  // text with escapes decoded, when !is_interpolation
-  std::optional<Symbol> format;
-  Ref<Expr> value;  // present exactly when is_interpolation (Invalid when `{}` is empty)
+  bool has_format = false;  // an interpolation with `:format`
+  Symbol text;              // a literal's text, escapes decoded; or an interpolation's format
+  Ref<Expr> value;          // present exactly for an interpolation (Invalid when `{}` is empty)
+
+  bool is_interpolation() const { return value.has_value(); }
+  // Empty for an interpolation.
+  Symbol literal() const { return is_interpolation() ? Symbol() : text; }
+  std::optional<Symbol> format() const {
+    return has_format ? std::optional<Symbol>(text) : std::nullopt;
+  }
 
   bool operator==(const TemplatePart&) const = default;
 };
@@ -198,7 +206,7 @@ struct Dataset {
   Ref<Name> format;
   List<Name> taints;
   List<Name> denies;
-  std::optional<Location> external;  // the `external` statement
+  Ref<Location> external;  // the `external` statement
   Ref<TemplateString> location_template;
   Ref<StringLiteral> ready;
   Ref<Expr> wait;  // a Duration
@@ -222,14 +230,23 @@ struct Parameter {
 
 enum class BindingOperator : uint8_t { Equals, In };
 
+// `key = value` or `key in value`. The key's Name is kept as its two parts
+// so that the binding's end fits where the Name's padding would be: 72 bytes
+// instead of 96 with a Name and the binding's whole Location.
 struct Binding {
-  Name key;
+  Symbol key_text;
+  Location key_location;
+  // Where the binding ends: past its value's end when the value is in parentheses.
+  uint32_t end = 0;
   Expr value;  // Range and Wildcard only appear here
-  Location location;
   BindingOperator op = BindingOperator::Equals;
 
   // Linked: the index of `key` in the dataset's keys, or -1.
   int key_index = -1;
+
+  Name key() const { return {key_text, key_location}; }
+  // The whole binding, from its key through its value.
+  Location location() const { return {key_location.file, {key_location.range.begin, end}}; }
 
   bool operator==(const Binding&) const = default;
 };
@@ -287,7 +304,7 @@ struct Job {
   Ref<List<TemplateString>> run;
   Location run_location;
   List<EnvVar> env;
-  std::optional<int64_t> retries;
+  Ref<int64_t> retries;
   Ref<Expr> timeout;  // a Duration
   Ref<StringLiteral> version;
   // A hash of the job block's tokens separated by single spaces, comments
@@ -326,5 +343,11 @@ static_assert(std::is_trivially_destructible_v<Dataset> && std::is_trivially_des
                   std::is_trivially_destructible_v<Policy> &&
                   std::is_trivially_destructible_v<TypeDecl>,
               "model structs live in arenas, which run no destructors");
+// The sizes the comments above count on, on 64-bit targets: the model is the
+// largest thing `check` and the language server hold (docs/benchmarks.md).
+static_assert(sizeof(void*) != 8 ||
+                  (sizeof(Expr) == 40 && sizeof(TemplatePart) == 32 && sizeof(Binding) == 72 &&
+                   sizeof(Dataset) == 120 && sizeof(Job) == 152),
+              "a model struct grew: check its field order and docs/benchmarks.md");
 
 }  // namespace databuild

@@ -30,7 +30,7 @@ void fields(A& a, Expr& x) {
 }
 template <class A>
 void fields(A& a, TemplatePart& x) {
-  a(x.is_interpolation, x.literal, x.value, x.format, x.location);
+  a(x.has_format, x.text, x.value, x.location);
 }
 template <class A>
 void fields(A& a, TemplateString& x) {
@@ -83,7 +83,7 @@ void fields(A& a, Parameter& x) {
 }
 template <class A>
 void fields(A& a, Binding& x) {
-  a(x.key, x.op, x.value, x.location);
+  a(x.key_text, x.key_location, x.end, x.op, x.value);
 }
 template <class A>
 void fields(A& a, Pattern& x) {

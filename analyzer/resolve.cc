@@ -185,16 +185,16 @@ Expected<std::string> render(const TemplateString& text, const Scope& scope, boo
   Evaluator evaluator(scope);
   std::string out;
   for (const TemplatePart& part : text.parts) {
-    if (!part.is_interpolation) {
-      out += part.literal;
+    if (!part.is_interpolation()) {
+      out += part.literal();
       continue;
     }
     Expected<KeyValue> value = evaluator.value(*part.value, KeyKind::Unknown);
     if (!value) return Failure{value.error()};
-    if (part.format) {
+    if (part.format()) {
       std::optional<TimeUnit> unit = time_unit(value->kind);
       std::optional<std::string> formatted =
-          unit ? format_with(*unit, value->number, *part.format) : std::nullopt;
+          unit ? format_with(*unit, value->number, *part.format()) : std::nullopt;
       if (!formatted) return workspace_has_errors();
       out += *formatted;
     } else if (escape_strings && !is_ordered(value->kind)) {

@@ -148,10 +148,11 @@ int main(int argc, char** argv) {
   double link_seconds = seconds_since(link_start);
   size_t diagnostics = linked.diagnostics.size();
   // The model's own memory: the arenas, and the declaration arrays beside them.
-  size_t arena_bytes = 0, declaration_bytes = 0;
+  size_t arena_bytes = 0, arena_used_bytes = 0, declaration_bytes = 0;
   for (const databuild::FileModel& model : models) {
     diagnostics += model.diagnostics.size();
     arena_bytes += model.arena.reserved_bytes();
+    arena_used_bytes += model.arena.used_bytes();
     declaration_bytes += model.datasets.capacity() * sizeof(databuild::Dataset) +
                          model.jobs.capacity() * sizeof(databuild::Job) +
                          model.policies.capacity() * sizeof(databuild::Policy) +
@@ -160,8 +161,9 @@ int main(int argc, char** argv) {
   databuild::SymbolTableStats symbols = databuild::symbol_table_stats();
   std::printf(
       "parse_lower_seconds %.6f\nlink_seconds %.6f\ndiagnostics %zu\nsymbols %zu\n"
-      "symbol_table_bytes %zu\nmodel_arena_bytes %zu\nmodel_declaration_bytes %zu\n",
+      "symbol_table_bytes %zu\nmodel_arena_bytes %zu\nmodel_arena_used_bytes %zu\n"
+      "model_declaration_bytes %zu\n",
       lower_seconds, link_seconds, diagnostics, symbols.symbols, symbols.bytes, arena_bytes,
-      declaration_bytes);
+      arena_used_bytes, declaration_bytes);
   return 0;
 }

@@ -151,8 +151,8 @@ std::vector<QuickFix> create_stub(const Analysis& analysis, const Diagnostic& di
   if (!at.port) return {};
   std::string keys;
   for (const Binding& binding : at.port->pattern.bindings) {
-    if (binding.key.text.empty()) continue;
-    keys += (keys.empty() ? "" : ", ") + binding.key.text + ": " + stub_key_type(*at.job, binding);
+    if (binding.key_text.empty()) continue;
+    keys += (keys.empty() ? "" : ", ") + binding.key_text + ": " + stub_key_type(*at.job, binding);
   }
   std::string declaration = "dataset " + name + (keys.empty() ? "" : "[" + keys + "]") + " {}";
   return {{"Create dataset '" + name + "'", {append_declaration(analysis, use.file, declaration)}}};

@@ -235,7 +235,7 @@ class Planner {
     bool interpolates = false;
     for (const TemplateString& argument : *job.run)
       for (const TemplatePart& part : argument.parts)
-        interpolates = interpolates || part.is_interpolation;
+        interpolates = interpolates || part.is_interpolation();
     std::unordered_map<std::string, std::vector<size_t>> groups;
     std::vector<size_t>* shared = nullptr;  // every partition's, when `run` interpolates nothing
     for (size_t index : indices) {
