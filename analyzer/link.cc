@@ -279,12 +279,11 @@ class Linker {
     if (file.workspace && linked_.workspace == &*file.workspace)
       define(SymbolKind::Workspace, file.workspace->name, file.workspace->declaration);
     for (const Policy& policy : file.policies) {
-      if (linked_.policies.count(policy.name.text) &&
-          linked_.policies.at(policy.name.text) == &policy)
+      if (first_definition(linked_.policies, policy))
         define(SymbolKind::Policy, policy.name, policy.declaration);
     }
     for (const TypeDecl& type : file.types) {
-      if (linked_.types.count(type.name.text) && linked_.types.at(type.name.text) == &type)
+      if (first_definition(linked_.types, type))
         define(SymbolKind::Type, type.name, type.declaration);
     }
     for (const Dataset& dataset : file.datasets) {
@@ -293,6 +292,13 @@ class Linker {
     for (const Job& job : file.jobs) {
       if (job.canonical()) define(SymbolKind::Job, job.name, job.declaration);
     }
+  }
+  // Whether `declaration` is what its name resolves to in `table`, not a
+  // second definition (already reported).
+  template <typename Table, typename Declaration>
+  static bool first_definition(const Table& table, const Declaration& declaration) {
+    auto it = table.find(declaration.name.text);
+    return it != table.end() && it->second == &declaration;
   }
   // Passes 2 and 3 for files [begin, end); they read only what declare_all()
   // filled in, what pass 2 filled in (for pass 3), and the files' own models.
@@ -1071,16 +1077,12 @@ class Linker {
   void check_unused() {
     for (const FileModel& file : files_) {
       for (const Policy& policy : file.policies) {
-        auto it = linked_.policies.find(policy.name.text);
-        bool duplicate = it == linked_.policies.end() || it->second != &policy;
-        if (!duplicate && !sink_.used.count(policy.name.text))
+        if (first_definition(linked_.policies, policy) && !sink_.used.count(policy.name.text))
           report(DiagnosticCode::UnusedDefinition, policy.name.location,
                  {"policy", policy.name.text});
       }
       for (const TypeDecl& type : file.types) {
-        auto it = linked_.types.find(type.name.text);
-        bool duplicate = it == linked_.types.end() || it->second != &type;
-        if (!duplicate && !sink_.used.count(type.name.text))
+        if (first_definition(linked_.types, type) && !sink_.used.count(type.name.text))
           report(DiagnosticCode::UnusedDefinition, type.name.location, {"type", type.name.text});
       }
     }
