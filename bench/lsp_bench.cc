@@ -8,7 +8,8 @@
 // Prints: startup to first diagnostics (set_root + load), resident memory
 // after it, didChange-to-diagnostics latency (median, p90) over N edits that
 // alternately break and fix a reference in one file of the workspace, and
-// definition and hover latency (median, p90) on that file's references.
+// definition and hover latency (median, p90) on that file's references, then
+// find-references on a dataset and workspace symbols (5 runs each).
 // Not a test: nothing here asserts on time (docs/benchmarks.md).
 #include <algorithm>
 #include <chrono>
@@ -140,6 +141,21 @@ int main(int argc, char** argv) {
   std::printf("definition: %s\n", summary(definition_ms).c_str());
   std::printf("hover: %s\n", summary(hover_ms).c_str());
   std::printf("(%d of %d queries found a symbol)\n", answered, 2 * queries);
+
+  // The whole-workspace queries record every file's navigation index as they
+  // go (Analysis::navigation), so each costs about what a link does.
+  std::vector<double> references_ms, symbols_ms;
+  size_t uses = 0, symbols = 0;
+  for (int i = 0; i < 5; ++i) {
+    Clock::time_point t = Clock::now();
+    uses = server.references(path, at[0], true).size();
+    references_ms.push_back(ms_since(t));
+    t = Clock::now();
+    symbols = server.workspace_symbols("u0").size();
+    symbols_ms.push_back(ms_since(t));
+  }
+  std::printf("references: %s, %zu locations\n", summary(references_ms).c_str(), uses);
+  std::printf("workspace symbols: %s, %zu matches\n", summary(symbols_ms).c_str(), symbols);
 
   // Where an edit's time goes: the same work as ModelCache::analyze, by phase.
   std::unique_ptr<databuild::Analysis> analysis = databuild::analyze_workspace(root);
