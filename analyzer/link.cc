@@ -273,8 +273,8 @@ class Linker {
 
   // Pass 1, on one thread: every file's top-level names.
   void declare_all() { declare(); }
-  // Records the definitions declare_all() records for `file` (the navigation
-  // index of one file, after the whole workspace was linked).
+  // Records the top-level definitions of `file` that declare_all() accepted
+  // (the navigation index of one file, after the whole workspace was linked).
   void define_declarations(const FileModel& file) {
     if (file.workspace && linked_.workspace == &*file.workspace)
       define(SymbolKind::Workspace, file.workspace->name, file.workspace->declaration);
@@ -389,8 +389,9 @@ class Linker {
   }
 
   // Whether `name` is free in the global namespace; reports it otherwise. The
-  // caller then adds it to its table.
-  bool declare_global(SymbolKind kind, const Name& name, Location declaration) {
+  // caller then adds it to its table. (Declaring records no definition:
+  // link() keeps no navigation index; define_declarations() records them.)
+  bool declare_global(SymbolKind kind, const Name& name) {
     if (std::optional<GlobalSymbol> first = global(name.text)) {
       std::string also = first->kind == kind
                              ? ""
@@ -400,7 +401,6 @@ class Linker {
              {{first->location, "'" + name.text + "' is first defined here"}});
       return false;
     }
-    define(kind, name, declaration);
     return true;
   }
 
@@ -429,11 +429,10 @@ class Linker {
                  {{out_->workspace->name.location, "the workspace is declared here"}});
         } else {
           out_->workspace = &*file.workspace;
-          define(SymbolKind::Workspace, file.workspace->name, file.workspace->declaration);
         }
       }
       for (const Policy& policy : file.policies) {
-        if (declare_global(SymbolKind::Policy, policy.name, policy.declaration))
+        if (declare_global(SymbolKind::Policy, policy.name))
           out_->policies.emplace(policy.name.text, &policy);
       }
       for (const TypeDecl& type : file.types) {
@@ -442,12 +441,11 @@ class Linker {
                  {"type", type.name.text, " as a built-in type"});
           continue;
         }
-        if (declare_global(SymbolKind::Type, type.name, type.declaration))
-          out_->types.emplace(type.name.text, &type);
+        if (declare_global(SymbolKind::Type, type.name)) out_->types.emplace(type.name.text, &type);
       }
       for (Dataset& dataset : file.datasets) {
         dataset.link_index = kNotLinked;
-        if (declare_global(SymbolKind::Dataset, dataset.name, dataset.declaration)) {
+        if (declare_global(SymbolKind::Dataset, dataset.name)) {
           dataset.link_index = static_cast<uint32_t>(out_->datasets.size());
           out_->datasets.emplace(dataset.name.text, &dataset);
         }
@@ -455,12 +453,9 @@ class Linker {
       for (Job& job : file.jobs) {
         auto [it, inserted] = out_->jobs.emplace(job.name.text, &job);
         job.link_index = inserted ? static_cast<uint32_t>(out_->jobs.size() - 1) : kNotLinked;
-        if (!inserted) {
+        if (!inserted)
           report(DiagnosticCode::DuplicateDefinition, job.name.location, {"job", job.name.text, ""},
                  {{it->second->name.location, "'" + job.name.text + "' is first defined here"}});
-        } else {
-          define(SymbolKind::Job, job.name, job.declaration);
-        }
       }
     }
   }
