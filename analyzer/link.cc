@@ -1168,6 +1168,10 @@ LinkedWorkspace link(std::vector<FileModel>& files, const std::vector<std::strin
                    [](Linker& linker, size_t begin, size_t end) { linker.link_jobs(begin, end); });
   out.producers.assign(out.datasets.size(), found.producers);
   out.readers.assign(out.datasets.size(), found.readers);
+  // Grouped now; freed before the flow checks, which are when `check` holds
+  // the most memory.
+  found.producers = {};
+  found.readers = {};
   declarer.check_workspace();
 
   out.diagnostics = std::move(found.diagnostics);
