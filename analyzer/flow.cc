@@ -149,7 +149,7 @@ bool is_ordered_literal(ExprKind kind) {
 // other values were typed by link() and are taken as they are.
 bool fits_key(const Expr& value, KeyKind key) {
   if (value.kind == ExprKind::Range)
-    return fits_key(value.operands[0], key) && fits_key(value.operands[1], key);
+    return fits_key(value.operands()[0], key) && fits_key(value.operands()[1], key);
   static const std::pair<ExprKind, KeyKind> kLiteralTypes[] = {{ExprKind::Date, KeyKind::Date},
                                                                {ExprKind::Hour, KeyKind::Hour},
                                                                {ExprKind::Month, KeyKind::Month},
@@ -192,8 +192,8 @@ struct KeyDomain {
 KeyDomain domain_of(const KeyDecl& key) {
   KeyDomain domain;
   if (key.type.kind == KeyKind::Enum) domain.enumeration = key.type.enumeration;
-  if (key.since && is_ordered_literal(key.since->kind)) domain.low = key.since->value;
-  if (key.until && is_ordered_literal(key.until->kind)) domain.high = key.until->value;
+  if (key.since && is_ordered_literal(key.since->kind)) domain.low = key.since->value();
+  if (key.until && is_ordered_literal(key.until->kind)) domain.high = key.until->value();
   return domain;
 }
 
@@ -267,7 +267,7 @@ class OverlapSolver {
 
     bool satisfiable() const {
       if (literal && is_ordered_literal(literal->kind))
-        return low <= literal->value && literal->value <= high;
+        return low <= literal->value() && literal->value() <= high;
       if (literal) return admits(literal->text);
       if (low > high) return false;
       if (enumerations.empty()) return true;
@@ -278,7 +278,7 @@ class OverlapSolver {
 
   static bool same_literal(const Expr& a, const Expr& b) {
     if (is_ordered_literal(a.kind) || is_ordered_literal(b.kind))
-      return a.kind == b.kind && a.value == b.value;
+      return a.kind == b.kind && a.value() == b.value();
     return a.text == b.text;  // enum values, as identifiers or strings
   }
 
@@ -326,19 +326,19 @@ std::optional<int64_t> offset_from(const Expr& expr, std::string_view parameter)
   if (expr.kind == ExprKind::Identifier) {
     return expr.text == parameter ? std::optional<int64_t>(0) : std::nullopt;
   }
-  if (expr.kind != ExprKind::Binary ||
-      (expr.operands[1].kind != ExprKind::Duration && expr.operands[1].kind != ExprKind::Integer))
+  if (expr.kind != ExprKind::Binary || (expr.operands()[1].kind != ExprKind::Duration &&
+                                        expr.operands()[1].kind != ExprKind::Integer))
     return std::nullopt;
-  std::optional<int64_t> base = offset_from(expr.operands[0], parameter);
+  std::optional<int64_t> base = offset_from(expr.operands()[0], parameter);
   if (!base) return std::nullopt;
-  int64_t step = expr.operands[1].value;
+  int64_t step = expr.operands()[1].value();
   return expr.op == '-' ? *base - step : *base + step;
 }
 
 // Whether the input binding reads only values before `parameter`.
 bool strictly_before(const Binding& input, std::string_view parameter) {
   const Expr& value = input.value;
-  const Expr* last = value.kind == ExprKind::Range ? &value.operands[1] : &value;
+  const Expr* last = value.kind == ExprKind::Range ? &value.operands()[1] : &value;
   if (value.kind != ExprKind::Range && input.op != BindingOperator::Equals) return false;
   std::optional<int64_t> offset = offset_from(*last, parameter);
   return offset && *offset < 0;
@@ -346,7 +346,7 @@ bool strictly_before(const Binding& input, std::string_view parameter) {
 
 bool same_binding(const Binding& input, const Binding& output) {
   return input.op == BindingOperator::Equals && input.value.kind == output.value.kind &&
-         input.value.text == output.value.text && input.value.value == output.value.value;
+         input.value.text == output.value.text && input.value.value() == output.value.value();
 }
 
 struct SelfReadVerdict {

@@ -25,7 +25,7 @@ void strip(Name& name) { strip(name.location); }
 void strip(StringLiteral& literal) { strip(literal.location); }
 void strip(Expr& expr) {
   strip(expr.location);
-  for (Expr& operand : expr.operands) strip(operand);
+  for (Expr& operand : expr.operands()) strip(operand);
 }
 void strip(TemplateString& string) {
   strip(string.location);

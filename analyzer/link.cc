@@ -579,7 +579,7 @@ class Linker {
           [&](const TemplatePart& part) {
             if (!part.is_interpolation()) return false;
             const Expr& value =
-                part.value->kind == ExprKind::Binary ? part.value->operands[0] : *part.value;
+                part.value->kind == ExprKind::Binary ? part.value->operands()[0] : *part.value;
             return value.kind == ExprKind::Identifier && value.text == key.name.text;
           });
       if (!named)
@@ -602,10 +602,10 @@ class Linker {
     const Expr* literal = &*bound;
     // `now + 1d` is no valid bound: a partition of the future is never complete.
     if (bound->kind == ExprKind::Binary && bound->op == '-' &&
-        bound->operands[0].kind == ExprKind::Now) {
-      literal = &bound->operands[0];
-      ValueType step = type_of(bound->operands[1], key.type, Scope{});
-      check_step(bound->operands[1], step, key.type.kind);
+        bound->operands()[0].kind == ExprKind::Now) {
+      literal = &bound->operands()[0];
+      ValueType step = type_of(bound->operands()[1], key.type, Scope{});
+      check_step(bound->operands()[1], step, key.type.kind);
     }
     if (literal->kind == ExprKind::Now) {
       if (!may_use_now) {
@@ -632,7 +632,7 @@ class Linker {
     if (!key.since || !key.until || !is_literal(key.since->kind) ||
         key.since->kind != key.until->kind || key.since->kind == ExprKind::String)
       return;
-    if (key.since->value > key.until->value)
+    if (key.since->value() > key.until->value())
       report(DiagnosticCode::InvalidExpression, key.until->location,
              {"key '" + key.name.text + "' has an empty domain: 'until' is before 'since'"});
   }
@@ -671,10 +671,10 @@ class Linker {
       case ExprKind::Identifier:
         return type_of_identifier(expr, expected, scope);
       case ExprKind::Binary: {
-        ValueType base = type_of(expr.operands[0], expected, scope);
-        ValueType step = type_of(expr.operands[1], expected, scope);
+        ValueType base = type_of(expr.operands()[0], expected, scope);
+        ValueType step = type_of(expr.operands()[1], expected, scope);
         if (base.what != ValueType::Key) return base.what == ValueType::Unknown ? base : base;
-        check_step(expr.operands[1], step, base.kind);
+        check_step(expr.operands()[1], step, base.kind);
         return base;
       }
       case ExprKind::Call:
@@ -753,19 +753,19 @@ class Linker {
              {"function", expr.text, " (functions: month_of, date_of, days_of, hours_of)"});
       return ValueType::unknown();
     }
-    if (expr.operands.size() != 1) {
+    if (expr.operands().size() != 1) {
       report(DiagnosticCode::InvalidExpression, expr.location,
              {"'" + expr.text + "' takes exactly one argument"});
       return ValueType::unknown();
     }
-    ValueType argument = type_of(expr.operands[0], expected, scope);
+    ValueType argument = type_of(expr.operands()[0], expected, scope);
     bool month_of_hour = function->result == KeyKind::Month && argument.what == ValueType::Key &&
                          argument.kind == KeyKind::Hour;
     if (argument.what != ValueType::Unknown && !month_of_hour &&
         !(argument.what == ValueType::Key && argument.kind == function->argument)) {
       std::string wanted = function->result == KeyKind::Month ? "a date or an hour"
                                                               : describe_kind(function->argument);
-      report(DiagnosticCode::TypeMismatch, expr.operands[0].location,
+      report(DiagnosticCode::TypeMismatch, expr.operands()[0].location,
              {wanted + " as the argument of '" + expr.text + "'", describe_value(argument)});
     }
     ValueType result = ValueType::key(function->result);
@@ -796,7 +796,7 @@ class Linker {
       return;
     }
     int64_t unit = base == KeyKind::Date ? kSecondsPerDay : kSecondsPerHour;
-    if (step_expr.value % unit != 0)
+    if (step_expr.value() % unit != 0)
       report(DiagnosticCode::TypeMismatch, step_expr.location,
              {std::string("a whole number of ") + (base == KeyKind::Date ? "days" : "hours"),
               "'" + step_expr.text + "'"});
@@ -825,7 +825,7 @@ class Linker {
     for (const TemplatePart& part : text.parts) {
       if (!part.is_interpolation() || part.value->kind == ExprKind::Invalid) continue;
       const Expr& value = *part.value;
-      const Expr& base = value.kind == ExprKind::Binary ? value.operands[0] : value;
+      const Expr& base = value.kind == ExprKind::Binary ? value.operands()[0] : value;
       if (base.kind != ExprKind::Identifier) {
         report(DiagnosticCode::InvalidExpression, value.location,
                {std::string("an interpolation names a ") + (scope.dataset ? "key" : "parameter") +
@@ -988,7 +988,7 @@ class Linker {
                   "a range"});
           return;
         }
-        for (const Expr& end : value.operands)
+        for (const Expr& end : value.operands())
           expect(end, type_of(end, type, scope), type, key_what(dataset, key));
         return;
       }
@@ -1037,7 +1037,7 @@ class Linker {
   static bool mentions(const Expr& expr, Symbol name) {
     if (expr.kind == ExprKind::Invalid) return true;
     if (expr.kind == ExprKind::Identifier) return expr.text == name;
-    return std::any_of(expr.operands.begin(), expr.operands.end(),
+    return std::any_of(expr.operands().begin(), expr.operands().end(),
                        [&](const Expr& operand) { return mentions(operand, name); });
   }
 

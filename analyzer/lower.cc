@@ -649,7 +649,7 @@ class Lowerer {
       if (present(count)) {
         Expr value = lower_expr(count);
         if (value.kind == ExprKind::Integer)
-          set_once(job.retries, value.value, statement, "retries", "job", owner);
+          set_once(job.retries, value.value(), statement, "retries", "job", owner);
       }
     } else if (is(statement, "timeout_statement")) {
       TSNode duration = field(statement, Field::Duration);
@@ -731,7 +731,9 @@ class Lowerer {
       expr.kind = ExprKind::Identifier;
       expr.text = Symbol(source);
     } else if (type == "integer") {
-      expr.kind = parse_integer(source, expr.value) ? ExprKind::Integer : ExprKind::Invalid;
+      int64_t integer = 0;
+      expr.kind = parse_integer(source, integer) ? ExprKind::Integer : ExprKind::Invalid;
+      expr.set_value(integer);
       if (expr.kind == ExprKind::Invalid) invalid_literal(expr, source, "integer");
     } else if (type == "date" || type == "hour" || type == "month" || type == "duration") {
       std::optional<int64_t> value = type == "date"    ? parse_date(source)
@@ -744,7 +746,7 @@ class Lowerer {
                     : type == "hour"  ? ExprKind::Hour
                     : type == "month" ? ExprKind::Month
                                       : ExprKind::Duration;
-        expr.value = *value;
+        expr.set_value(*value);
       } else {
         invalid_literal(expr, source, type);
       }
@@ -763,7 +765,7 @@ class Lowerer {
       expr.kind = binary ? ExprKind::Binary : ExprKind::Range;
       if (binary) expr.op = text(field(node, Field::Operator)) == "+" ? '+' : '-';
       const Expr operands[] = {lower_subexpr(left, depth + 1), lower_subexpr(right, depth + 1)};
-      expr.operands = arena_.copy(std::span<const Expr>(operands));
+      expr.set_operands(arena_.copy(std::span<const Expr>(operands)));
     } else if (type == "call_expression") {
       TSNode function = field(node, Field::Function);
       TSNode arguments = field(node, Field::Arguments);
@@ -776,7 +778,7 @@ class Lowerer {
         for_each_child(arguments, [&](TSNode argument) {
           operands.push_back(lower_subexpr(argument, depth + 1));
         });
-        expr.operands = arena_.copy(operands);
+        expr.set_operands(arena_.copy(operands));
       }
     }
     return expr;

@@ -108,7 +108,7 @@ TEST(Lower, TemplateParts) {
   EXPECT_TRUE(t.parts[2].is_interpolation());
   EXPECT_EQ(t.parts[2].value->kind, ExprKind::Binary);
   EXPECT_EQ(t.parts[2].value->op, '-');
-  EXPECT_EQ(t.parts[2].value->operands[1].value, kSecondsPerDay);
+  EXPECT_EQ(t.parts[2].value->operands()[1].value(), kSecondsPerDay);
   EXPECT_EQ(t.parts[2].format(), "%Y/%m");
   EXPECT_EQ(spanned(text, t.parts[2].value->location), "d - 1d");
 
@@ -172,23 +172,23 @@ Expr lowered_bound(const std::string& type, const std::string& literal) {
 TEST(Lower, LiteralValues) {
   Expr date = lowered_bound("date", "2024-01-01");
   EXPECT_EQ(date.kind, ExprKind::Date);
-  EXPECT_EQ(date.value, 19723);
+  EXPECT_EQ(date.value(), 19723);
   EXPECT_EQ(date.text, "2024-01-01");
-  EXPECT_EQ(lowered_bound("date", "1970-01-01").value, 0);
-  EXPECT_EQ(lowered_bound("date", "1969-12-31").value, -1);
+  EXPECT_EQ(lowered_bound("date", "1970-01-01").value(), 0);
+  EXPECT_EQ(lowered_bound("date", "1969-12-31").value(), -1);
 
   Expr hour = lowered_bound("hour", "2024-01-01T05");
   EXPECT_EQ(hour.kind, ExprKind::Hour);
-  EXPECT_EQ(hour.value, 19723 * 24 + 5);
+  EXPECT_EQ(hour.value(), 19723 * 24 + 5);
 
   Expr month = lowered_bound("month", "2024-03");
   EXPECT_EQ(month.kind, ExprKind::Month);
-  EXPECT_EQ(month.value, 2024 * 12 + 2);
+  EXPECT_EQ(month.value(), 2024 * 12 + 2);
 
   Expr integer = lowered_bound("int", "42");
   EXPECT_EQ(integer.kind, ExprKind::Integer);
-  EXPECT_EQ(integer.value, 42);
-  EXPECT_EQ(lowered_bound("int", "9223372036854775807").value, INT64_MAX);
+  EXPECT_EQ(integer.value(), 42);
+  EXPECT_EQ(lowered_bound("int", "9223372036854775807").value(), INT64_MAX);
   EXPECT_EQ(lowered_bound("int", "9223372036854775808").kind, ExprKind::Invalid);
 
   Expr string = lowered_bound("string", R"("a\"b")");
@@ -197,14 +197,14 @@ TEST(Lower, LiteralValues) {
 
   Expr now = lowered_bound("date", "now - 7d");
   ASSERT_EQ(now.kind, ExprKind::Binary);
-  EXPECT_EQ(now.operands[0].kind, ExprKind::Now);
-  EXPECT_EQ(now.operands[1].kind, ExprKind::Duration);
-  EXPECT_EQ(now.operands[1].value, 7 * 86400);
+  EXPECT_EQ(now.operands()[0].kind, ExprKind::Now);
+  EXPECT_EQ(now.operands()[1].kind, ExprKind::Duration);
+  EXPECT_EQ(now.operands()[1].value(), 7 * 86400);
 
-  EXPECT_EQ(lowered_bound("int", "30s").value, 30);
-  EXPECT_EQ(lowered_bound("int", "15m").value, 900);
-  EXPECT_EQ(lowered_bound("int", "6h").value, 6 * 3600);
-  EXPECT_EQ(lowered_bound("int", "((((1))))").value, 1);
+  EXPECT_EQ(lowered_bound("int", "30s").value(), 30);
+  EXPECT_EQ(lowered_bound("int", "15m").value(), 900);
+  EXPECT_EQ(lowered_bound("int", "6h").value(), 6 * 3600);
+  EXPECT_EQ(lowered_bound("int", "((((1))))").value(), 1);
 
   Expr invalid = lowered_bound("date", "2024-02-30");
   EXPECT_EQ(invalid.kind, ExprKind::Invalid);
@@ -219,13 +219,13 @@ TEST(Lower, ExpressionShapes) {
   const Expr& sum = *model.datasets[0].keys[0].since;
   ASSERT_EQ(sum.kind, ExprKind::Binary);
   EXPECT_EQ(sum.op, '+');
-  EXPECT_EQ(spanned(text, sum.operands[0].location), "d - 1d");
-  EXPECT_EQ(sum.operands[0].op, '-');
+  EXPECT_EQ(spanned(text, sum.operands()[0].location), "d - 1d");
+  EXPECT_EQ(sum.operands()[0].op, '-');
   const Expr& call = *model.datasets[0].keys[1].since;
   ASSERT_EQ(call.kind, ExprKind::Call);
   EXPECT_EQ(call.text, "days_of");
   EXPECT_EQ(spanned(text, call.function_location()), "days_of");
-  EXPECT_EQ(call.operands.size(), 2u);
+  EXPECT_EQ(call.operands().size(), 2u);
 }
 
 // ---- declarations and locations ---------------------------------------------------------
@@ -283,7 +283,7 @@ job jb(d: date) {
   EXPECT_EQ(ds.denies.size(), 1u);
   EXPECT_EQ(ds.format->text, "parquet");
   EXPECT_EQ(ds.ready->value, "_OK");
-  EXPECT_EQ(ds.wait->value, 6 * 3600);
+  EXPECT_EQ(ds.wait->value(), 6 * 3600);
   EXPECT_FALSE(ds.is_external());
 
   ASSERT_EQ(model.jobs.size(), 1u);
@@ -310,7 +310,7 @@ job jb(d: date) {
   EXPECT_EQ(jb.removals[0].reason.value, "hashed");
   ASSERT_TRUE(jb.retries);
   EXPECT_EQ(*jb.retries, 3);
-  EXPECT_EQ(jb.timeout->value, 3600);
+  EXPECT_EQ(jb.timeout->value(), 3600);
   EXPECT_EQ(jb.version->value, "2");
 }
 

@@ -18,6 +18,7 @@
 // copied.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -57,22 +58,45 @@ enum class ExprKind : uint8_t {
   Invalid,   // a syntax error or an invalid literal (already reported)
 };
 
-// Fields are ordered for packing: an Expr is 40 bytes, and there are several
-// per pattern.
+// Fields are ordered for packing, and a literal's value shares its place with
+// an operator's operands, which no kind has both of: an Expr is 32 bytes, and
+// there are several per pattern. Accessors read that place by kind, so a
+// generic walk over operands never reads a literal's value as a list.
 struct Expr {
   ExprKind kind = ExprKind::Invalid;
   char op = 0;  // '+' or '-' for Binary
   Location location;
-  Symbol text;        // identifier, function name, string value, or literal text
-  int64_t value = 0;  // Integer; Date/Hour/Month as calendar.h; Duration in seconds
-  List<Expr> operands;
+  Symbol text;  // identifier, function name, string value, or literal text
+
+  static bool has_operands(ExprKind kind) {
+    return kind == ExprKind::Binary || kind == ExprKind::Call || kind == ExprKind::Range;
+  }
+  // Integer; Date/Hour/Month as calendar.h; Duration in seconds. 0 for the
+  // kinds with operands.
+  int64_t value() const { return has_operands(kind) ? 0 : static_cast<int64_t>(storage_); }
+  // Binary: left and right; Call: the arguments; Range: first and last. None
+  // for the other kinds.
+  List<Expr> operands() const {
+    return has_operands(kind) ? std::bit_cast<List<Expr>>(storage_) : List<Expr>();
+  }
+  // Either is stored in the same place; the kind decides which one reads it.
+  void set_value(int64_t value) { storage_ = static_cast<uint64_t>(value); }
+  void set_operands(List<Expr> operands) { storage_ = std::bit_cast<uint64_t>(operands); }
 
   // Call: the function name, which is where the call starts.
   Location function_location() const {
     return {location.file, {location.range.begin, location.range.begin + uint32_t(text.size())}};
   }
 
-  bool operator==(const Expr&) const = default;
+  bool operator==(const Expr& other) const {
+    return kind == other.kind && op == other.op && location == other.location &&
+           text == other.text && value() == other.value() && operands() == other.operands();
+  }
+
+ private:
+  // The value or the operands (a List is one pointer, copied bitwise).
+  uint64_t storage_ = 0;
+  static_assert(sizeof(List<Expr>) == sizeof(uint64_t) && std::is_trivially_copyable_v<List<Expr>>);
 };
 
 // A string with `{expr[:format]}` interpolations (`run`, `env`, `location`).
@@ -231,7 +255,7 @@ struct Parameter {
 enum class BindingOperator : uint8_t { Equals, In };
 
 // `key = value` or `key in value`. The key's Name is kept as its two parts
-// so that the binding's end fits where the Name's padding would be: 72 bytes
+// so that the binding's end fits where the Name's padding would be: 64 bytes
 // instead of 96 with a Name and the binding's whole Location.
 struct Binding {
   Symbol key_text;
@@ -346,7 +370,7 @@ static_assert(std::is_trivially_destructible_v<Dataset> && std::is_trivially_des
 // The sizes the comments above count on, on 64-bit targets: the model is the
 // largest thing `check` and the language server hold (docs/benchmarks.md).
 static_assert(sizeof(void*) != 8 ||
-                  (sizeof(Expr) == 40 && sizeof(TemplatePart) == 32 && sizeof(Binding) == 72 &&
+                  (sizeof(Expr) == 32 && sizeof(TemplatePart) == 32 && sizeof(Binding) == 64 &&
                    sizeof(Dataset) == 120 && sizeof(Job) == 152),
               "a model struct grew: check its field order and docs/benchmarks.md");
 

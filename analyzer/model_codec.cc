@@ -26,7 +26,16 @@ void fields(A& a, ContentHash& x) {
 }
 template <class A>
 void fields(A& a, Expr& x) {
-  a(x.kind, x.location, x.text, x.value, x.op, x.operands);
+  a(x.kind, x.location, x.text, x.op);
+  if (Expr::has_operands(x.kind)) {
+    List<Expr> operands = x.operands();
+    a(operands);
+    x.set_operands(operands);
+  } else {
+    int64_t value = x.value();
+    a(value);
+    x.set_value(value);
+  }
 }
 template <class A>
 void fields(A& a, TemplatePart& x) {

@@ -184,13 +184,13 @@ std::optional<int64_t> bound_value(const KeyDecl& key, const Ref<Expr>& bound, B
   KeyKind kind = key.type.kind;
   bool now = bound->kind == ExprKind::Now;
   bool now_minus = bound->kind == ExprKind::Binary && bound->op == '-' &&
-                   bound->operands[0].kind == ExprKind::Now;
+                   bound->operands()[0].kind == ExprKind::Now;
   if (!now && !now_minus) {
     bool literal = bound->kind == ExprKind::Date || bound->kind == ExprKind::Hour ||
                    bound->kind == ExprKind::Month || bound->kind == ExprKind::Integer;
-    return literal ? std::optional<int64_t>(bound->value) : std::nullopt;
+    return literal ? std::optional<int64_t>(bound->value()) : std::nullopt;
   }
-  int64_t step = now_minus ? bound->operands[1].value : 0;
+  int64_t step = now_minus ? bound->operands()[1].value() : 0;
   switch (kind) {
     case KeyKind::Date:
       return floor_div(clock.unix_seconds, kSecondsPerDay) - step / kSecondsPerDay;
@@ -208,9 +208,9 @@ std::string describe_bound(const KeyDecl& key, const Expr& bound, int64_t value)
   std::string text = value_text({key.type.kind, value, {}});
   if (bound.kind == ExprKind::Now) return text + " (now)";
   if (bound.kind != ExprKind::Binary) return text;
-  const Expr& step = bound.operands[1];
+  const Expr& step = bound.operands()[1];
   return text + " (now - " +
-         (step.kind == ExprKind::Integer ? std::to_string(step.value) : step.text.str()) + ")";
+         (step.kind == ExprKind::Integer ? std::to_string(step.value()) : step.text.str()) + ")";
 }
 
 std::string plural_keys(const std::vector<std::string>& names) {

@@ -77,13 +77,13 @@ class Evaluator {
   Expected<KeyValue> value(const Expr& expr, KeyKind expected) const {
     switch (expr.kind) {
       case ExprKind::Integer:
-        return KeyValue{KeyKind::Int, expr.value, {}};
+        return KeyValue{KeyKind::Int, expr.value(), {}};
       case ExprKind::Date:
-        return KeyValue{KeyKind::Date, expr.value, {}};
+        return KeyValue{KeyKind::Date, expr.value(), {}};
       case ExprKind::Hour:
-        return KeyValue{KeyKind::Hour, expr.value, {}};
+        return KeyValue{KeyKind::Hour, expr.value(), {}};
       case ExprKind::Month:
-        return KeyValue{KeyKind::Month, expr.value, {}};
+        return KeyValue{KeyKind::Month, expr.value(), {}};
       case ExprKind::String:
         return KeyValue{expected == KeyKind::Enum ? KeyKind::Enum : KeyKind::String, 0,
                         expr.text.str()};
@@ -102,15 +102,15 @@ class Evaluator {
 
   // A range: `A .. B`, days_of(M) or hours_of(D).
   Expected<Interval> interval(const Expr& expr, KeyKind expected) const {
-    if (expr.kind == ExprKind::Range && expr.operands.size() == 2) {
-      Expected<KeyValue> first = value(expr.operands[0], expected);
+    if (expr.kind == ExprKind::Range && expr.operands().size() == 2) {
+      Expected<KeyValue> first = value(expr.operands()[0], expected);
       if (!first) return Failure{first.error()};
-      Expected<KeyValue> last = value(expr.operands[1], expected);
+      Expected<KeyValue> last = value(expr.operands()[1], expected);
       if (!last) return Failure{last.error()};
       return Interval{first->number, last->number};
     }
     bool days = expr.text == "days_of", hours = expr.text == "hours_of";
-    if (expr.kind != ExprKind::Call || (!days && !hours) || expr.operands.size() != 1)
+    if (expr.kind != ExprKind::Call || (!days && !hours) || expr.operands().size() != 1)
       return workspace_has_errors();
     Expected<KeyValue> argument = calendar_argument(expr, days ? KeyKind::Month : KeyKind::Date);
     if (!argument) return Failure{argument.error()};
@@ -121,10 +121,10 @@ class Evaluator {
 
  private:
   Expected<KeyValue> arithmetic(const Expr& expr, KeyKind expected) const {
-    Expected<KeyValue> base = value(expr.operands[0], expected);
+    Expected<KeyValue> base = value(expr.operands()[0], expected);
     if (!base) return base;
-    const Expr& step_expr = expr.operands[1];
-    int64_t step = step_expr.value;
+    const Expr& step_expr = expr.operands()[1];
+    int64_t step = step_expr.value();
     if (base->kind == KeyKind::Date || base->kind == KeyKind::Hour) {
       if (step_expr.kind != ExprKind::Duration) return workspace_has_errors();
       step /= base->kind == KeyKind::Date ? kSecondsPerDay : kSecondsPerHour;
@@ -138,7 +138,7 @@ class Evaluator {
                                    : __builtin_sub_overflow(base->number, step, &result.number);
     if (overflow)
       return Failure{"'" + value_text(*base) + " " + expr.op + " " +
-                     (step_expr.kind == ExprKind::Integer ? std::to_string(step_expr.value)
+                     (step_expr.kind == ExprKind::Integer ? std::to_string(step_expr.value())
                                                           : step_expr.text.str()) +
                      "' overflows 64 bits"};
     return result;
@@ -146,14 +146,14 @@ class Evaluator {
 
   // month_of(date|hour), date_of(hour).
   Expected<KeyValue> call(const Expr& expr) const {
-    if (expr.operands.size() != 1) return workspace_has_errors();
+    if (expr.operands().size() != 1) return workspace_has_errors();
     if (expr.text == "date_of") {
       Expected<KeyValue> hour = calendar_argument(expr, KeyKind::Hour);
       if (!hour) return hour;
       return KeyValue{KeyKind::Date, floor_div(hour->number, 24), {}};
     }
     if (expr.text != "month_of") return workspace_has_errors();
-    Expected<KeyValue> argument = value(expr.operands[0], KeyKind::Unknown);
+    Expected<KeyValue> argument = value(expr.operands()[0], KeyKind::Unknown);
     if (!argument) return argument;
     KeyKind wanted = argument->kind == KeyKind::Hour ? KeyKind::Hour : KeyKind::Date;
     Expected<KeyValue> checked = calendar_argument(expr, wanted);
@@ -165,7 +165,7 @@ class Evaluator {
   // The argument of a calendar function, of kind `kind`, within the years
   // 0000-9999 where the calendar is defined.
   Expected<KeyValue> calendar_argument(const Expr& call, KeyKind kind) const {
-    Expected<KeyValue> argument = value(call.operands[0], kind);
+    Expected<KeyValue> argument = value(call.operands()[0], kind);
     if (!argument) return argument;
     if (argument->kind != kind) return workspace_has_errors();
     KeyDomain calendar;

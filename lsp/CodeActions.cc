@@ -89,8 +89,8 @@ std::vector<QuickFix> bind_missing_key(const Analysis& analysis, const Diagnosti
 // The key type a stub dataset gets for a binding: the type of the job
 // parameter it is bound to, else the kind of the literal.
 std::string stub_key_type(const Job& job, const Binding& binding) {
-  const Expr& value = binding.value.kind == ExprKind::Range && !binding.value.operands.empty()
-                          ? binding.value.operands.front()
+  const Expr& value = binding.value.kind == ExprKind::Range && !binding.value.operands().empty()
+                          ? binding.value.operands().front()
                           : binding.value;
   if (value.kind == ExprKind::Identifier) {
     if (const Parameter* parameter = job.find_parameter(value.text))

@@ -166,7 +166,8 @@ Status Builder::poll_waiting(bool force) {
     if (!needed_[i] || node.decision != Decision::Wait || failed_[i]) continue;
     if (!wait_until_[i]) {
       const Dataset& dataset = *node.ref.dataset;
-      int64_t wait = options_.wait_timeout_seconds.value_or(dataset.wait ? dataset.wait->value : 0);
+      int64_t wait =
+          options_.wait_timeout_seconds.value_or(dataset.wait ? dataset.wait->value() : 0);
       wait_until_[i] = now() + static_cast<double>(wait);
       if (wait > 0)
         status_.note("waiting up to " + std::to_string(wait) + "s for external " + node.name);
@@ -374,7 +375,7 @@ Status Builder::start(size_t target_id) {
   spec.env = target.env;
   spec.working_directory = plan_.root;
   spec.log_path = state.log_path;
-  if (target.job->timeout) spec.timeout_seconds = target.job->timeout->value;
+  if (target.job->timeout) spec.timeout_seconds = target.job->timeout->value();
   nlohmann::ordered_json config;
   config["job"] = target.job->name.text;
   config["run_id"] = *run_id;
