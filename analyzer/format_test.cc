@@ -29,7 +29,7 @@ void strip(Expr& expr) {
 }
 void strip(TemplateString& string) {
   strip(string.location);
-  for (TemplatePart& part : string.parts) {
+  for (TemplatePart& part : string.listed_parts()) {
     strip(part.location);
     if (part.value) strip(*part.value);
   }

@@ -574,14 +574,13 @@ class Linker {
   // one directory.
   void check_location_names_every_key(const Dataset& dataset) {
     for (const KeyDecl& key : dataset.keys) {
-      bool named = std::any_of(
-          dataset.location_template->parts.begin(), dataset.location_template->parts.end(),
-          [&](const TemplatePart& part) {
-            if (!part.is_interpolation()) return false;
-            const Expr& value =
-                part.value->kind == ExprKind::Binary ? part.value->operands()[0] : *part.value;
-            return value.kind == ExprKind::Identifier && value.text == key.name.text;
-          });
+      TemplateParts parts = dataset.location_template->parts();
+      bool named = std::any_of(parts.begin(), parts.end(), [&](const TemplatePart& part) {
+        if (!part.is_interpolation()) return false;
+        const Expr& value =
+            part.value->kind == ExprKind::Binary ? part.value->operands()[0] : *part.value;
+        return value.kind == ExprKind::Identifier && value.text == key.name.text;
+      });
       if (!named)
         report(DiagnosticCode::InvalidExpression, dataset.location_template->location,
                {"the location leaves out key '" + key.name.text +
@@ -822,7 +821,7 @@ class Linker {
   // ---- templates ---------------------------------------------------------------
 
   void link_template(const TemplateString& text, const Scope& scope) {
-    for (const TemplatePart& part : text.parts) {
+    for (const TemplatePart& part : text.parts()) {
       if (!part.is_interpolation() || part.value->kind == ExprKind::Invalid) continue;
       const Expr& value = *part.value;
       const Expr& base = value.kind == ExprKind::Binary ? value.operands()[0] : value;

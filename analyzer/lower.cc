@@ -868,7 +868,12 @@ class Lowerer {
       }
     });
     finish_literal();
-    return {arena_.copy(parts), loc(node)};
+    Location location = loc(node);
+    if (parts.size() == 1 && !parts[0].is_interpolation() &&
+        parts[0].location.range.begin == location.range.begin + 1 &&
+        parts[0].location.range.end + 1 == location.range.end)
+      return TemplateString::literal(parts[0].text, location);
+    return TemplateString(arena_.copy(parts), location);
   }
 
   FileId file_;

@@ -93,28 +93,28 @@ TEST(Lower, TemplateParts) {
   ASSERT_TRUE(model.datasets[0].location_template);
   const TemplateString& t = *model.datasets[0].location_template;
   EXPECT_EQ(spanned(text, t.location), R"("a{{b}}\t{d}{d - 1d:%Y/%m}{{{d:%d}}}")");
-  ASSERT_EQ(t.parts.size(), 6u);
+  ASSERT_EQ(t.parts().size(), 6u);
 
-  EXPECT_FALSE(t.parts[0].is_interpolation());
-  EXPECT_EQ(t.parts[0].literal(), "a{b}\t");
-  EXPECT_EQ(spanned(text, t.parts[0].location), R"(a{{b}}\t)");
+  EXPECT_FALSE(t.parts()[0].is_interpolation());
+  EXPECT_EQ(t.parts()[0].literal(), "a{b}\t");
+  EXPECT_EQ(spanned(text, t.parts()[0].location), R"(a{{b}}\t)");
 
-  EXPECT_TRUE(t.parts[1].is_interpolation());
-  EXPECT_EQ(t.parts[1].value->kind, ExprKind::Identifier);
-  EXPECT_EQ(t.parts[1].value->text, "d");
-  EXPECT_FALSE(t.parts[1].format());
-  EXPECT_EQ(spanned(text, t.parts[1].location), "{d}");
+  EXPECT_TRUE(t.parts()[1].is_interpolation());
+  EXPECT_EQ(t.parts()[1].value->kind, ExprKind::Identifier);
+  EXPECT_EQ(t.parts()[1].value->text, "d");
+  EXPECT_FALSE(t.parts()[1].format());
+  EXPECT_EQ(spanned(text, t.parts()[1].location), "{d}");
 
-  EXPECT_TRUE(t.parts[2].is_interpolation());
-  EXPECT_EQ(t.parts[2].value->kind, ExprKind::Binary);
-  EXPECT_EQ(t.parts[2].value->op, '-');
-  EXPECT_EQ(t.parts[2].value->operands()[1].value(), kSecondsPerDay);
-  EXPECT_EQ(t.parts[2].format(), "%Y/%m");
-  EXPECT_EQ(spanned(text, t.parts[2].value->location), "d - 1d");
+  EXPECT_TRUE(t.parts()[2].is_interpolation());
+  EXPECT_EQ(t.parts()[2].value->kind, ExprKind::Binary);
+  EXPECT_EQ(t.parts()[2].value->op, '-');
+  EXPECT_EQ(t.parts()[2].value->operands()[1].value(), kSecondsPerDay);
+  EXPECT_EQ(t.parts()[2].format(), "%Y/%m");
+  EXPECT_EQ(spanned(text, t.parts()[2].value->location), "d - 1d");
 
-  EXPECT_EQ(t.parts[3].literal(), "{");
-  EXPECT_EQ(t.parts[4].format(), "%d");
-  EXPECT_EQ(t.parts[5].literal(), "}");
+  EXPECT_EQ(t.parts()[3].literal(), "{");
+  EXPECT_EQ(t.parts()[4].format(), "%d");
+  EXPECT_EQ(t.parts()[5].literal(), "}");
 }
 
 TEST(Lower, ABindingSpansItsKeyThroughAParenthesizedValue) {
@@ -143,15 +143,47 @@ job j {
   const Job& job = model.jobs[0];
   ASSERT_TRUE(job.run);
   ASSERT_EQ(job.run->size(), 4u);
-  EXPECT_EQ((*job.run)[0].parts.at(0).literal(), "sh");
-  EXPECT_TRUE((*job.run)[1].parts.empty());
-  EXPECT_EQ((*job.run)[2].parts.at(0).literal(), "{literal}");
-  EXPECT_EQ((*job.run)[3].parts.at(0).literal(), "x\"y");
+  EXPECT_EQ((*job.run)[0].parts().at(0).literal(), "sh");
+  EXPECT_TRUE((*job.run)[1].parts().empty());
+  EXPECT_EQ((*job.run)[2].parts().at(0).literal(), "{literal}");
+  EXPECT_EQ((*job.run)[3].parts().at(0).literal(), "x\"y");
   EXPECT_EQ(spanned(text, job.run_location), R"(run ["sh", "", "{{literal}}", "x\"y"])");
   ASSERT_EQ(job.env.size(), 2u);
   EXPECT_EQ(job.env[0].name.text, "A");
-  EXPECT_EQ(job.env[0].value.parts.at(0).literal(), "{");
-  EXPECT_EQ(job.env[1].value.parts.at(0).literal(), "v\n");
+  EXPECT_EQ(job.env[0].value.parts().at(0).literal(), "{");
+  EXPECT_EQ(job.env[1].value.parts().at(0).literal(), "v\n");
+}
+
+// A string that is one literal part keeps it inline; parts() shows that part
+// as a list would, located between the quotes.
+TEST(Lower, LiteralStringsShowTheirOnePart) {
+  std::string_view text = R"(dataset o
+job j(d: date) {
+  output o = o
+  run ["sh", "a\tb", "", "--day={d}"]
+})";
+  FileModel model = parse_and_lower(0, text);
+  ASSERT_EQ(model.jobs.size(), 1u);
+  const List<TemplateString>& run = *model.jobs[0].run;
+  ASSERT_EQ(run.size(), 4u);
+  for (size_t literal : {0, 1}) {
+    EXPECT_TRUE(run[literal].is_literal());
+    ASSERT_EQ(run[literal].parts().size(), 1u);
+    EXPECT_FALSE(run[literal].parts()[0].is_interpolation());
+    EXPECT_TRUE(run[literal].listed_parts().empty());
+  }
+  EXPECT_EQ(run[0].parts()[0].literal(), "sh");
+  EXPECT_EQ(spanned(text, run[0].parts()[0].location), "sh");
+  EXPECT_EQ(run[1].parts()[0].literal(), "a\tb");
+  EXPECT_EQ(spanned(text, run[1].parts()[0].location), R"(a\tb)");
+  // Empty, and a literal beside an interpolation: listed as before.
+  EXPECT_FALSE(run[2].is_literal());
+  EXPECT_TRUE(run[2].parts().empty());
+  EXPECT_FALSE(run[3].is_literal());
+  ASSERT_EQ(run[3].parts().size(), 2u);
+  EXPECT_EQ(run[3].listed_parts().size(), 2u);
+  EXPECT_EQ(spanned(text, run[3].parts()[0].location), "--day=");
+  EXPECT_EQ(spanned(text, run[3].parts()[1].location), "{d}");
 }
 
 // ---- literal values -----------------------------------------------------------------

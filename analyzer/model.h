@@ -18,9 +18,11 @@
 // copied.
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -118,11 +120,71 @@ struct TemplatePart {
   bool operator==(const TemplatePart&) const = default;
 };
 
+// The parts of a TemplateString, as a read-only range.
+class TemplateParts {
+ public:
+  explicit TemplateParts(List<TemplatePart> list) : list_(list) {}
+  explicit TemplateParts(const TemplatePart& single) : single_(single), is_single_(true) {}
+
+  const TemplatePart* begin() const { return is_single_ ? &single_ : list_.begin(); }
+  const TemplatePart* end() const { return is_single_ ? &single_ + 1 : list_.end(); }
+  size_t size() const { return static_cast<size_t>(end() - begin()); }
+  bool empty() const { return size() == 0; }
+  const TemplatePart& operator[](size_t i) const { return begin()[i]; }
+  // Bounds-checked, as std::vector::at.
+  const TemplatePart& at(size_t i) const {
+    return i < size() ? begin()[i] : throw std::out_of_range("TemplateParts::at");
+  }
+
+ private:
+  List<TemplatePart> list_;
+  TemplatePart single_;
+  bool is_single_ = false;
+};
+
+// Most `run` arguments are one piece of literal text filling the space between
+// their quotes: such a string keeps that text where the list of its parts
+// would be (24 bytes in all instead of 64 with a list of one part), and
+// parts() shows it as that one part.
 struct TemplateString {
-  List<TemplatePart> parts;
   Location location;
 
-  bool operator==(const TemplateString&) const = default;
+  TemplateString() = default;
+  TemplateString(List<TemplatePart> parts, Location location)
+      : location(location), storage_(std::bit_cast<uint64_t>(parts)) {}
+  // A string whose one part is literal `text` (escapes decoded) spanning
+  // everything between the quotes.
+  static TemplateString literal(Symbol text, Location location) {
+    TemplateString string;
+    string.location = location;
+    string.is_literal_ = true;
+    string.storage_ = std::bit_cast<uint64_t>(text);
+    return string;
+  }
+
+  bool is_literal() const { return is_literal_; }
+  TemplateParts parts() const {
+    if (!is_literal_) return TemplateParts(listed_parts());
+    TemplatePart part;
+    part.location = {location.file, {location.range.begin + 1, location.range.end - 1}};
+    part.text = std::bit_cast<Symbol>(storage_);
+    return TemplateParts(part);
+  }
+  // The parts kept as a list: none for a literal string.
+  List<TemplatePart> listed_parts() const {
+    return is_literal_ ? List<TemplatePart>() : std::bit_cast<List<TemplatePart>>(storage_);
+  }
+
+  bool operator==(const TemplateString& other) const {
+    return location == other.location && is_literal_ == other.is_literal_ &&
+           std::ranges::equal(parts(), other.parts());
+  }
+
+ private:
+  bool is_literal_ = false;
+  // The list of parts, or the literal's Symbol (each one pointer, copied bitwise).
+  uint64_t storage_ = 0;
+  static_assert(sizeof(Symbol) == sizeof(uint64_t) && std::is_trivially_copyable_v<Symbol>);
 };
 
 struct StringLiteral {
@@ -369,9 +431,9 @@ static_assert(std::is_trivially_destructible_v<Dataset> && std::is_trivially_des
               "model structs live in arenas, which run no destructors");
 // The sizes the comments above count on, on 64-bit targets: the model is the
 // largest thing `check` and the language server hold (docs/benchmarks.md).
-static_assert(sizeof(void*) != 8 ||
-                  (sizeof(Expr) == 32 && sizeof(TemplatePart) == 32 && sizeof(Binding) == 64 &&
-                   sizeof(Dataset) == 120 && sizeof(Job) == 152),
+static_assert(sizeof(void*) != 8 || (sizeof(Expr) == 32 && sizeof(TemplatePart) == 32 &&
+                                     sizeof(TemplateString) == 24 && sizeof(Binding) == 64 &&
+                                     sizeof(Dataset) == 120 && sizeof(Job) == 152),
               "a model struct grew: check its field order and docs/benchmarks.md");
 
 }  // namespace databuild

@@ -43,7 +43,17 @@ void fields(A& a, TemplatePart& x) {
 }
 template <class A>
 void fields(A& a, TemplateString& x) {
-  a(x.parts, x.location);
+  bool literal = x.is_literal();
+  a(literal, x.location);
+  if (literal) {
+    Symbol text = x.is_literal() ? x.parts()[0].text : Symbol();
+    a(text);
+    x = TemplateString::literal(text, x.location);
+  } else {
+    List<TemplatePart> parts = x.listed_parts();
+    a(parts);
+    x = TemplateString(parts, x.location);
+  }
 }
 template <class A>
 void fields(A& a, StringLiteral& x) {

@@ -184,7 +184,7 @@ class Evaluator {
 Expected<std::string> render(const TemplateString& text, const Scope& scope, bool escape_strings) {
   Evaluator evaluator(scope);
   std::string out;
-  for (const TemplatePart& part : text.parts) {
+  for (const TemplatePart& part : text.parts()) {
     if (!part.is_interpolation()) {
       out += part.literal();
       continue;

@@ -234,7 +234,7 @@ class Planner {
     constexpr size_t kMaxFingerprints = 64;
     bool interpolates = false;
     for (const TemplateString& argument : *job.run)
-      for (const TemplatePart& part : argument.parts)
+      for (const TemplatePart& part : argument.parts())
         interpolates = interpolates || part.is_interpolation();
     std::unordered_map<std::string, std::vector<size_t>> groups;
     std::vector<size_t>* shared = nullptr;  // every partition's, when `run` interpolates nothing
