@@ -62,13 +62,14 @@ std::span<const PortRef> PortsByDataset::of(const Dataset& dataset) const {
 }
 
 void PortsByDataset::assign(size_t datasets,
-                            const std::vector<std::pair<const Dataset*, PortRef>>& found) {
+                            std::vector<std::pair<const Dataset*, PortRef>>&& found) {
   first_.assign(datasets + 1, 0);
   for (const auto& [dataset, port] : found) ++first_[dataset->link_index + 1];
   for (size_t i = 0; i < datasets; ++i) first_[i + 1] += first_[i];
   ports_.resize(found.size());
   std::vector<uint32_t> next(first_.begin(), first_.end() - 1);
   for (const auto& [dataset, port] : found) ports_[next[dataset->link_index]++] = port;
+  std::vector<std::pair<const Dataset*, PortRef>>().swap(found);
 }
 
 const Dataset* LinkedWorkspace::find_dataset(std::string_view name) const {
@@ -1165,12 +1166,8 @@ LinkedWorkspace link(std::vector<FileModel>& files, const std::vector<std::strin
   });
   link_in_parallel(bounds, found, make_linker,
                    [](Linker& linker, size_t begin, size_t end) { linker.link_jobs(begin, end); });
-  out.producers.assign(out.datasets.size(), found.producers);
-  out.readers.assign(out.datasets.size(), found.readers);
-  // Grouped now; freed before the flow checks, which are when `check` holds
-  // the most memory.
-  found.producers = {};
-  found.readers = {};
+  out.producers.assign(out.datasets.size(), std::move(found.producers));
+  out.readers.assign(out.datasets.size(), std::move(found.readers));
   declarer.check_workspace();
 
   out.diagnostics = std::move(found.diagnostics);

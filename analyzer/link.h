@@ -71,8 +71,9 @@ class PortsByDataset {
   // The ports of `dataset`; none for a duplicate definition.
   std::span<const PortRef> of(const Dataset& dataset) const;
   // Groups the (dataset, port) pairs of `found`, keeping their order, for
-  // `datasets` datasets numbered by link_index.
-  void assign(size_t datasets, const std::vector<std::pair<const Dataset*, PortRef>>& found);
+  // `datasets` datasets numbered by link_index, and frees `found`: linking
+  // holds the most memory just then.
+  void assign(size_t datasets, std::vector<std::pair<const Dataset*, PortRef>>&& found);
 
  private:
   std::vector<PortRef> ports_;

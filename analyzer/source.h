@@ -42,7 +42,8 @@ struct LineColumn {
 // Maps byte offsets to lines and back. Holds no reference to the text.
 class LineIndex {
  public:
-  LineIndex() = default;
+  // The index of an empty text: one line.
+  LineIndex() : line_starts_{0} {}
   explicit LineIndex(std::string_view text);
 
   LineColumn position(uint32_t offset) const;
@@ -65,8 +66,13 @@ struct SourceFile {
   // was analyzed, to recognise it when it is read again.
   std::optional<ContentHash> released;
 
-  SourceFile(std::string path_, std::string text_)
-      : path(std::move(path_)), text(std::move(text_)), lines(text) {}
+  // `index_lines` false leaves the line index empty, for a file whose text
+  // is released (release()) before anything asks for a position: indexing
+  // every file of a large workspace first was serial work `check` discarded.
+  SourceFile(std::string path_, std::string text_, bool index_lines = true)
+      : path(std::move(path_)),
+        text(std::move(text_)),
+        lines(index_lines ? LineIndex(text) : LineIndex()) {}
 
   // Drops the text (AnalysisOptions::release_texts: `check` needs no
   // positions until it reports, and rebuilds the line index then).

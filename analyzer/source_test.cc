@@ -66,6 +66,15 @@ TEST(SourceFile, IndexesItsText) {
   EXPECT_EQ(file.lines.line_text(file.text, 1), "two");
 }
 
+// A file whose text is to be released is not indexed; its index is that of
+// an empty text, so a position asked of it anyway is line 0, not a crash.
+TEST(SourceFile, LeavesItsLinesUnindexedWhenAsked) {
+  SourceFile file("a.dbuild", "one\ntwo\n", /*index_lines=*/false);
+  EXPECT_EQ(file.lines.line_count(), 1u);
+  EXPECT_EQ(file.lines.position(5).line, 0u);
+  EXPECT_EQ(LineIndex().line_count(), 1u);
+}
+
 TEST(Utf16, Length) {
   EXPECT_EQ(utf16_length(""), 0u);
   EXPECT_EQ(utf16_length("abc"), 3u);

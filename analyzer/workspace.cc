@@ -148,7 +148,8 @@ std::unique_ptr<Analysis> analyze_sources(std::string root,
                                           const AnalysisOptions& options) {
   auto analysis = std::make_unique<Analysis>();
   analysis->root = std::move(root);
-  for (auto& [path, text] : sources) analysis->files.emplace_back(path, std::move(text));
+  for (auto& [path, text] : sources)
+    analysis->files.emplace_back(path, std::move(text), /*index_lines=*/!options.release_texts);
   analysis->models =
       lower_all(analysis->files, options.threads, options.cache, options.release_texts);
   link_analysis(*analysis, options);
