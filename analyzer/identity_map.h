@@ -7,8 +7,9 @@
 // and each entry was its own heap block: a tenth of an edit's time. Here the
 // entries sit in one vector in insertion order (so iteration is deterministic
 // and cheap) and an open-addressing table of 32-bit indices finds them. Both
-// kinds of key are addresses (a Symbol is an interned pointer), so the hash
-// mixes the address and equality is identity; neither reads what it points to.
+// kinds of key are identities (a Symbol is its text's number, a pointer its
+// address), so the hash mixes that integer and equality is identity; neither
+// reads the text or the object.
 //
 // A SymbolMap also finds a plain string, through its interned Symbol
 // (Symbol::find_interned): a text never interned names nothing in any map.
@@ -104,9 +105,9 @@ class IdentityMap {
  private:
   static constexpr uint32_t kEmpty = UINT32_MAX;
 
-  static uintptr_t address(Key key) {
+  static uintptr_t identity(Key key) {
     if constexpr (std::is_same_v<Key, Symbol>) {
-      return reinterpret_cast<uintptr_t>(key.data());
+      return key.id();
     } else {
       return reinterpret_cast<uintptr_t>(key);
     }
@@ -119,8 +120,9 @@ class IdentityMap {
   }
   size_t home(Key key) const {
     // Fibonacci hashing: an address's low bits are alignment and its high
-    // bits vary little; the multiplication spreads the middle ones.
-    return static_cast<size_t>((address(key) * 0x9E3779B97F4A7C15ull) >> 32) & (slots_.size() - 1);
+    // bits vary little, and Symbol numbers are consecutive; the
+    // multiplication spreads the bits that vary.
+    return static_cast<size_t>((identity(key) * 0x9E3779B97F4A7C15ull) >> 32) & (slots_.size() - 1);
   }
   // The slot holding `key`, or the empty slot where it would go.
   uint32_t* probe(Key key) {

@@ -143,48 +143,41 @@ class TemplateParts {
 };
 
 // Most `run` arguments are one piece of literal text filling the space between
-// their quotes: such a string keeps that text where the list of its parts
-// would be (24 bytes in all instead of 64 with a list of one part), and
-// parts() shows it as that one part.
+// their quotes: such a string keeps that text instead of a list of one part
+// (24 bytes in all instead of 64), and parts() shows it as that one part.
 struct TemplateString {
   Location location;
 
   TemplateString() = default;
-  TemplateString(List<TemplatePart> parts, Location location)
-      : location(location), storage_(std::bit_cast<uint64_t>(parts)) {}
-  // A string whose one part is literal `text` (escapes decoded) spanning
-  // everything between the quotes.
+  TemplateString(List<TemplatePart> parts, Location location) : location(location), parts_(parts) {}
+  // A string whose one part is literal `text` (escapes decoded, not empty)
+  // spanning everything between the quotes.
   static TemplateString literal(Symbol text, Location location) {
     TemplateString string;
     string.location = location;
-    string.is_literal_ = true;
-    string.storage_ = std::bit_cast<uint64_t>(text);
+    string.literal_ = text;
     return string;
   }
 
-  bool is_literal() const { return is_literal_; }
+  bool is_literal() const { return !literal_.empty(); }
   TemplateParts parts() const {
-    if (!is_literal_) return TemplateParts(listed_parts());
+    if (!is_literal()) return TemplateParts(parts_);
     TemplatePart part;
     part.location = {location.file, {location.range.begin + 1, location.range.end - 1}};
-    part.text = std::bit_cast<Symbol>(storage_);
+    part.text = literal_;
     return TemplateParts(part);
   }
   // The parts kept as a list: none for a literal string.
-  List<TemplatePart> listed_parts() const {
-    return is_literal_ ? List<TemplatePart>() : std::bit_cast<List<TemplatePart>>(storage_);
-  }
+  List<TemplatePart> listed_parts() const { return parts_; }
 
   bool operator==(const TemplateString& other) const {
-    return location == other.location && is_literal_ == other.is_literal_ &&
+    return location == other.location && literal_ == other.literal_ &&
            std::ranges::equal(parts(), other.parts());
   }
 
  private:
-  bool is_literal_ = false;
-  // The list of parts, or the literal's Symbol (each one pointer, copied bitwise).
-  uint64_t storage_ = 0;
-  static_assert(sizeof(Symbol) == sizeof(uint64_t) && std::is_trivially_copyable_v<Symbol>);
+  Symbol literal_;  // empty unless is_literal()
+  List<TemplatePart> parts_;
 };
 
 struct StringLiteral {
@@ -213,17 +206,17 @@ struct EnumType {
 };
 
 // A key or parameter type as written: a builtin or named type, or an inline enum.
+// The 4-byte fields come first, linked ones among them, for packing: 40 bytes.
 struct TypeRef {
   Location location;
-  // Linked (here, beside the Location, for packing).
+  Symbol name;  // empty for an inline enum
+  // Linked.
+  Symbol display;  // "date", "region", "enum(a, b)"
   KeyKind kind = KeyKind::Unknown;
 
-  Symbol name;  // empty for an inline enum
   Ref<EnumType> inline_enum;
-
   // Linked.
   const EnumType* enumeration = nullptr;  // for KeyKind::Enum
-  Symbol display;                         // "date", "region", "enum(a, b)"
 
   bool operator==(const TypeRef&) const = default;
 };
@@ -431,9 +424,10 @@ static_assert(std::is_trivially_destructible_v<Dataset> && std::is_trivially_des
               "model structs live in arenas, which run no destructors");
 // The sizes the comments above count on, on 64-bit targets: the model is the
 // largest thing `check` and the language server hold (docs/benchmarks.md).
-static_assert(sizeof(void*) != 8 || (sizeof(Expr) == 32 && sizeof(TemplatePart) == 32 &&
-                                     sizeof(TemplateString) == 24 && sizeof(Binding) == 64 &&
-                                     sizeof(Dataset) == 120 && sizeof(Job) == 152),
+static_assert(sizeof(void*) != 8 ||
+                  (sizeof(Name) == 16 && sizeof(Expr) == 32 && sizeof(TemplatePart) == 32 &&
+                   sizeof(TemplateString) == 24 && sizeof(Binding) == 64 && sizeof(Port) == 88 &&
+                   sizeof(TypeRef) == 40 && sizeof(Dataset) == 112 && sizeof(Job) == 144),
               "a model struct grew: check its field order and docs/benchmarks.md");
 
 }  // namespace databuild

@@ -1,41 +1,102 @@
 // The intern table behind Symbol. Sharded by hash so that the threads lowering
 // files in parallel rarely wait for each other; each shard is an
-// open-addressing table of text pointers (16 bytes a slot with the hash, no
-// node per entry) over an arena of 64 KiB blocks that is never freed, which is
-// what lets a Symbol be a bare pointer.
+// open-addressing table of Symbol numbers (16 bytes a slot with the hash, no
+// node per entry) over an arena of 64 KiB blocks that is never freed, so the
+// page table (symbol.h) can hand out a text pointer for a number without a
+// lock.
 #include "symbol.h"
 
 #include <array>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <vector>
 
 namespace databuild {
+namespace symbol_pages {
+namespace {
+
+// The empty string's entry, laid out as Shard::store lays out every text.
+struct EmptyEntry {
+  uint64_t hash;
+  uint32_t length;
+  char text[4];
+};
+constexpr EmptyEntry kEmpty{0xcbf29ce484222325ull, 0, {}};  // FNV-1a of ""
+static_assert(offsetof(EmptyEntry, text) == sizeof(uint64_t) + sizeof(uint32_t));
+
+const char* first_page[kPageSize] = {kEmpty.text};
+std::atomic<uint32_t> next_number{1};
+std::mutex page_mutex;
+
+}  // namespace
+
+std::atomic<const char**> pages[kPages] = {first_page};
+
+// Numbers `text` (interned, with its header in front) and records it.
+uint32_t number(const char* text) {
+  uint32_t id = next_number.fetch_add(1, std::memory_order_relaxed);
+  size_t index = id >> kPageBits;
+  if (index >= kPages) {
+    std::fputs("databuild: more than 2^28 distinct names; cannot go on\n", stderr);
+    std::abort();
+  }
+  const char** page = pages[index].load(std::memory_order_acquire);
+  if (!page) {
+    std::lock_guard<std::mutex> lock(page_mutex);
+    page = pages[index].load(std::memory_order_relaxed);
+    if (!page) {
+      page = new const char*[kPageSize]();
+      pages[index].store(page, std::memory_order_release);
+    }
+  }
+  page[id & (kPageSize - 1)] = text;
+  return id;
+}
+
+size_t page_bytes() {
+  std::lock_guard<std::mutex> lock(page_mutex);
+  size_t bytes = 0;
+  for (const auto& page : pages) bytes += page.load() ? kPageSize * sizeof(const char*) : 0;
+  return bytes;
+}
+
+}  // namespace symbol_pages
+
 namespace {
 
 constexpr size_t kShards = 64;
 constexpr size_t kBlockSize = 64 * 1024;
+// 0 numbers the empty string, which no shard stores: it marks an empty slot.
+constexpr uint32_t kNone = 0;
+
+std::string_view text_of(uint32_t id) {
+  using namespace symbol_pages;
+  const char* text = pages[id >> kPageBits].load(std::memory_order_acquire)[id & (kPageSize - 1)];
+  return {text, Symbol::stored_length(text)};
+}
 
 class Shard {
  public:
-  const char* intern(std::string_view text, uint64_t hash) {
+  uint32_t intern(std::string_view text, uint64_t hash) {
     std::lock_guard<std::mutex> lock(mutex_);
     // Up to three quarters full: a probe compares the stored hashes before any
     // text, so longer runs cost little, and at 100k jobs the slots are half
     // the table's memory.
     if ((count_ + 1) * 4 > slots_.size() * 3) grow();
     Slot& slot = probe(text, hash);
-    if (slot.text == nullptr) {
-      slot = {hash, store(text, hash)};
+    if (slot.id == kNone) {
+      slot = {hash, symbol_pages::number(store(text, hash))};
       ++count_;
     }
-    return slot.text;
+    return slot.id;
   }
 
-  // The stored text equal to `text`, or nullptr.
-  const char* find(std::string_view text, uint64_t hash) {
+  // The number of the text equal to `text`, or kNone.
+  uint32_t find(std::string_view text, uint64_t hash) {
     std::lock_guard<std::mutex> lock(mutex_);
-    return slots_.empty() ? nullptr : probe(text, hash).text;
+    return slots_.empty() ? kNone : probe(text, hash).id;
   }
 
   SymbolTableStats stats() {
@@ -46,7 +107,7 @@ class Shard {
  private:
   struct Slot {
     uint64_t hash = 0;
-    const char* text = nullptr;
+    uint32_t id = kNone;
   };
 
   // The slot holding `text`, or the empty slot where it would go.
@@ -54,10 +115,7 @@ class Shard {
     size_t mask = slots_.size() - 1;
     for (size_t i = hash & mask;; i = (i + 1) & mask) {
       Slot& slot = slots_[i];
-      if (slot.text == nullptr ||
-          (slot.hash == hash &&
-           std::string_view(slot.text, Symbol::stored_length(slot.text)) == text))
-        return slot;
+      if (slot.id == kNone || (slot.hash == hash && text_of(slot.id) == text)) return slot;
     }
   }
 
@@ -66,9 +124,9 @@ class Shard {
     slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
     size_t mask = slots_.size() - 1;
     for (const Slot& slot : old) {
-      if (slot.text == nullptr) continue;
+      if (slot.id == kNone) continue;
       size_t i = slot.hash & mask;
-      while (slots_[i].text != nullptr) i = (i + 1) & mask;
+      while (slots_[i].id != kNone) i = (i + 1) & mask;
       slots_[i] = slot;
     }
   }
@@ -120,33 +178,28 @@ Shard& shard_of(uint64_t hash) { return shards()[(hash >> 58) % kShards]; }
 // A file repeats a few names many times (its keys, parameters, the datasets
 // it reads), so each thread remembers the texts it interned last, one per
 // hash bucket: a hit takes no lock and touches no shared cache line. Interned
-// texts are never freed, so a remembered pointer stays valid.
-const char* intern(std::string_view text) {
+// texts are never freed, so a remembered number stays valid.
+uint32_t intern(std::string_view text) {
+  if (text.empty()) return kNone;
   constexpr size_t kRecent = 1024;
-  thread_local std::array<const char*, kRecent> recent{};
+  thread_local std::array<uint32_t, kRecent> recent{};
   uint64_t hash = Symbol::hash_text(text);
-  const char*& remembered = recent[hash % kRecent];
-  if (remembered && Symbol::stored_hash(remembered) == hash &&
-      std::string_view(remembered, Symbol::stored_length(remembered)) == text)
-    return remembered;
+  uint32_t& remembered = recent[hash % kRecent];
+  if (remembered != kNone && text_of(remembered) == text) return remembered;
   remembered = shard_of(hash).intern(text, hash);
   return remembered;
 }
 
 }  // namespace
 
-Symbol::Symbol() {
-  static const char* const empty = intern({});
-  text_ = empty;
-}
-
-Symbol::Symbol(std::string_view text) : text_(intern(text)) {}
+Symbol::Symbol(std::string_view text) : id_(intern(text)) {}
 
 std::optional<Symbol> Symbol::find_interned(std::string_view text) {
+  if (text.empty()) return Symbol();
   uint64_t hash = hash_text(text);
-  const char* stored = shard_of(hash).find(text, hash);
-  if (!stored) return std::nullopt;
-  return Symbol(stored, Interned{});
+  uint32_t id = shard_of(hash).find(text, hash);
+  if (id == kNone) return std::nullopt;
+  return Symbol(id);
 }
 
 SymbolTableStats symbol_table_stats() {
@@ -156,6 +209,7 @@ SymbolTableStats symbol_table_stats() {
     total.symbols += stats.symbols;
     total.bytes += stats.bytes;
   }
+  total.bytes += symbol_pages::page_bytes();
   return total;
 }
 

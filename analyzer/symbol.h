@@ -4,9 +4,10 @@
 // named in every pattern that reads it), and a 100k-job workspace has millions
 // of them. As `std::string`s they cost 32 bytes each plus a heap block when
 // longer than 15 bytes, and every name lookup in linking hashed and compared
-// characters. A Symbol is one pointer: equal texts are interned once, so a
-// Symbol copies for free, compares as a pointer, hashes with a hash computed
-// once when interned, and the model's structs shrink by a third. SymbolMap
+// characters. A Symbol is a 32-bit number: equal texts are interned once, so a
+// Symbol copies for free, compares as an integer, hashes with a hash computed
+// once when interned, and, at half a pointer's size, lets a Name (a Symbol
+// and a Location) take 16 bytes instead of 24. SymbolMap
 // (identity_map.h) looks names up by any string without interning it.
 //
 // The table is process-wide and append-only: interned text is never freed, so
@@ -17,6 +18,7 @@
 // distinct spellings typed while editing.
 #pragma once
 
+#include <atomic>
 #include <compare>
 #include <cstddef>
 #include <cstdint>
@@ -29,25 +31,46 @@
 
 namespace databuild {
 
+// The table from a Symbol's number to its text: pages of text pointers,
+// allocated as numbers are handed out and never freed. Page 0 exists from
+// the start, its slot 0 the empty string, so a default Symbol needs no
+// interning and is valid even in static initialisation.
+namespace symbol_pages {
+inline constexpr unsigned kPageBits = 12;
+inline constexpr uint32_t kPageSize = 1u << kPageBits;
+inline constexpr size_t kPages = size_t{1} << 16;  // 2^28 distinct texts
+extern std::atomic<const char**> pages[kPages];
+}  // namespace symbol_pages
+
 class Symbol {
  public:
   // The empty string.
-  Symbol();
+  Symbol() = default;
   // Interns `text`; thread-safe.
   explicit Symbol(std::string_view text);
   // The Symbol of `text` if it was ever interned, without interning it: a
   // lookup by a user's text must not grow the table.
   static std::optional<Symbol> find_interned(std::string_view text);
 
-  std::string_view view() const { return {text_, size()}; }
+  std::string_view view() const {
+    const char* text = data();
+    return {text, stored_length(text)};
+  }
   operator std::string_view() const { return view(); }
   std::string str() const { return std::string(view()); }
-  const char* data() const { return text_; }
-  size_t size() const { return stored_length(text_); }
-  bool empty() const { return size() == 0; }
+  // NUL-terminated, and valid for the life of the process.
+  const char* data() const {
+    using namespace symbol_pages;
+    return pages[id_ >> kPageBits].load(std::memory_order_acquire)[id_ & (kPageSize - 1)];
+  }
+  size_t size() const { return stored_length(data()); }
+  bool empty() const { return id_ == 0; }
+  // The text's number, dense from 0 (the empty string) in interning order:
+  // what SymbolMap hashes.
+  uint32_t id() const { return id_; }
 
   // Equal texts are one entry, so identity is equality.
-  friend bool operator==(Symbol a, Symbol b) { return a.text_ == b.text_; }
+  friend bool operator==(Symbol a, Symbol b) { return a.id_ == b.id_; }
   friend bool operator==(Symbol a, std::string_view b) { return a.view() == b; }
   friend bool operator==(Symbol a, const char* b) { return a.view() == b; }
   friend bool operator==(Symbol a, const std::string& b) { return a.view() == b; }
@@ -79,13 +102,12 @@ class Symbol {
     for (char c : text) hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
     return hash;
   }
-  uint64_t hash() const { return stored_hash(text_); }
+  uint64_t hash() const { return stored_hash(data()); }
 
  private:
-  struct Interned {};
-  Symbol(const char* interned, Interned) : text_(interned) {}
+  explicit Symbol(uint32_t id) : id_(id) {}
 
-  const char* text_;
+  uint32_t id_ = 0;
 };
 
 // How many distinct strings are interned and the bytes they take, table

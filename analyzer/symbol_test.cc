@@ -26,6 +26,24 @@ TEST(SymbolTest, DefaultIsTheEmptyString) {
   EXPECT_TRUE(empty.empty());
   EXPECT_EQ(empty, Symbol(""));
   EXPECT_EQ(empty.view(), "");
+  EXPECT_EQ(empty.id(), 0u);
+  EXPECT_EQ(Symbol::find_interned(""), empty);
+}
+
+// A Symbol is its text's number; numbers run past one page of the table
+// (4096 texts) and each still finds its text.
+TEST(SymbolTest, NumbersAreDistinctAndFindTheirTexts) {
+  std::vector<Symbol> symbols;
+  for (int i = 0; i < 10000; ++i) symbols.emplace_back("numbered_" + std::to_string(i));
+  std::set<uint32_t> numbers;
+  for (int i = 0; i < 10000; ++i) {
+    ASSERT_EQ(symbols[i].view(), "numbered_" + std::to_string(i));
+    numbers.insert(symbols[i].id());
+  }
+  EXPECT_EQ(numbers.size(), symbols.size());
+  EXPECT_EQ(numbers.count(0), 0u) << "0 is the empty string's";
+  EXPECT_EQ(Symbol::find_interned("numbered_9999"), symbols.back());
+  EXPECT_FALSE(Symbol::find_interned("numbered_10000"));
 }
 
 TEST(SymbolTest, ComparesWithStringsAndOrdersAlphabetically) {
