@@ -1,7 +1,7 @@
 // The intern table behind Symbol. Sharded by hash so that the threads lowering
 // files in parallel rarely wait for each other; each shard is an
-// open-addressing table of Symbol numbers (16 bytes a slot with the hash, no
-// node per entry) over an arena of 64 KiB blocks that is never freed, so the
+// open-addressing table of Symbol numbers (8 bytes a slot with the low half
+// of the hash, no node per entry) over an arena of 64 KiB blocks that is never freed, so the
 // page table (symbol.h) can hand out a text pointer for a number without a
 // lock.
 #include "symbol.h"
@@ -82,12 +82,11 @@ class Shard {
   uint32_t intern(std::string_view text, uint64_t hash) {
     std::lock_guard<std::mutex> lock(mutex_);
     // Up to three quarters full: a probe compares the stored hashes before any
-    // text, so longer runs cost little, and at 100k jobs the slots are half
-    // the table's memory.
+    // text, so longer runs cost little.
     if ((count_ + 1) * 4 > slots_.size() * 3) grow();
     Slot& slot = probe(text, hash);
     if (slot.id == kNone) {
-      slot = {hash, symbol_pages::number(store(text, hash))};
+      slot = {static_cast<uint32_t>(hash), symbol_pages::number(store(text, hash))};
       ++count_;
     }
     return slot.id;
@@ -106,7 +105,7 @@ class Shard {
 
  private:
   struct Slot {
-    uint64_t hash = 0;
+    uint32_t hash = 0;  // the low half: a shard never has 2^32 slots
     uint32_t id = kNone;
   };
 
@@ -115,7 +114,9 @@ class Shard {
     size_t mask = slots_.size() - 1;
     for (size_t i = hash & mask;; i = (i + 1) & mask) {
       Slot& slot = slots_[i];
-      if (slot.id == kNone || (slot.hash == hash && text_of(slot.id) == text)) return slot;
+      if (slot.id == kNone ||
+          (slot.hash == static_cast<uint32_t>(hash) && text_of(slot.id) == text))
+        return slot;
     }
   }
 
