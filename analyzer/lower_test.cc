@@ -385,6 +385,30 @@ TEST(LowerRobustness, RandomBinaryJunk) {
   }
 }
 
+// A large file that is mostly not text gets one diagnostic instead of a parse;
+// text, ASCII or not, is parsed.
+TEST(LowerRobustness, BinaryFilesAreReportedOnceAndTextIsParsed) {
+  std::mt19937 random(2468);
+  std::string junk(10000, '\0');
+  for (char& c : junk) c = static_cast<char>(random());
+  FileModel binary = parse_and_lower(0, junk);
+  ASSERT_EQ(binary.diagnostics.size(), 1u);
+  EXPECT_NE(binary.diagnostics[0].message.find("is binary data"), std::string::npos)
+      << binary.diagnostics[0].message;
+
+  std::string ascii, accented;
+  for (int i = 0; i < 300; ++i) {
+    ascii += "dataset d" + std::to_string(i) + " # plain\n";
+    accented += "dataset d" + std::to_string(i) + " # caf\u00e9 \u00fcber\n";
+  }
+  for (const std::string& text : {ascii, accented}) {
+    ASSERT_GE(text.size(), 4096u);
+    FileModel model = parse_and_lower(0, text);
+    EXPECT_TRUE(model.diagnostics.empty()) << model.diagnostics[0].message;
+    EXPECT_EQ(model.datasets.size(), 300u);
+  }
+}
+
 TEST(LowerRobustness, RandomTokenSoup) {
   // Fragments of the language in random order reach deeper parser states
   // than bytes do.
