@@ -1,9 +1,9 @@
 // The intern table behind Symbol. Sharded by hash so that the threads lowering
 // files in parallel rarely wait for each other; each shard is an
 // open-addressing table of Symbol numbers (8 bytes a slot with the low half
-// of the hash, no node per entry) over an arena of 64 KiB blocks that is never freed, so the
-// page table (symbol.h) can hand out a text pointer for a number without a
-// lock.
+// of the hash, no node per entry) over an arena of 64 KiB blocks that is
+// never freed, so the page table (symbol.h) can hand out a text pointer for a
+// number without a lock.
 #include "symbol.h"
 
 #include <array>
@@ -72,8 +72,7 @@ constexpr size_t kBlockSize = 64 * 1024;
 constexpr uint32_t kNone = 0;
 
 std::string_view text_of(uint32_t id) {
-  using namespace symbol_pages;
-  const char* text = pages[id >> kPageBits].load(std::memory_order_acquire)[id & (kPageSize - 1)];
+  const char* text = symbol_pages::text(id);
   return {text, Symbol::stored_length(text)};
 }
 

@@ -40,6 +40,11 @@ inline constexpr unsigned kPageBits = 12;
 inline constexpr uint32_t kPageSize = 1u << kPageBits;
 inline constexpr size_t kPages = size_t{1} << 16;  // 2^28 distinct texts
 extern std::atomic<const char**> pages[kPages];
+
+// The text numbered `number`: NUL-terminated, valid for the life of the process.
+inline const char* text(uint32_t number) {
+  return pages[number >> kPageBits].load(std::memory_order_acquire)[number & (kPageSize - 1)];
+}
 }  // namespace symbol_pages
 
 class Symbol {
@@ -59,10 +64,7 @@ class Symbol {
   operator std::string_view() const { return view(); }
   std::string str() const { return std::string(view()); }
   // NUL-terminated, and valid for the life of the process.
-  const char* data() const {
-    using namespace symbol_pages;
-    return pages[id_ >> kPageBits].load(std::memory_order_acquire)[id_ & (kPageSize - 1)];
-  }
+  const char* data() const { return symbol_pages::text(id_); }
   size_t size() const { return stored_length(data()); }
   bool empty() const { return id_ == 0; }
   // The text's number, dense from 0 (the empty string) in interning order:
