@@ -646,9 +646,17 @@ Status Builder::step() {
     if (Status beat = catalog_.heartbeat(options_.pid, options_.host); !beat) return beat;
   }
   if (Status committed = catalog_.commit_batch(); !committed) return committed;
-  for (; launchable_ < prepared_.size(); ++launchable_)
+  // Each staging directory made is a job that can take a slot at once:
+  // making them (an inode each) takes long enough for short jobs to end, so
+  // with every slot busy, look whether one has freed.
+  while (launchable_ < prepared_.size()) {
     if (Status made = make_staging(prepared_[launchable_].first); !made) return made;
-  launch_prepared();
+    ++launchable_;
+    if (runner_.running() < options_.jobs)
+      launch_prepared();
+    else
+      refill();
+  }
   for (const auto& [version, link] : links_) {
     if (Status linked = disk_.replace_symlink(version, link); !linked) return linked;
     refill();
@@ -669,8 +677,11 @@ void Builder::refill() {
 }
 
 // Jobs prepared beyond -j: enough that several ended jobs can be recorded in
-// one transaction while the slots stay busy.
-size_t Builder::prepare_ahead() const { return std::max<size_t>(options_.jobs, 8); }
+// one transaction while the slots stay busy. A round records and prepares
+// about half of them, and the other half must outlast it: with jobs of a
+// millisecond and the runner sharing the cores with them, a round takes as
+// long as several jobs.
+size_t Builder::prepare_ahead() const { return std::max<size_t>(4 * options_.jobs, 16); }
 
 void Builder::launch_prepared() {
   while (launchable_ > 0 && runner_.running() < options_.jobs) {
@@ -737,7 +748,13 @@ Expected<bool> Builder::build() {
     if (!ready_.empty()) pause = std::min(pause, kClaimRetrySeconds);
     if (!ended_.empty())
       pause = std::min(pause, std::max(first_ended_ + kRecordWithinSeconds - now(), 0.0));
-    if (runner_.running() == 0) {
+    // A slot is free (no prepared job is left to take it) and ended jobs
+    // wait to be recorded: that round prepares the next jobs, so it is due
+    // now. Waiting for another job to end, or for the batch to fill, would
+    // leave the slot idle (with jobs of a millisecond, most of the build).
+    if (!ended_.empty() && runner_.running() < options_.jobs) {
+      refill();
+    } else if (runner_.running() == 0) {
       options_.sleep(pause);
     } else if (auto first = runner_.wait(
                    std::chrono::milliseconds(static_cast<int64_t>(std::ceil(pause * 1000))))) {
@@ -747,10 +764,11 @@ Expected<bool> Builder::build() {
     }
     // Ended jobs are recorded together (one transaction for many: far fewer
     // pages written per job) while prepared jobs keep every slot busy; they
-    // are recorded at once when the prepared run low, a slot would idle, or
+    // are recorded at once when half the prepared jobs are used up (the other
+    // half keeps the slots busy while the round runs), a slot would idle, or
     // the oldest has waited kRecordWithinSeconds (a long job's readers are
     // not held up for long).
-    record = ended_.empty() || prepared_.size() < options_.jobs ||
+    record = ended_.empty() || prepared_.size() <= prepare_ahead() / 2 ||
              runner_.running() < options_.jobs || now() - first_ended_ >= kRecordWithinSeconds;
     if (Status polled = poll_waiting(false); !polled) return Failure{polled.error()};
     status_.tick();

@@ -37,9 +37,11 @@ class BuilderTest : public ::testing::Test {
     return options;
   }
   // The ten clean partitions of 2024-01-01..10, their raw inputs delivered.
-  std::vector<std::string> ten_days() {
+  std::vector<std::string> ten_days() { return days(10); }
+  // The same for 2024-01-01 .. 2024-01-`count` (at most 31).
+  std::vector<std::string> days(int count) {
     std::vector<std::string> refs;
-    for (int day = 1; day <= 10; ++day) {
+    for (int day = 1; day <= count; ++day) {
       std::string date = "2024-01-" + std::string(day < 10 ? "0" : "") + std::to_string(day);
       f.deliver("raw/date=" + date, "{}\n");
       refs.push_back("clean/date=" + date);
@@ -67,6 +69,24 @@ TEST_F(BuilderTest, RunsIndependentJobsInParallelUpToJ) {
   ASSERT_TRUE(f.build(refs, jobs(3)));
   EXPECT_EQ(f.runner.started.size(), 10u);
   EXPECT_EQ(f.runner.most_running, 3u);
+}
+
+// Jobs that end as soon as the builder looks (as a job of a millisecond
+// does): whenever one ends and no prepared job is left to take its slot, the
+// builder records it and prepares the next at once. Sleeping (or waiting for
+// another job to end) there would leave the slot idle; nothing here waits for
+// an external or another runner, so the builder never has a reason to sleep.
+TEST_F(BuilderTest, AFreeSlotIsRefilledWithoutSleeping) {
+  std::vector<std::string> refs = days(31);
+  for (size_t slots : {1u, 2u, 4u}) {
+    int sleeps = 0;
+    BuildOptions options = jobs(slots);
+    options.sleep = [&](double) { ++sleeps; };
+    ASSERT_TRUE(f.build(refs, options));
+    EXPECT_EQ(sleeps, 0) << "-j " << slots;
+    for (const std::string& ref : refs) ASSERT_TRUE(*f.catalog->invalidate(ref));  // rebuilt next
+  }
+  EXPECT_EQ(f.runner.started.size(), 3 * refs.size());
 }
 
 TEST_F(BuilderTest, RunsOneJobAtATimeWithJ1) {
