@@ -364,10 +364,6 @@ Status Builder::start(size_t target_id) {
       if (Status made = disk_.make_directories(directory); !made) return made;
     directories_made_ = true;
   }
-  // The config document and input lists are kept beside the run's log (what
-  // the run was given, for re-running it by hand): nothing to clean up after.
-  std::string run_files = options_.log_directory + "/run-" + id;
-
   // The job's environment and its DATABUILD_CONFIG document (runtime.md).
   CommandSpec spec;
   spec.argv = target.argv;
@@ -404,9 +400,10 @@ Status Builder::start(size_t target_id) {
     if (input.single && planned.inputs[port].size() == 1) {
       spec.env.emplace_back(variable, plan_.partitions[planned.inputs[port][0]].current->path);
     } else {
-      std::string list_path = run_files + "-in-" + input.port->name.text + ".list";
-      if (Status written = disk_.write_file(list_path, paths); !written) return written;
-      spec.env.emplace_back(variable, list_path);
+      Expected<std::string> list_path =
+          write_run_file(target_id, "-in-" + input.port->name.text.str() + ".list", paths);
+      if (!list_path) return Failure{list_path.error()};
+      spec.env.emplace_back(variable, *list_path);
     }
   }
   for (size_t port = 0; port < target.outputs.size(); ++port) {
@@ -417,16 +414,51 @@ Status Builder::start(size_t target_id) {
         nlohmann::ordered_json::array({describe(planned.outputs[port], staged)});
     spec.env.emplace_back("DATABUILD_OUT_" + upper(name), staged);
   }
-  std::string config_path = run_files + ".json";
-  if (Status written = disk_.write_file(config_path, config.dump(2) + "\n"); !written)
-    return written;
-  spec.env.emplace_back("DATABUILD_CONFIG", config_path);
+  Expected<std::string> config_path = write_run_file(target_id, ".json", config.dump(2) + "\n");
+  if (!config_path) return Failure{config_path.error()};
+  spec.env.emplace_back("DATABUILD_CONFIG", *config_path);
   spec.env.emplace_back("DATABUILD_RUN_ID", id);
   state.state = State::Running;
   // Started once the batch holding its run record commits (step()): a job
   // never runs under a run id that might yet be rolled back and reused.
   prepared_.emplace_back(target_id, std::move(spec));
   return ok();
+}
+
+// One of the files a run is given (`run-N` + `suffix`), written into the
+// run files directory (run_files.h), or beside the run's log when there is
+// none or it cannot be written there (a full /dev/shm): its path.
+Expected<std::string> Builder::write_run_file(size_t target_id, const std::string& suffix,
+                                              const std::string& text) {
+  TargetState& state = targets_[target_id];
+  std::string name = "/run-" + std::to_string(state.run_id) + suffix;
+  if (!options_.run_files_directory.empty()) {
+    std::string path = options_.run_files_directory + name;
+    if (disk_.write_file(path, text)) {
+      state.run_files.push_back(path);
+      return path;
+    }
+  }
+  std::string path = options_.log_directory + name;
+  if (Status written = disk_.write_file(path, text); !written) return Failure{written.error()};
+  return path;
+}
+
+// The files a run was given, once it has ended: a failed run's are kept
+// beside its log (what it was given, to run it again by hand), a succeeded
+// run's removed (its parameters and exact inputs are in the catalog).
+void Builder::end_run_files(size_t target_id, bool keep) {
+  TargetState& state = targets_[target_id];
+  for (const std::string& path : state.run_files) {
+    if (keep) {
+      std::string kept = options_.log_directory + path.substr(path.rfind('/'));
+      Expected<std::string> text = disk_.read_file(path);
+      Status written = text ? disk_.write_file(kept, *text) : Status{Failure{text.error()}};
+      if (!written) status_.note("could not keep " + kept + ": " + written.error());
+    }
+    disk_.remove_all(path);  // at worst left in the directory, removed with it
+  }
+  state.run_files.clear();
 }
 
 // A job that wrote outside its staging directory into the published tree
@@ -572,6 +604,7 @@ Status Builder::finish(size_t target_id, const CommandResult& result) {
   std::string message = result.describe();
   if (result.succeeded()) {
     Status published = publish(target_id);
+    end_run_files(target_id, /*keep=*/!published);
     if (published) {
       status_.job_finished(planned.name, true, "", state.log_path, /*retrying=*/false);
       finished(target_id);
@@ -586,6 +619,7 @@ Status Builder::finish(size_t target_id, const CommandResult& result) {
     fail_target(target_id, message);
     return release_claims(target_id);
   }
+  end_run_files(target_id, /*keep=*/true);
   std::optional<int> exit_status;
   if (result.outcome == CommandResult::Outcome::Exited) exit_status = result.exit_code;
   // A job that failed may have damaged the published tree all the same.

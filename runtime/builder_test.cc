@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <set>
 
 #include "test_support.h"
@@ -358,6 +359,48 @@ TEST_F(BuilderTest, ASinglePatternGetsAPathARangeGetsAListEvenOfOne) {
   EXPECT_EQ(FakeRunner::env(f.runner.started[1], "DATABUILD_IN_DAYS"),
             "/ws/.databuild/logs/run-2-in-days.list");
   EXPECT_EQ(listed, "/ws/data/.versions/run-1-out\n");  // the exact version read
+}
+
+// The files a run is given (its config document, the lists of range inputs)
+// are written into the run files directory; the job reads them there. A
+// succeeded run's are removed when it ends; a failed run's are kept beside
+// its log, as it was given them.
+TEST_F(BuilderTest, RunFilesLiveInTheirDirectoryAndOnlyAFailedRunsAreKept) {
+  f.deliver("raw/date=2024-01-03", "{}\n");
+  f.disk.make_directories("/run/files");
+  std::map<std::string, std::string> given;  // path -> text, as each job saw it
+  f.runner.behavior = [&](const CommandSpec& spec) {
+    for (const char* variable : {"DATABUILD_CONFIG", "DATABUILD_IN_DAYS"})
+      if (std::string path = FakeRunner::env(spec, variable); !path.empty())
+        given[path] = *f.disk.read_file(path);
+    f.runner.write_outputs(spec);
+    return FakeRunner::env(spec, "DATABUILD_IN_DAYS").empty() ? CommandResult{} : exited(3);
+  };
+  BuildOptions options;
+  options.run_files_directory = "/run/files";
+  EXPECT_FALSE(f.build({"weekly/date=2024-01-03"}, options));
+  std::vector<std::string> paths;
+  for (const auto& [path, text] : given) paths.push_back(path);
+  EXPECT_EQ(paths, (std::vector<std::string>{"/run/files/run-1.json", "/run/files/run-2-in-days.list",
+                                             "/run/files/run-2.json"}));
+  EXPECT_TRUE(f.disk.list_names("/run/files").empty());
+  EXPECT_FALSE(f.disk.exists("/ws/.databuild/logs/run-1.json"));  // clean succeeded
+  EXPECT_EQ(*f.disk.read_file("/ws/.databuild/logs/run-2.json"), given["/run/files/run-2.json"]);
+  EXPECT_EQ(*f.disk.read_file("/ws/.databuild/logs/run-2-in-days.list"),
+            "/ws/data/.versions/run-1-out\n");
+  EXPECT_NE(given["/run/files/run-2.json"].find("\"run_id\": 2"), std::string::npos);
+}
+
+// A run files directory that cannot be written (gone, full): beside the log.
+TEST_F(BuilderTest, RunFilesFallBackBesideTheLog) {
+  f.deliver("raw/date=2024-01-03", "{}\n");
+  BuildOptions options;
+  options.run_files_directory = "/run/gone";
+  ASSERT_TRUE(f.build({"clean/date=2024-01-03"}, options));
+  ASSERT_EQ(f.runner.started.size(), 1u);
+  EXPECT_EQ(FakeRunner::env(f.runner.started[0], "DATABUILD_CONFIG"),
+            "/ws/.databuild/logs/run-1.json");
+  EXPECT_TRUE(f.disk.exists("/ws/.databuild/logs/run-1.json"));
 }
 
 TEST_F(BuilderTest, AClaimHeldByALiveRunnerIsWaitedForAndItsResultReused) {

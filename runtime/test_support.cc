@@ -126,7 +126,8 @@ Status FakeDisk::remove_all(const std::string& path) {
   log.push_back("remove " + path);
   if (links_.erase(path)) return ok();
   std::string real = resolve(path);
-  std::erase_if(files_, [&](const auto& file) { return below(file.first, real); });
+  std::erase_if(files_,
+                [&](const auto& file) { return file.first == real || below(file.first, real); });
   std::erase_if(directories_, [&](const std::string& directory) {
     return directory == real || below(directory, real);
   });
