@@ -155,9 +155,11 @@ Status Builder::record_source(size_t partition) {
   return ok();
 }
 
-// Waiting external partitions: present now? Past their deadline?
+// Waiting external partitions: present now? Past their deadline? The plan
+// decides which partitions wait, so once none does (after the first look,
+// which is forced), none will: the scan over every partition is skipped.
 Status Builder::poll_waiting(bool force) {
-  if (!force && now() < next_poll_) return ok();
+  if (!force && (!waiting_ || now() < next_poll_)) return ok();
   bool arrived = false;
   double give_up = std::numeric_limits<double>::infinity();  // the first wait to run out
   waiting_ = false;
