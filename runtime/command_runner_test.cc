@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "test_support.h"
+
 namespace databuild {
 namespace {
 
@@ -17,12 +19,6 @@ namespace fs = std::filesystem;
 
 class ProcessRunnerTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "runner-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    root = pattern;
-  }
-  void TearDown() override { fs::remove_all(root); }
   // Runs `argv` with `env` added to completion: its result and its log.
   std::pair<CommandResult, std::string> run(std::vector<std::string> argv,
                                             std::vector<std::pair<std::string, std::string>> env) {
@@ -40,7 +36,8 @@ class ProcessRunnerTest : public ::testing::Test {
     return {ended->second, log.str()};
   }
 
-  fs::path root;
+  TempDirectory scratch;
+  const fs::path& root = scratch.path();
   ProcessRunner runner;
 };
 

@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "test_support.h"
+
 namespace databuild {
 namespace {
 
@@ -17,15 +19,10 @@ namespace fs = std::filesystem;
 
 class RunFilesDirectoryTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "run-files-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    root = pattern;
-  }
-  void TearDown() override { fs::remove_all(root); }
   static bool alive(int64_t pid) { return pid == 42; }
 
-  fs::path root;
+  TempDirectory scratch;
+  const fs::path& root = scratch.path();
 };
 
 TEST_F(RunFilesDirectoryTest, IsPrivateAndRemovedWithWhatItHolds) {
