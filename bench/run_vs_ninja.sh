@@ -19,6 +19,9 @@
 #  --jobs-only: part 1 alone (comparing binaries: the no-op part's 100k links,
 #  deleted at its end, make the next run's file creations dearer; HACKING.md).
 #  --noop-only: part 2 alone.
+# The scratch is made with mktemp, so TMPDIR=/dev/shm puts both sides on
+# tmpfs: the runtime's own cost, without the disk's inode allocation (on a
+# journal-less ext4 it depends on what was deleted lately; benchmarks.md).
 set -euo pipefail
 build=$(realpath "$1"); shift
 jobs=$(nproc); count=10000; sizes="100000"; trivial=1; catalog=1

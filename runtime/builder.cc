@@ -155,9 +155,11 @@ Status Builder::record_source(size_t partition) {
   return ok();
 }
 
-// Waiting external partitions: present now? Past their deadline?
+// Waiting external partitions: present now? Past their deadline? The plan
+// decides which partitions wait, so once none does (after the first look,
+// which is forced), none will: the scan over every partition is skipped.
 Status Builder::poll_waiting(bool force) {
-  if (!force && now() < next_poll_) return ok();
+  if (!force && (!waiting_ || now() < next_poll_)) return ok();
   bool arrived = false;
   double give_up = std::numeric_limits<double>::infinity();  // the first wait to run out
   waiting_ = false;
@@ -365,10 +367,6 @@ Status Builder::start(size_t target_id) {
       if (Status made = disk_.make_directories(directory); !made) return made;
     directories_made_ = true;
   }
-  // The config document and input lists are kept beside the run's log (what
-  // the run was given, for re-running it by hand): nothing to clean up after.
-  std::string run_files = options_.log_directory + "/run-" + id;
-
   // The job's environment and its DATABUILD_CONFIG document (runtime.md).
   CommandSpec spec;
   spec.argv = target.argv;
@@ -405,9 +403,10 @@ Status Builder::start(size_t target_id) {
     if (input.single && planned.inputs[port].size() == 1) {
       spec.env.emplace_back(variable, plan_.partitions[planned.inputs[port][0]].current->path);
     } else {
-      std::string list_path = run_files + "-in-" + input.port->name.text + ".list";
-      if (Status written = disk_.write_file(list_path, paths); !written) return written;
-      spec.env.emplace_back(variable, list_path);
+      Expected<std::string> list_path =
+          write_run_file(target_id, "-in-" + input.port->name.text.str() + ".list", paths);
+      if (!list_path) return Failure{list_path.error()};
+      spec.env.emplace_back(variable, *list_path);
     }
   }
   for (size_t port = 0; port < target.outputs.size(); ++port) {
@@ -418,16 +417,51 @@ Status Builder::start(size_t target_id) {
         nlohmann::ordered_json::array({describe(planned.outputs[port], staged)});
     spec.env.emplace_back("DATABUILD_OUT_" + upper(name), staged);
   }
-  std::string config_path = run_files + ".json";
-  if (Status written = disk_.write_file(config_path, config.dump(2) + "\n"); !written)
-    return written;
-  spec.env.emplace_back("DATABUILD_CONFIG", config_path);
+  Expected<std::string> config_path = write_run_file(target_id, ".json", config.dump(2) + "\n");
+  if (!config_path) return Failure{config_path.error()};
+  spec.env.emplace_back("DATABUILD_CONFIG", *config_path);
   spec.env.emplace_back("DATABUILD_RUN_ID", id);
   state.state = State::Running;
   // Started once the batch holding its run record commits (step()): a job
   // never runs under a run id that might yet be rolled back and reused.
   prepared_.emplace_back(target_id, std::move(spec));
   return ok();
+}
+
+// One of the files a run is given (`run-N` + `suffix`), written into the
+// run files directory (run_files.h), or beside the run's log when there is
+// none or it cannot be written there (a full /dev/shm): its path.
+Expected<std::string> Builder::write_run_file(size_t target_id, const std::string& suffix,
+                                              const std::string& text) {
+  TargetState& state = targets_[target_id];
+  std::string name = "/run-" + std::to_string(state.run_id) + suffix;
+  if (!options_.run_files_directory.empty()) {
+    std::string path = options_.run_files_directory + name;
+    if (disk_.write_file(path, text)) {
+      state.run_files.push_back(path);
+      return path;
+    }
+  }
+  std::string path = options_.log_directory + name;
+  if (Status written = disk_.write_file(path, text); !written) return Failure{written.error()};
+  return path;
+}
+
+// The files a run was given, once it has ended: a failed run's are kept
+// beside its log (what it was given, to run it again by hand), a succeeded
+// run's removed (its parameters and exact inputs are in the catalog).
+void Builder::end_run_files(size_t target_id, bool keep) {
+  TargetState& state = targets_[target_id];
+  for (const std::string& path : state.run_files) {
+    if (keep) {
+      std::string kept = options_.log_directory + path.substr(path.rfind('/'));
+      Expected<std::string> text = disk_.read_file(path);
+      Status written = text ? disk_.write_file(kept, *text) : Status{Failure{text.error()}};
+      if (!written) status_.note("could not keep " + kept + ": " + written.error());
+    }
+    disk_.remove_all(path);  // at worst left in the directory, removed with it
+  }
+  state.run_files.clear();
 }
 
 // A job that wrote outside its staging directory into the published tree
@@ -573,6 +607,7 @@ Status Builder::finish(size_t target_id, const CommandResult& result) {
   std::string message = result.describe();
   if (result.succeeded()) {
     Status published = publish(target_id);
+    end_run_files(target_id, /*keep=*/!published);
     if (published) {
       status_.job_finished(planned.name, true, "", state.log_path, /*retrying=*/false);
       finished(target_id);
@@ -587,6 +622,7 @@ Status Builder::finish(size_t target_id, const CommandResult& result) {
     fail_target(target_id, message);
     return release_claims(target_id);
   }
+  end_run_files(target_id, /*keep=*/true);
   std::optional<int> exit_status;
   if (result.outcome == CommandResult::Outcome::Exited) exit_status = result.exit_code;
   // A job that failed may have damaged the published tree all the same.
@@ -647,9 +683,17 @@ Status Builder::step() {
     if (Status beat = catalog_.heartbeat(options_.pid, options_.host); !beat) return beat;
   }
   if (Status committed = catalog_.commit_batch(); !committed) return committed;
-  for (; launchable_ < prepared_.size(); ++launchable_)
+  // Each staging directory made is a job that can take a slot at once:
+  // making them (an inode each) takes long enough for short jobs to end, so
+  // with every slot busy, look whether one has freed.
+  while (launchable_ < prepared_.size()) {
     if (Status made = make_staging(prepared_[launchable_].first); !made) return made;
-  launch_prepared();
+    ++launchable_;
+    if (runner_.running() < options_.jobs)
+      launch_prepared();
+    else
+      refill();
+  }
   for (const auto& [version, link] : links_) {
     if (Status linked = disk_.replace_symlink(version, link); !linked) return linked;
     refill();
@@ -670,8 +714,11 @@ void Builder::refill() {
 }
 
 // Jobs prepared beyond -j: enough that several ended jobs can be recorded in
-// one transaction while the slots stay busy.
-size_t Builder::prepare_ahead() const { return std::max<size_t>(options_.jobs, 8); }
+// one transaction while the slots stay busy. A round records and prepares
+// about half of them, and the other half must outlast it: with jobs of a
+// millisecond and the runner sharing the cores with them, a round takes as
+// long as several jobs.
+size_t Builder::prepare_ahead() const { return std::max<size_t>(4 * options_.jobs, 16); }
 
 void Builder::launch_prepared() {
   while (launchable_ > 0 && runner_.running() < options_.jobs) {
@@ -738,7 +785,13 @@ Expected<bool> Builder::build() {
     if (!ready_.empty()) pause = std::min(pause, kClaimRetrySeconds);
     if (!ended_.empty())
       pause = std::min(pause, std::max(first_ended_ + kRecordWithinSeconds - now(), 0.0));
-    if (runner_.running() == 0) {
+    // A slot is free (no prepared job is left to take it) and ended jobs
+    // wait to be recorded: that round prepares the next jobs, so it is due
+    // now. Waiting for another job to end, or for the batch to fill, would
+    // leave the slot idle (with jobs of a millisecond, most of the build).
+    if (!ended_.empty() && runner_.running() < options_.jobs) {
+      refill();
+    } else if (runner_.running() == 0) {
       options_.sleep(pause);
     } else if (auto first = runner_.wait(
                    std::chrono::milliseconds(static_cast<int64_t>(std::ceil(pause * 1000))))) {
@@ -748,10 +801,11 @@ Expected<bool> Builder::build() {
     }
     // Ended jobs are recorded together (one transaction for many: far fewer
     // pages written per job) while prepared jobs keep every slot busy; they
-    // are recorded at once when the prepared run low, a slot would idle, or
+    // are recorded at once when half the prepared jobs are used up (the other
+    // half keeps the slots busy while the round runs), a slot would idle, or
     // the oldest has waited kRecordWithinSeconds (a long job's readers are
     // not held up for long).
-    record = ended_.empty() || prepared_.size() < options_.jobs ||
+    record = ended_.empty() || prepared_.size() <= prepare_ahead() / 2 ||
              runner_.running() < options_.jobs || now() - first_ended_ >= kRecordWithinSeconds;
     if (Status polled = poll_waiting(false); !polled) return Failure{polled.error()};
     status_.tick();

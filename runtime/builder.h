@@ -56,6 +56,11 @@ struct BuildOptions {
   double poll_interval_seconds = 1;
   bool replace_manual = false;
   std::string log_directory;  // absolute
+  // Where a run's DATABUILD_CONFIG document and input lists are written
+  // while it runs (absolute; run_files.h): removed when the run succeeds,
+  // kept beside its log when it fails. Empty, or a file that cannot be
+  // written there: beside the log, kept.
+  std::string run_files_directory;
   std::string host;
   int64_t pid = 0;  // this runner's, recorded with its runs and claims
   // Whether a process on this host is alive: claims and staging directories
@@ -95,6 +100,7 @@ class Builder {
     bool claimed = false;  // holds the catalog claims on its outputs
     // `<data_root>/.staging/run-N`; output PORT is staged in `<staging>-PORT`.
     std::string staging, log_path;
+    std::vector<std::string> run_files;  // this attempt's, in the run files directory
   };
   // What acquire() found: go ahead, another runner is building it, or
   // another runner has built it and the result is reused.
@@ -119,6 +125,9 @@ class Builder {
   Status finish(size_t target, const CommandResult& result);
   Status check_published_tree(size_t target);
   Status publish(size_t target);
+  Expected<std::string> write_run_file(size_t target, const std::string& suffix,
+                                       const std::string& text);
+  void end_run_files(size_t target, bool keep);
   Status make_staging(size_t target);
   void remove_staging(size_t target);
   void fail_target(size_t target, const std::string& reason);

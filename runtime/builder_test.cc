@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <set>
 
 #include "test_support.h"
@@ -37,9 +38,11 @@ class BuilderTest : public ::testing::Test {
     return options;
   }
   // The ten clean partitions of 2024-01-01..10, their raw inputs delivered.
-  std::vector<std::string> ten_days() {
+  std::vector<std::string> ten_days() { return days(10); }
+  // The same for 2024-01-01 .. 2024-01-`count` (at most 31).
+  std::vector<std::string> days(int count) {
     std::vector<std::string> refs;
-    for (int day = 1; day <= 10; ++day) {
+    for (int day = 1; day <= count; ++day) {
       std::string date = "2024-01-" + std::string(day < 10 ? "0" : "") + std::to_string(day);
       f.deliver("raw/date=" + date, "{}\n");
       refs.push_back("clean/date=" + date);
@@ -67,6 +70,24 @@ TEST_F(BuilderTest, RunsIndependentJobsInParallelUpToJ) {
   ASSERT_TRUE(f.build(refs, jobs(3)));
   EXPECT_EQ(f.runner.started.size(), 10u);
   EXPECT_EQ(f.runner.most_running, 3u);
+}
+
+// Jobs that end as soon as the builder looks (as a job of a millisecond
+// does): whenever one ends and no prepared job is left to take its slot, the
+// builder records it and prepares the next at once. Sleeping (or waiting for
+// another job to end) there would leave the slot idle; nothing here waits for
+// an external or another runner, so the builder never has a reason to sleep.
+TEST_F(BuilderTest, AFreeSlotIsRefilledWithoutSleeping) {
+  std::vector<std::string> refs = days(31);
+  for (size_t slots : {1u, 2u, 4u}) {
+    int sleeps = 0;
+    BuildOptions options = jobs(slots);
+    options.sleep = [&](double) { ++sleeps; };
+    ASSERT_TRUE(f.build(refs, options));
+    EXPECT_EQ(sleeps, 0) << "-j " << slots;
+    for (const std::string& ref : refs) ASSERT_TRUE(*f.catalog->invalidate(ref));  // rebuilt next
+  }
+  EXPECT_EQ(f.runner.started.size(), 3 * refs.size());
 }
 
 TEST_F(BuilderTest, RunsOneJobAtATimeWithJ1) {
@@ -338,6 +359,48 @@ TEST_F(BuilderTest, ASinglePatternGetsAPathARangeGetsAListEvenOfOne) {
   EXPECT_EQ(FakeRunner::env(f.runner.started[1], "DATABUILD_IN_DAYS"),
             "/ws/.databuild/logs/run-2-in-days.list");
   EXPECT_EQ(listed, "/ws/data/.versions/run-1-out\n");  // the exact version read
+}
+
+// The files a run is given (its config document, the lists of range inputs)
+// are written into the run files directory; the job reads them there. A
+// succeeded run's are removed when it ends; a failed run's are kept beside
+// its log, as it was given them.
+TEST_F(BuilderTest, RunFilesLiveInTheirDirectoryAndOnlyAFailedRunsAreKept) {
+  f.deliver("raw/date=2024-01-03", "{}\n");
+  f.disk.make_directories("/run/files");
+  std::map<std::string, std::string> given;  // path -> text, as each job saw it
+  f.runner.behavior = [&](const CommandSpec& spec) {
+    for (const char* variable : {"DATABUILD_CONFIG", "DATABUILD_IN_DAYS"})
+      if (std::string path = FakeRunner::env(spec, variable); !path.empty())
+        given[path] = *f.disk.read_file(path);
+    f.runner.write_outputs(spec);
+    return FakeRunner::env(spec, "DATABUILD_IN_DAYS").empty() ? CommandResult{} : exited(3);
+  };
+  BuildOptions options;
+  options.run_files_directory = "/run/files";
+  EXPECT_FALSE(f.build({"weekly/date=2024-01-03"}, options));
+  std::vector<std::string> paths;
+  for (const auto& [path, text] : given) paths.push_back(path);
+  EXPECT_EQ(paths, (std::vector<std::string>{"/run/files/run-1.json", "/run/files/run-2-in-days.list",
+                                             "/run/files/run-2.json"}));
+  EXPECT_TRUE(f.disk.list_names("/run/files").empty());
+  EXPECT_FALSE(f.disk.exists("/ws/.databuild/logs/run-1.json"));  // clean succeeded
+  EXPECT_EQ(*f.disk.read_file("/ws/.databuild/logs/run-2.json"), given["/run/files/run-2.json"]);
+  EXPECT_EQ(*f.disk.read_file("/ws/.databuild/logs/run-2-in-days.list"),
+            "/ws/data/.versions/run-1-out\n");
+  EXPECT_NE(given["/run/files/run-2.json"].find("\"run_id\": 2"), std::string::npos);
+}
+
+// A run files directory that cannot be written (gone, full): beside the log.
+TEST_F(BuilderTest, RunFilesFallBackBesideTheLog) {
+  f.deliver("raw/date=2024-01-03", "{}\n");
+  BuildOptions options;
+  options.run_files_directory = "/run/gone";
+  ASSERT_TRUE(f.build({"clean/date=2024-01-03"}, options));
+  ASSERT_EQ(f.runner.started.size(), 1u);
+  EXPECT_EQ(FakeRunner::env(f.runner.started[0], "DATABUILD_CONFIG"),
+            "/ws/.databuild/logs/run-1.json");
+  EXPECT_TRUE(f.disk.exists("/ws/.databuild/logs/run-1.json"));
 }
 
 TEST_F(BuilderTest, AClaimHeldByALiveRunnerIsWaitedForAndItsResultReused) {

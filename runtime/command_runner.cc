@@ -15,7 +15,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
-#include <map>
+#include <string_view>
 #include <thread>
 
 extern char** environ;
@@ -40,32 +40,45 @@ std::string CommandResult::describe() const {
 namespace {
 
 // The runtime's environment, read once: the runtime never changes its own.
-const std::map<std::string, std::string>& own_environment() {
-  static const std::map<std::string, std::string> variables = [] {
-    std::map<std::string, std::string> result;
-    for (char** entry = environ; entry && *entry; ++entry) {
-      std::string text = *entry;
-      size_t equals = text.find('=');
-      if (equals != std::string::npos) result[text.substr(0, equals)] = text.substr(equals + 1);
-    }
+const std::vector<std::string>& own_environment() {
+  static const std::vector<std::string> variables = [] {
+    std::vector<std::string> result;
+    for (char** entry = environ; entry && *entry; ++entry) result.emplace_back(*entry);
     return result;
   }();
   return variables;
 }
 
-// The runtime's environment with `extra` added; later names win.
-std::vector<std::string> child_environment(
-    const std::vector<std::pair<std::string, std::string>>& extra) {
-  std::map<std::string, std::string> variables = own_environment();
-  for (const auto& [name, value] : extra) variables[name] = value;
-  std::vector<std::string> result;
-  for (const auto& [name, value] : variables) result.push_back(name + "=" + value);
+std::string_view name_of(std::string_view variable) {
+  return variable.substr(0, variable.find('='));
+}
+
+// A child's environment: the runtime's with `extra` added, a later name
+// winning. Pointers into the runtime's own (copied once per build, not per
+// job: with jobs of a millisecond, copying it was a good part of a spawn)
+// and into `added`, which must outlive them.
+std::vector<char*> child_environment(const std::vector<std::pair<std::string, std::string>>& extra,
+                                     std::vector<std::string>& added) {
+  auto overridden_after = [&](size_t index, std::string_view name) {
+    for (size_t later = index; later < extra.size(); ++later)
+      if (extra[later].first == name) return true;
+    return false;
+  };
+  std::vector<char*> result;
+  for (const std::string& variable : own_environment())
+    if (!overridden_after(0, name_of(variable)))
+      result.push_back(const_cast<char*>(variable.c_str()));  // exec does not write it
+  for (size_t i = 0; i < extra.size(); ++i)
+    if (!overridden_after(i + 1, extra[i].first))
+      added.push_back(extra[i].first + "=" + extra[i].second);
+  for (std::string& variable : added) result.push_back(variable.data());
+  result.push_back(nullptr);
   return result;
 }
 
-std::vector<char*> pointers(std::vector<std::string>& strings) {
+std::vector<char*> pointers(const std::vector<std::string>& strings) {
   std::vector<char*> result;
-  for (std::string& text : strings) result.push_back(text.data());
+  for (const std::string& text : strings) result.push_back(const_cast<char*>(text.c_str()));
   result.push_back(nullptr);
   return result;
 }
@@ -130,10 +143,9 @@ void ProcessRunner::start(int64_t token, const CommandSpec& spec) {
   posix_spawnattr_setpgroup(&attributes, 0);
   posix_spawnattr_setflags(&attributes,
                            POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-  std::vector<std::string> argv = spec.argv;
-  std::vector<std::string> environment = child_environment(spec.env);
-  std::vector<char*> argv_pointers = pointers(argv);
-  std::vector<char*> environment_pointers = pointers(environment);
+  std::vector<char*> argv_pointers = pointers(spec.argv);  // exec does not write them
+  std::vector<std::string> added;
+  std::vector<char*> environment_pointers = child_environment(spec.env, added);
   pid_t pid = 0;
   std::optional<std::string> program = find_program(spec.argv[0]);
   int error = program ? posix_spawn(&pid, program->c_str(), &actions, &attributes,

@@ -29,6 +29,7 @@
 #include "disk.h"
 #include "partition_ref.h"
 #include "plan.h"
+#include "run_files.h"
 #include "status.h"
 #include "workspace.h"
 
@@ -320,6 +321,10 @@ int plan_or_build(const Options& options, Session& session, bool build, std::ost
   build_options.host = host_name();
   build_options.pid = getpid();
   build_options.is_alive = process_alive;
+  // Jobs' config documents and input lists in memory; beside the logs without one.
+  std::unique_ptr<RunFilesDirectory> run_files =
+      RunFilesDirectory::make(RunFilesDirectory::default_parents(), getpid(), process_alive);
+  if (run_files) build_options.run_files_directory = run_files->path();
   Builder builder(*plan, *session.analysis, *session.catalog, session.disk, runner, *status,
                   build_options);
   Expected<bool> built = builder.build();

@@ -3,6 +3,8 @@
 // directories, which is all the runtime ever links.
 #include "test_support.h"
 
+#include <stdlib.h>
+
 #include <stdexcept>
 
 #include "calendar.h"
@@ -126,7 +128,8 @@ Status FakeDisk::remove_all(const std::string& path) {
   log.push_back("remove " + path);
   if (links_.erase(path)) return ok();
   std::string real = resolve(path);
-  std::erase_if(files_, [&](const auto& file) { return below(file.first, real); });
+  std::erase_if(files_,
+                [&](const auto& file) { return file.first == real || below(file.first, real); });
   std::erase_if(directories_, [&](const std::string& directory) {
     return directory == real || below(directory, real);
   });
@@ -185,6 +188,17 @@ std::string FakeRunner::env(const CommandSpec& spec, const std::string& variable
   for (const auto& [name, value] : spec.env)
     if (name == variable) return value;
   return "";
+}
+
+TempDirectory::TempDirectory() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "databuild-test-XXXXXX").string();
+  if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp: " + pattern);
+  path_ = pattern;
+}
+
+TempDirectory::~TempDirectory() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
 }
 
 void RecordingStatus::on_started(const std::string& target, int, const std::string&) {

@@ -17,6 +17,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <optional>
@@ -97,6 +98,21 @@ class FakeRunner : public CommandRunner {
  private:
   FakeDisk& disk_;  // not owned
   std::vector<std::pair<int64_t, CommandSpec>> running_;
+};
+
+// A scratch directory on the real file system, for the few tests of the
+// parts that talk to it (RealDisk, ProcessRunner, RunFilesDirectory): made
+// under the system's temporary directory, removed with what it holds.
+class TempDirectory {
+ public:
+  TempDirectory();
+  ~TempDirectory();
+  TempDirectory(const TempDirectory&) = delete;
+  TempDirectory& operator=(const TempDirectory&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
 };
 
 // Seconds that pass only when the code under test sleeps.

@@ -88,6 +88,29 @@ check "a timed-out job fails" grep -q 'timed out after 1s' <<<"$out"
 # No timing: the sleeps outlive the build only if the group was not killed.
 check "it is killed with its whole process group" test "$(ps -eo args | grep -cx "$hang")" -eq 0
 
+# The files a run is given live in a private directory in memory while it
+# runs ($XDG_RUNTIME_DIR, else /dev/shm): a succeeded run's are removed when
+# it ends, a failed run's kept beside its log; the directory goes with the build.
+mkdir -p "$scratch/xdg"
+cat >>"$ws/reports.dbuild" <<DBUILD
+
+dataset given[date: date] { column n: int }
+job given(d: date) {
+  output out = given[date = d]
+  run ["sh", "-c", "echo \$DATABUILD_CONFIG >>$scratch/given; cp \$DATABUILD_CONFIG \$DATABUILD_OUT_OUT/config.json; test {d} != 2024-01-02"]
+}
+DBUILD
+XDG_RUNTIME_DIR=$scratch/xdg dr build given/date=2024-01-01 given/date=2024-01-02 >/dev/null
+check "a job's config is in the build's directory under XDG_RUNTIME_DIR" \
+  test "$(grep -c "^$scratch/xdg/databuild-run-[0-9]*-....../run-[0-9]*\.json$" "$scratch/given")" -eq 2
+check "  which the job read" grep -q '"job": "given"' "$ws/data/given/date=2024-01-01/config.json"
+check "  and which is gone with the build" test -z "$(ls -A "$scratch/xdg")"
+succeeded_run=$(python3 -c "import json; print(json.load(open('$ws/data/given/date=2024-01-01/config.json'))['run_id'])")
+check "a succeeded run's config is not kept" test ! -e "$ws/.databuild/logs/run-$succeeded_run.json"
+failed_config=$(grep -v "/run-$succeeded_run.json\$" "$scratch/given")
+check "a failed run's config is kept beside its log" \
+  grep -q '"d": "2024-01-02"' "$ws/.databuild/logs/$(basename "$failed_config")"
+
 # Manual partitions: put, reuse, refusal to overwrite, denied labels.
 mkdir -p "$scratch/manual" && echo '{"user_hash": "x", "event": "view", "ts": "t"}' >"$scratch/manual/events.jsonl"
 check "put publishes a manual partition" "$run" -C "$ws" put clean_events/date=2024-01-06/region=us "$scratch/manual" --taint pii
