@@ -381,8 +381,9 @@ TEST_F(BuilderTest, RunFilesLiveInTheirDirectoryAndOnlyAFailedRunsAreKept) {
   EXPECT_FALSE(f.build({"weekly/date=2024-01-03"}, options));
   std::vector<std::string> paths;
   for (const auto& [path, text] : given) paths.push_back(path);
-  EXPECT_EQ(paths, (std::vector<std::string>{"/run/files/run-1.json", "/run/files/run-2-in-days.list",
-                                             "/run/files/run-2.json"}));
+  EXPECT_EQ(paths,
+            (std::vector<std::string>{"/run/files/run-1.json", "/run/files/run-2-in-days.list",
+                                      "/run/files/run-2.json"}));
   EXPECT_TRUE(f.disk.list_names("/run/files").empty());
   EXPECT_FALSE(f.disk.exists("/ws/.databuild/logs/run-1.json"));  // clean succeeded
   EXPECT_EQ(*f.disk.read_file("/ws/.databuild/logs/run-2.json"), given["/run/files/run-2.json"]);

@@ -57,8 +57,7 @@ TEST_F(ProcessRunnerTest, StdoutAndStderrGoToTheLog) {
 }
 
 TEST_F(ProcessRunnerTest, ASignalAndAMissingProgramAreReported) {
-  EXPECT_EQ(run({"sh", "-c", "kill -9 $$"}, {}).first.describe(),
-            "killed by signal 9 (Killed)");
+  EXPECT_EQ(run({"sh", "-c", "kill -9 $$"}, {}).first.describe(), "killed by signal 9 (Killed)");
   CommandResult missing = run({"no-such-program-for-runner-test"}, {}).first;
   EXPECT_EQ(missing.outcome, CommandResult::Outcome::SpawnFailed);
   EXPECT_NE(missing.describe().find("no-such-program-for-runner-test"), std::string::npos);

@@ -42,9 +42,8 @@ TEST_F(RunFilesDirectoryTest, IsPrivateAndRemovedWithWhatItHolds) {
 }
 
 TEST_F(RunFilesDirectoryTest, TheFirstParentWhereOneCanBeMadeIsUsed) {
-  auto directory =
-      RunFilesDirectory::make({"", "relative", (root / "missing").string(), root.string()}, 7,
-                              alive);
+  auto directory = RunFilesDirectory::make(
+      {"", "relative", (root / "missing").string(), root.string()}, 7, alive);
   ASSERT_NE(directory, nullptr);
   EXPECT_EQ(fs::path(directory->path()).parent_path(), root);
   EXPECT_EQ(RunFilesDirectory::make({(root / "missing").string()}, 7, alive), nullptr);
