@@ -6,6 +6,7 @@
 #include "lower.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -29,11 +30,14 @@ std::optional<std::string> binary_content(std::string_view text) {
   // Most source is plain ASCII: a sample with no control byte but whitespace
   // and no byte past 0x7f is text, found without decoding UTF-8 (which cost
   // `check` a byte-by-byte call on every file).
+  static constexpr auto kUnusual = [] {
+    std::array<bool, 256> unusual{};
+    for (int c = 0; c < 256; ++c)
+      unusual[c] = c >= 0x80 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t');
+    return unusual;
+  }();
   bool unusual = false;
-  for (char byte : sample) {
-    auto c = static_cast<unsigned char>(byte);
-    unusual |= c >= 0x80 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t');
-  }
+  for (char byte : sample) unusual |= kUnusual[static_cast<unsigned char>(byte)];
   if (!unusual) return std::nullopt;
   size_t binary = 0;
   for (size_t i = 0; i < sample.size();) {
@@ -55,6 +59,84 @@ std::string with_article(std::string_view type) {
 
 bool is(TSNode node, const char* type) { return std::strcmp(ts_node_type(node), type) == 0; }
 
+// The node types lowering tells apart, read from a table indexed by the
+// node's grammar symbol and built once from the symbols' names. Comparing type
+// names (`ts_node_type` and a `strcmp`) on every node visited was a tenth of
+// lowering.
+// clang-format off
+#define DATABUILD_NODE_KINDS(X) \
+  X(BinaryExpression, "binary_expression") \
+  X(Binding, "binding") \
+  X(BraceEscape, "brace_escape") \
+  X(CallExpression, "call_expression") \
+  X(CatalogStatement, "catalog_statement") \
+  X(ColumnStatement, "column_statement") \
+  X(Comment, "comment") \
+  X(DataRootStatement, "data_root_statement") \
+  X(DatasetDeclaration, "dataset_declaration") \
+  X(Date, "date") \
+  X(DenyStatement, "deny_statement") \
+  X(Duration, "duration") \
+  X(EnumType, "enum_type") \
+  X(EnvStatement, "env_statement") \
+  X(EscapeSequence, "escape_sequence") \
+  X(ExternalStatement, "external_statement") \
+  X(FormatStatement, "format_statement") \
+  X(Hour, "hour") \
+  X(Identifier, "identifier") \
+  X(InputStatement, "input_statement") \
+  X(Integer, "integer") \
+  X(Interpolation, "interpolation") \
+  X(JobDeclaration, "job_declaration") \
+  X(KeyDeclaration, "key_declaration") \
+  X(LocationStatement, "location_statement") \
+  X(Month, "month") \
+  X(Now, "now") \
+  X(OutputStatement, "output_statement") \
+  X(Parameter, "parameter") \
+  X(ParenthesizedExpression, "parenthesized_expression") \
+  X(PolicyDeclaration, "policy_declaration") \
+  X(Range, "range") \
+  X(ReadyStatement, "ready_statement") \
+  X(RemovesStatement, "removes_statement") \
+  X(RetriesStatement, "retries_statement") \
+  X(RunStatement, "run_statement") \
+  X(String, "string") \
+  X(StringContent, "string_content") \
+  X(TaintStatement, "taint_statement") \
+  X(TemplateString, "template_string") \
+  X(TimeoutStatement, "timeout_statement") \
+  X(TypeDeclaration, "type_declaration") \
+  X(VersionStatement, "version_statement") \
+  X(WaitStatement, "wait_statement") \
+  X(Wildcard, "wildcard") \
+  X(WorkspaceDeclaration, "workspace_declaration")
+// clang-format on
+enum class Kind : uint8_t {
+  Other,  // a type lowering does not look at, and ERROR
+#define DATABUILD_NODE_KIND_ENUM(id, name) id,
+  DATABUILD_NODE_KINDS(DATABUILD_NODE_KIND_ENUM)
+#undef DATABUILD_NODE_KIND_ENUM
+};
+
+Kind kind(TSNode node) {
+  static const std::vector<Kind> kinds = [] {
+    const TSLanguage* language = tree_sitter_databuild();
+    std::vector<Kind> kinds(ts_language_symbol_count(language), Kind::Other);
+    for (size_t symbol = 0; symbol < kinds.size(); ++symbol) {
+      std::string_view name = ts_language_symbol_name(language, static_cast<TSSymbol>(symbol));
+#define DATABUILD_NODE_KIND_MATCH(id, type) \
+  if (name == type) kinds[symbol] = Kind::id;
+      DATABUILD_NODE_KINDS(DATABUILD_NODE_KIND_MATCH)
+#undef DATABUILD_NODE_KIND_MATCH
+    }
+    return kinds;
+  }();
+  TSSymbol symbol = ts_node_symbol(node);
+  // ERROR's symbol is the largest number, past the table.
+  return symbol < kinds.size() ? kinds[symbol] : Kind::Other;
+}
+
 // Calls `visit` on each named child of `node`, comments included (they carry
 // documentation).
 template <typename Visit>
@@ -73,7 +155,7 @@ void for_each_child_with_comments(TSNode node, const Visit& visit) {
 template <typename Visit>
 void for_each_child(TSNode node, const Visit& visit) {
   for_each_child_with_comments(node, [&](TSNode child) {
-    if (!is(child, "comment")) visit(child);
+    if (kind(child) != Kind::Comment) visit(child);
   });
 }
 
@@ -163,6 +245,8 @@ TSFieldId field_id(Field field) {
   return ids[static_cast<size_t>(field)];
 }
 
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
 bool is_word_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
@@ -181,7 +265,7 @@ std::string canonical_definition(std::string_view text) {
     if (c == '#') {
       i = std::min(text.find('\n', i), text.size());
       separated = true;
-    } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+    } else if (is_space(c)) {
       ++i;
       separated = true;
     } else {
@@ -191,6 +275,9 @@ std::string canonical_definition(std::string_view text) {
       if (c == '"') {  // to the closing quote, past escaped ones
         while (end < text.size() && text[end] != '"') end += text[end] == '\\' ? 2 : 1;
         end = std::min(end + 1, text.size());
+      } else {  // a run of characters kept as they are, appended at once
+        while (end < text.size() && !is_space(text[end]) && text[end] != '#' && text[end] != '"')
+          ++end;
       }
       out.append(text.substr(i, end - i));
       i = end;
@@ -238,33 +325,33 @@ class Lowerer {
 
   void lower_source(TSNode root) {
     report_syntax_errors(root);
-    reserve_declarations(root);
+    // The declarations are listed first, in one walk of the file's top level:
+    // their count sizes the dataset and job vectors (large structs, and a file
+    // may hold thousands: growing by doubling cost more memory than the
+    // source text at 100k jobs), and a second walk cost as much as the first.
+    std::vector<TSNode> top_level;
+    top_level.reserve(ts_node_child_count(root));
+    for_each_child_with_comments(root, [&](TSNode child) { top_level.push_back(child); });
+    size_t datasets = 0, jobs = 0;
+    for (TSNode child : top_level) {
+      datasets += kind(child) == Kind::DatasetDeclaration;
+      jobs += kind(child) == Kind::JobDeclaration;
+    }
+    out_.datasets.reserve(datasets);
+    out_.jobs.reserve(jobs);
     std::vector<TSNode> comments;
-    for_each_child_with_comments(root, [&](TSNode child) {
-      if (is(child, "comment")) {
+    for (TSNode child : top_level) {
+      if (kind(child) == Kind::Comment) {
         comments.push_back(child);
-        return;
+        continue;
       }
       Symbol doc(doc_comment(comments, child));
       comments.clear();
       lower_declaration(child, doc);
-    });
+    }
   }
 
  private:
-  // Datasets and jobs are large structs and a file may hold thousands: sizing
-  // their vectors up front avoids the copies and the slack of growing by
-  // doubling, which at 100k jobs cost more memory than the source text.
-  void reserve_declarations(TSNode root) {
-    size_t datasets = 0, jobs = 0;
-    for_each_child(root, [&](TSNode child) {
-      datasets += is(child, "dataset_declaration");
-      jobs += is(child, "job_declaration");
-    });
-    out_.datasets.reserve(datasets);
-    out_.jobs.reserve(jobs);
-  }
-
   // ---- helpers -------------------------------------------------------------
 
   // A model's arena takes about three times its source. Blocks of a sixth of
@@ -416,21 +503,21 @@ class Lowerer {
   // ---- declarations --------------------------------------------------------
 
   void lower_declaration(TSNode node, Symbol doc) {
-    if (is(node, "workspace_declaration")) {
+    if (kind(node) == Kind::WorkspaceDeclaration) {
       lower_workspace(node);
-    } else if (is(node, "policy_declaration")) {
+    } else if (kind(node) == Kind::PolicyDeclaration) {
       TSNode name = field(node, Field::Name);
       if (present(name)) out_.policies.push_back({name_of(name), doc, loc(node)});
-    } else if (is(node, "type_declaration")) {
+    } else if (kind(node) == Kind::TypeDeclaration) {
       TSNode name = field(node, Field::Name);
       TSNode value = field(node, Field::Value);
       if (!present(name)) return;
       TypeDecl type{name_of(name), {}, doc, loc(node)};
       if (present(value)) type.enumeration = lower_enum(value);
       out_.types.push_back(std::move(type));
-    } else if (is(node, "dataset_declaration")) {
+    } else if (kind(node) == Kind::DatasetDeclaration) {
       lower_dataset(node, doc);
-    } else if (is(node, "job_declaration")) {
+    } else if (kind(node) == Kind::JobDeclaration) {
       lower_job(node, doc);
     }
   }
@@ -442,10 +529,10 @@ class Lowerer {
     for_each_child(node, [&](TSNode child) {
       TSNode path = field(child, Field::Path);
       if (!present(path)) return;
-      if (is(child, "data_root_statement")) {
+      if (kind(child) == Kind::DataRootStatement) {
         set_once(workspace.data_root, lower_string(path), child, "data_root", "workspace",
                  workspace.name.text);
-      } else if (is(child, "catalog_statement")) {
+      } else if (kind(child) == Kind::CatalogStatement) {
         set_once(workspace.catalog, lower_string(path), child, "catalog", "workspace",
                  workspace.name.text);
       }
@@ -464,9 +551,9 @@ class Lowerer {
     std::vector<EnumValue>& values = scratch_.enum_values;
     values.clear();
     for_each_child(node, [&](TSNode value) {
-      if (is(value, "identifier")) {
+      if (kind(value) == Kind::Identifier) {
         values.push_back({Symbol(text(value)), loc(value)});
-      } else if (is(value, "string")) {
+      } else if (kind(value) == Kind::String) {
         values.push_back({lower_string(value).value, loc(value)});
       }
     });
@@ -476,7 +563,7 @@ class Lowerer {
   TypeRef lower_type(TSNode node) {
     TypeRef type;
     type.location = loc(node);
-    if (is(node, "enum_type")) {
+    if (kind(node) == Kind::EnumType) {
       type.inline_enum = arena_.make(lower_enum(node));
     } else {
       type.name = Symbol(text(node));
@@ -487,7 +574,7 @@ class Lowerer {
   // Appends the names listed directly under `node` (policies, columns).
   void append_identifiers(TSNode node, std::vector<Name>& names) {
     for_each_child(node, [&](TSNode child) {
-      if (is(child, "identifier")) names.push_back(name_of(child));
+      if (kind(child) == Kind::Identifier) names.push_back(name_of(child));
     });
   }
   List<Name> identifiers(TSNode node) {
@@ -509,7 +596,7 @@ class Lowerer {
     TSNode keys = field(node, Field::Keys);
     if (!ts_node_is_null(keys)) {
       for_each_child(keys, [&](TSNode key) {
-        if (!is(key, "key_declaration")) return;
+        if (kind(key) != Kind::KeyDeclaration) return;
         TSNode key_name = field(key, Field::Name);
         TSNode key_type = field(key, Field::Type);
         if (!present(key_name) || !present(key_type)) return;
@@ -537,7 +624,7 @@ class Lowerer {
 
   void lower_dataset_statement(Dataset& dataset, DatasetLists& lists, TSNode statement) {
     Symbol owner = dataset.name.text;
-    if (is(statement, "column_statement")) {
+    if (kind(statement) == Kind::ColumnStatement) {
       TSNode name = field(statement, Field::Name);
       TSNode type = field(statement, Field::Type);
       if (!present(name) || !present(type)) return;
@@ -545,26 +632,26 @@ class Lowerer {
       TSNode taints = field(statement, Field::Taints);
       if (!ts_node_is_null(taints)) column.taints = identifiers(taints);
       lists.columns.push_back(column);
-    } else if (is(statement, "format_statement")) {
+    } else if (kind(statement) == Kind::FormatStatement) {
       TSNode name = field(statement, Field::Name);
       if (present(name))
         set_once(dataset.format, name_of(name), statement, "format", "dataset", owner);
-    } else if (is(statement, "taint_statement")) {
+    } else if (kind(statement) == Kind::TaintStatement) {
       append_identifiers(statement, lists.taints);
-    } else if (is(statement, "deny_statement")) {
+    } else if (kind(statement) == Kind::DenyStatement) {
       append_identifiers(statement, lists.denies);
-    } else if (is(statement, "external_statement")) {
+    } else if (kind(statement) == Kind::ExternalStatement) {
       set_once(dataset.external, loc(statement), statement, "external", "dataset", owner);
-    } else if (is(statement, "location_statement")) {
+    } else if (kind(statement) == Kind::LocationStatement) {
       TSNode value = field(statement, Field::Template);
       if (present(value))
         set_once(dataset.location_template, lower_template(value), statement, "location", "dataset",
                  owner);
-    } else if (is(statement, "ready_statement")) {
+    } else if (kind(statement) == Kind::ReadyStatement) {
       TSNode file = field(statement, Field::File);
       if (present(file))
         set_once(dataset.ready, lower_string(file), statement, "ready", "dataset", owner);
-    } else if (is(statement, "wait_statement")) {
+    } else if (kind(statement) == Kind::WaitStatement) {
       TSNode duration = field(statement, Field::Duration);
       if (present(duration))
         set_once(dataset.wait, lower_expr(duration), statement, "wait", "dataset", owner);
@@ -584,7 +671,7 @@ class Lowerer {
     TSNode parameters = field(node, Field::Parameters);
     if (!ts_node_is_null(parameters)) {
       for_each_child(parameters, [&](TSNode parameter) {
-        if (!is(parameter, "parameter")) return;
+        if (kind(parameter) != Kind::Parameter) return;
         TSNode parameter_name = field(parameter, Field::Name);
         TSNode type = field(parameter, Field::Type);
         if (!present(parameter_name) || !present(type)) return;
@@ -613,11 +700,11 @@ class Lowerer {
 
   void lower_job_statement(Job& job, JobLists& lists, TSNode statement) {
     Symbol owner = job.name.text;
-    if (is(statement, "input_statement") || is(statement, "output_statement")) {
+    if (kind(statement) == Kind::InputStatement || kind(statement) == Kind::OutputStatement) {
       TSNode name = field(statement, Field::Name);
       TSNode pattern = field(statement, Field::Pattern);
       if (!present(name) || ts_node_is_null(pattern)) return;
-      bool input = is(statement, "input_statement");
+      bool input = kind(statement) == Kind::InputStatement;
       Port port{.name = name_of(name),
                 .pattern = lower_pattern(pattern),
                 .columns = {},
@@ -626,7 +713,7 @@ class Lowerer {
       TSNode columns = field(statement, Field::Columns);
       if (!ts_node_is_null(columns)) port.columns = arena_.make(identifiers(columns));
       (input ? lists.inputs : lists.outputs).push_back(port);
-    } else if (is(statement, "removes_statement")) {
+    } else if (kind(statement) == Kind::RemovesStatement) {
       TSNode reason = field(statement, Field::Reason);
       Removal removal{identifiers(statement), {}, loc(statement)};
       if (present(reason)) removal.reason = lower_string(reason);
@@ -638,34 +725,34 @@ class Lowerer {
         report(DiagnosticCode::EmptyReason, removal.reason.location, {policies});
       }
       lists.removals.push_back(removal);
-    } else if (is(statement, "run_statement")) {
+    } else if (kind(statement) == Kind::RunStatement) {
       TSNode arguments = field(statement, Field::Arguments);
       std::vector<TemplateString>& argv = scratch_.arguments;
       argv.clear();
       if (!ts_node_is_null(arguments)) {
         for_each_child(arguments, [&](TSNode argument) {
-          if (is(argument, "template_string")) argv.push_back(lower_template(argument));
+          if (kind(argument) == Kind::TemplateString) argv.push_back(lower_template(argument));
         });
       }
       if (!job.run) job.run_location = loc(statement);
       set_once(job.run, arena_.copy(argv), statement, "run", "job", owner);
-    } else if (is(statement, "env_statement")) {
+    } else if (kind(statement) == Kind::EnvStatement) {
       TSNode name = field(statement, Field::Name);
       TSNode value = field(statement, Field::Value);
       if (present(name) && present(value))
         lists.env.push_back({name_of(name), lower_template(value), loc(statement)});
-    } else if (is(statement, "retries_statement")) {
+    } else if (kind(statement) == Kind::RetriesStatement) {
       TSNode count = field(statement, Field::Count);
       if (present(count)) {
         Expr value = lower_expr(count);
         if (value.kind == ExprKind::Integer)
           set_once(job.retries, value.value(), statement, "retries", "job", owner);
       }
-    } else if (is(statement, "timeout_statement")) {
+    } else if (kind(statement) == Kind::TimeoutStatement) {
       TSNode duration = field(statement, Field::Duration);
       if (present(duration))
         set_once(job.timeout, lower_expr(duration), statement, "timeout", "job", owner);
-    } else if (is(statement, "version_statement")) {
+    } else if (kind(statement) == Kind::VersionStatement) {
       TSNode value = field(statement, Field::Value);
       if (present(value))
         set_once(job.version, lower_string(value), statement, "version", "job", owner);
@@ -683,7 +770,7 @@ class Lowerer {
     std::vector<Binding>& lowered_bindings = scratch_.bindings;
     lowered_bindings.clear();
     for_each_child(bindings, [&](TSNode binding) {
-      if (!is(binding, "binding")) return;
+      if (kind(binding) != Kind::Binding) return;
       TSNode key = field(binding, Field::Key);
       TSNode op = field(binding, Field::Operator);
       TSNode value = field(binding, Field::Value);
@@ -729,69 +816,89 @@ class Lowerer {
       too_deep_ = true;
       return expr;
     }
-    std::string_view type = ts_node_type(node);
     std::string_view source = text(node);
-    if (type == "parenthesized_expression") {
-      TSNode inner = ts_node_named_child(node, 0);
-      while (!ts_node_is_null(inner) && is(inner, "comment"))
-        inner = ts_node_next_named_sibling(inner);
-      return present(inner) ? lower_subexpr(inner, depth + 1) : expr;
-    }
-    if (type == "identifier") {
-      expr.kind = ExprKind::Identifier;
-      expr.text = Symbol(source);
-    } else if (type == "integer") {
-      int64_t integer = 0;
-      expr.kind = parse_integer(source, integer) ? ExprKind::Integer : ExprKind::Invalid;
-      expr.set_value(integer);
-      if (expr.kind == ExprKind::Invalid) invalid_literal(expr, source, "integer");
-    } else if (type == "date" || type == "hour" || type == "month" || type == "duration") {
-      std::optional<int64_t> value = type == "date"    ? parse_date(source)
-                                     : type == "hour"  ? parse_hour(source)
-                                     : type == "month" ? parse_month(source)
-                                                       : parse_duration(source);
-      expr.text = Symbol(source);
-      if (value) {
-        expr.kind = type == "date"    ? ExprKind::Date
-                    : type == "hour"  ? ExprKind::Hour
-                    : type == "month" ? ExprKind::Month
-                                      : ExprKind::Duration;
-        expr.set_value(*value);
-      } else {
-        invalid_literal(expr, source, type);
+    switch (kind(node)) {
+      case Kind::ParenthesizedExpression: {
+        TSNode inner = ts_node_named_child(node, 0);
+        while (!ts_node_is_null(inner) && kind(inner) == Kind::Comment)
+          inner = ts_node_next_named_sibling(inner);
+        return present(inner) ? lower_subexpr(inner, depth + 1) : expr;
       }
-    } else if (type == "string") {
-      expr.kind = ExprKind::String;
-      expr.text = lower_string(node).value;
-    } else if (type == "now") {
-      expr.kind = ExprKind::Now;
-    } else if (type == "wildcard") {
-      expr.kind = ExprKind::Wildcard;
-    } else if (type == "binary_expression" || type == "range") {
-      bool binary = type == "binary_expression";
-      TSNode left = field(node, binary ? Field::Left : Field::Start);
-      TSNode right = field(node, binary ? Field::Right : Field::End);
-      if (!present(left) || !present(right)) return expr;
-      expr.kind = binary ? ExprKind::Binary : ExprKind::Range;
-      if (binary) expr.op = text(field(node, Field::Operator)) == "+" ? '+' : '-';
-      const Expr operands[] = {lower_subexpr(left, depth + 1), lower_subexpr(right, depth + 1)};
-      expr.set_operands(arena_.copy(std::span<const Expr>(operands)));
-    } else if (type == "call_expression") {
-      TSNode function = field(node, Field::Function);
-      TSNode arguments = field(node, Field::Arguments);
-      if (!present(function)) return expr;
-      expr.kind = ExprKind::Call;
-      expr.text = Symbol(text(function));
-      if (!ts_node_is_null(arguments)) {
-        // Not a scratch list: arguments may hold calls of their own.
-        std::vector<Expr> operands;
-        for_each_child(arguments, [&](TSNode argument) {
-          operands.push_back(lower_subexpr(argument, depth + 1));
-        });
-        expr.set_operands(arena_.copy(operands));
+      case Kind::Identifier:
+        expr.kind = ExprKind::Identifier;
+        expr.text = Symbol(source);
+        break;
+      case Kind::Integer: {
+        int64_t integer = 0;
+        expr.kind = parse_integer(source, integer) ? ExprKind::Integer : ExprKind::Invalid;
+        expr.set_value(integer);
+        if (expr.kind == ExprKind::Invalid) invalid_literal(expr, source, "integer");
+        break;
       }
+      case Kind::Date:
+        lower_time_literal(expr, source, ExprKind::Date, parse_date(source), "date");
+        break;
+      case Kind::Hour:
+        lower_time_literal(expr, source, ExprKind::Hour, parse_hour(source), "hour");
+        break;
+      case Kind::Month:
+        lower_time_literal(expr, source, ExprKind::Month, parse_month(source), "month");
+        break;
+      case Kind::Duration:
+        lower_time_literal(expr, source, ExprKind::Duration, parse_duration(source), "duration");
+        break;
+      case Kind::String:
+        expr.kind = ExprKind::String;
+        expr.text = lower_string(node).value;
+        break;
+      case Kind::Now:
+        expr.kind = ExprKind::Now;
+        break;
+      case Kind::Wildcard:
+        expr.kind = ExprKind::Wildcard;
+        break;
+      case Kind::BinaryExpression:
+      case Kind::Range: {
+        bool binary = kind(node) == Kind::BinaryExpression;
+        TSNode left = field(node, binary ? Field::Left : Field::Start);
+        TSNode right = field(node, binary ? Field::Right : Field::End);
+        if (!present(left) || !present(right)) return expr;
+        expr.kind = binary ? ExprKind::Binary : ExprKind::Range;
+        if (binary) expr.op = text(field(node, Field::Operator)) == "+" ? '+' : '-';
+        const Expr operands[] = {lower_subexpr(left, depth + 1), lower_subexpr(right, depth + 1)};
+        expr.set_operands(arena_.copy(std::span<const Expr>(operands)));
+        break;
+      }
+      case Kind::CallExpression: {
+        TSNode function = field(node, Field::Function);
+        TSNode arguments = field(node, Field::Arguments);
+        if (!present(function)) return expr;
+        expr.kind = ExprKind::Call;
+        expr.text = Symbol(text(function));
+        if (!ts_node_is_null(arguments)) {
+          // Not a scratch list: arguments may hold calls of their own.
+          std::vector<Expr> operands;
+          for_each_child(arguments, [&](TSNode argument) {
+            operands.push_back(lower_subexpr(argument, depth + 1));
+          });
+          expr.set_operands(arena_.copy(operands));
+        }
+        break;
+      }
+      default:
+        break;
     }
     return expr;
+  }
+
+  // A date, hour, month or duration literal: its text, and its value when it
+  // parses.
+  void lower_time_literal(Expr& expr, std::string_view source, ExprKind kind,
+                          std::optional<int64_t> value, std::string_view type) {
+    expr.text = Symbol(source);
+    if (!value) return invalid_literal(expr, source, type);
+    expr.kind = kind;
+    expr.set_value(*value);
   }
 
   static bool parse_integer(std::string_view digits, int64_t& value) {
@@ -825,7 +932,7 @@ class Lowerer {
   StringLiteral lower_string(TSNode node) {
     std::string value;
     for_each_child(node, [&](TSNode part) {
-      if (is(part, "escape_sequence")) {
+      if (kind(part) == Kind::EscapeSequence) {
         value += unescape(text(part));
       } else {
         value += text(part);
@@ -856,7 +963,7 @@ class Lowerer {
       literal_location.reset();
     };
     for_each_child(node, [&](TSNode part) {
-      if (is(part, "interpolation")) {
+      if (kind(part) == Kind::Interpolation) {
         finish_literal();
         TemplatePart interpolation;
         interpolation.location = loc(part);
@@ -868,12 +975,12 @@ class Lowerer {
           interpolation.text = Symbol(text(format));
         }
         parts.push_back(interpolation);
-      } else if (is(part, "escape_sequence")) {
+      } else if (kind(part) == Kind::EscapeSequence) {
         char unescaped = unescape(text(part));
         append_literal(part, {&unescaped, 1});
-      } else if (is(part, "brace_escape")) {
+      } else if (kind(part) == Kind::BraceEscape) {
         append_literal(part, text(part).substr(0, 1));
-      } else if (is(part, "string_content")) {
+      } else if (kind(part) == Kind::StringContent) {
         append_literal(part, text(part));
       }
     });
