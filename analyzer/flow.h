@@ -100,7 +100,8 @@ class DataFlow {
 
 // Runs the flow checks over the datasets and jobs `linked` holds: fills
 // `linked.flow` and appends to `linked.diagnostics`. Called by link(); needs
-// its resolved patterns, link indices, producers and readers.
-void check_flow(LinkedWorkspace& linked);
+// its resolved patterns, link indices, producers and readers. With
+// `in_parallel` the label checks run on a second thread; the result is the same.
+void check_flow(LinkedWorkspace& linked, bool in_parallel = false);
 
 }  // namespace databuild

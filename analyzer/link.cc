@@ -1171,7 +1171,7 @@ LinkedWorkspace link(std::vector<FileModel>& files, const std::vector<std::strin
   declarer.check_workspace();
 
   out.diagnostics = std::move(found.diagnostics);
-  check_flow(out);
+  check_flow(out, /*in_parallel=*/threads > 1);
   return out;
 }
 
