@@ -23,7 +23,7 @@ struct EmptyEntry {
   uint32_t length;
   char text[4];
 };
-constexpr EmptyEntry kEmpty{0xcbf29ce484222325ull, 0, {}};  // FNV-1a of ""
+constexpr EmptyEntry kEmpty{0, 0, {}};  // Symbol::hash_text("") is 0
 static_assert(offsetof(EmptyEntry, text) == sizeof(uint64_t) + sizeof(uint32_t));
 
 const char* first_page[kPageSize] = {kEmpty.text};

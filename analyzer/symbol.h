@@ -98,10 +98,34 @@ class Symbol {
     std::memcpy(&hash, text - sizeof(uint32_t) - sizeof hash, sizeof hash);
     return hash;
   }
-  // The hash a Symbol of `text` has (64-bit FNV-1a).
+  // The hash a Symbol of `text` has. Read 8 bytes at a time: a byte-at-a-time
+  // hash (FNV-1a) was most of the cost of interning the names lowering finds.
+  // The last step mixes every byte into both the high bits (which pick the
+  // intern table's shard) and the low bits (which pick the slot). The empty
+  // text hashes to 0.
   static uint64_t hash_text(std::string_view text) {
-    uint64_t hash = 0xcbf29ce484222325ull;
-    for (char c : text) hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
+    constexpr uint64_t kOdd = 0x9e3779b97f4a7c15ull;  // 2^64 / golden ratio
+    const char* bytes = text.data();
+    size_t size = text.size();
+    uint64_t hash = size * kOdd;
+    for (; size >= 8; bytes += 8, size -= 8) {
+      uint64_t word;
+      std::memcpy(&word, bytes, sizeof word);
+      hash = (hash ^ word) * kOdd;
+      hash ^= hash >> 32;
+    }
+    if (size > 0) {
+      uint64_t tail = 0;
+      for (size_t i = 0; i < size; ++i)
+        tail |= uint64_t{static_cast<unsigned char>(bytes[i])} << (8 * i);
+      hash = (hash ^ tail) * kOdd;
+    }
+    // MurmurHash3's finalizer.
+    hash ^= hash >> 33;
+    hash *= 0xff51afd7ed558ccdull;
+    hash ^= hash >> 33;
+    hash *= 0xc4ceb9fe1a85ec53ull;
+    hash ^= hash >> 33;
     return hash;
   }
   uint64_t hash() const { return stored_hash(data()); }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <string>
 #include <thread>
 #include <unordered_set>
 #include <vector>
@@ -32,6 +33,30 @@ TEST(SymbolTest, DefaultIsTheEmptyString) {
 
 // A Symbol is its text's number; numbers run past one page of the table
 // (4096 texts) and each still finds its text.
+// The hash reads whole words; each byte, wherever it falls (in a word or in
+// the tail after the last whole word), and the length must still count.
+TEST(SymbolTest, HashesDependOnEveryByteAndTheLength) {
+  EXPECT_EQ(std::hash<Symbol>()(Symbol()), Symbol::hash_text(""));
+  std::set<uint64_t> hashes;
+  size_t texts = 0;
+  for (size_t size = 0; size <= 20; ++size) {
+    std::string text(size, 'a');
+    hashes.insert(Symbol::hash_text(text));
+    text.push_back('\0');  // a zero byte more is another text
+    hashes.insert(Symbol::hash_text(text));
+    text.pop_back();
+    texts += 2;
+    for (size_t i = 0; i < size; ++i) {
+      text[i] = 'b';
+      hashes.insert(Symbol::hash_text(text));
+      text[i] = 'a';
+      ++texts;
+    }
+  }
+  EXPECT_EQ(hashes.size(), texts);
+  EXPECT_EQ(Symbol("weekly_actives").hash(), Symbol::hash_text("weekly_actives"));
+}
+
 TEST(SymbolTest, NumbersAreDistinctAndFindTheirTexts) {
   std::vector<Symbol> symbols;
   for (int i = 0; i < 10000; ++i) symbols.emplace_back("numbered_" + std::to_string(i));
