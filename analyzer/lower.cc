@@ -245,11 +245,23 @@ TSFieldId field_id(Field field) {
   return ids[static_cast<size_t>(field)];
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
 bool is_word_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
+
+// What canonical_definition() does with each character, looked up in a table
+// (a run of kept characters is then one comparison per character).
+enum class CanonicalClass : uint8_t { Kept, Space, Comment, Quote };
+
+constexpr std::array<CanonicalClass, 256> kCanonicalClasses = [] {
+  std::array<CanonicalClass, 256> classes{};
+  for (unsigned char c : {' ', '\t', '\n', '\r'}) classes[c] = CanonicalClass::Space;
+  classes['#'] = CanonicalClass::Comment;
+  classes['"'] = CanonicalClass::Quote;
+  return classes;
+}();
+
+CanonicalClass canonical_class(char c) { return kCanonicalClasses[static_cast<unsigned char>(c)]; }
 
 // A declaration's text in a form that layout and comments do not change:
 // comments dropped, whitespace removed except one space between two word
@@ -261,23 +273,23 @@ std::string canonical_definition(std::string_view text) {
   out.reserve(text.size());
   bool separated = false;  // whitespace or a comment since the last character kept
   for (size_t i = 0; i < text.size();) {
-    char c = text[i];
-    if (c == '#') {
+    CanonicalClass kind = canonical_class(text[i]);
+    if (kind == CanonicalClass::Comment) {
       i = std::min(text.find('\n', i), text.size());
       separated = true;
-    } else if (is_space(c)) {
-      ++i;
+    } else if (kind == CanonicalClass::Space) {
+      while (i < text.size() && canonical_class(text[i]) == CanonicalClass::Space) ++i;
       separated = true;
     } else {
-      if (separated && !out.empty() && is_word_char(out.back()) && is_word_char(c)) out += ' ';
+      if (separated && !out.empty() && is_word_char(out.back()) && is_word_char(text[i]))
+        out += ' ';
       separated = false;
       size_t end = i + 1;
-      if (c == '"') {  // to the closing quote, past escaped ones
+      if (kind == CanonicalClass::Quote) {  // to the closing quote, past escaped ones
         while (end < text.size() && text[end] != '"') end += text[end] == '\\' ? 2 : 1;
         end = std::min(end + 1, text.size());
       } else {  // a run of characters kept as they are, appended at once
-        while (end < text.size() && !is_space(text[end]) && text[end] != '#' && text[end] != '"')
-          ++end;
+        while (end < text.size() && canonical_class(text[end]) == CanonicalClass::Kept) ++end;
       }
       out.append(text.substr(i, end - i));
       i = end;

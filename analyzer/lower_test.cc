@@ -354,6 +354,8 @@ TEST(Lower, DefinitionHashIgnoresLayoutAndComments) {
   EXPECT_EQ(a.jobs[0].definition_hash, b.jobs[0].definition_hash);
   // Whitespace goes, except one space between two word characters.
   EXPECT_EQ(a.jobs[0].definition_hash, hash_content("job j{output o=x run[\"a b\"]}"));
+  FileModel crlf = parse_and_lower(0, "job j {\r\n\toutput o = x\r\n\trun [\"a b\"]\r\n}\r\n");
+  EXPECT_EQ(crlf.jobs[0].definition_hash, a.jobs[0].definition_hash);
   // What strings hold counts, a '#' in them included; comments never do,
   // quotes in them included.
   auto hash_of = [](std::string_view text) {
