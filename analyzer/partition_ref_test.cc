@@ -6,20 +6,11 @@
 #include <gtest/gtest.h>
 
 #include "calendar.h"
+#include "sample_workspaces.h"
 #include "test_support.h"
 
 namespace databuild {
 namespace {
-
-const char* const kSources = R"(
-type region = enum(us, eu, "ap-south")
-dataset events[date: date since 2024-01-01 until now - 1d, region: region] { external }
-dataset hourly[hour: hour since 2024-01-01T00 until 2024-01-02T23] { external }
-dataset monthly[month: month since 2023-11 until now - 1] { external }
-dataset shards[shard: int since 0 until 3, name: string] { external }
-dataset numbers[n: int] { external }
-dataset settings { external }
-)";
 
 // 2024-03-10T12:00:00Z: `now - 1d` is 2024-03-09 for dates, 2024-02 for months.
 const BuildClock kClock{(*parse_date("2024-03-10")) * kSecondsPerDay + 12 * kSecondsPerHour};
@@ -27,7 +18,7 @@ const BuildClock kClock{(*parse_date("2024-03-10")) * kSecondsPerDay + 12 * kSec
 class PartitionRefTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    analysis_ = testing::analyze({{"a.dbuild", kSources}});
+    analysis_ = testing::analyze({{"a.dbuild", samples::kKeyKinds}});
     ASSERT_TRUE(testing::summarize(*analysis_).empty());
   }
 

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "calendar.h"
+#include "sample_workspaces.h"
 #include "test_support.h"
 
 namespace databuild {
@@ -52,64 +53,8 @@ class ResolveTest : public ::testing::Test {
   std::unique_ptr<Analysis> analysis_;
 };
 
-const char* const kMetrics = R"(
-type region = enum(us, eu)
-dataset events[date: date since 2024-01-01 until now - 1d, region: region] {
-  external
-  location "vendor/{region}/{date:%Y/%m/%d}"
-}
-dataset weekly[date: date since 2024-01-07] {}
-job weekly(d: date) {
-  input  events = events[date in d - 6d .. d, region = *] { region }
-  output out    = weekly[date = d]
-  run ["python3", "jobs/weekly.py", "--end={d:%Y%m%d}", "--start={d - 6d}"]
-  env PREVIOUS = "{d - 1d}"
-}
-dataset running[date: date since 2024-01-07] {}
-job running(d: date) {
-  input today = weekly[date = d]
-  input prev  = running[date = d - 1d]
-  output out  = running[date = d]
-  run ["true"]
-}
-dataset monthly[month: month since 2024-01] {}
-job monthly(m: month) {
-  input days = weekly[date in days_of(m)]
-  input last = monthly[month = m - 1]
-  output out = monthly[month = m]
-  run ["true", "{m:%Y-%m}", "{m - 1}"]
-}
-dataset hourly[hour: hour since 2024-01-01T00] { external }
-dataset daily[date: date since 2024-01-01] {}
-job daily(d: date) {
-  input hours = hourly[hour in hours_of(d)]
-  input month_start = weekly[date = d - 40d]
-  output out = daily[date = d]
-  run ["true"]
-}
-dataset by_hour[hour: hour since 2024-01-01T00] {}
-job by_hour(h: hour) {
-  input day = daily[date = date_of(h)]
-  input month = monthly[month = month_of(h)]
-  input back = hourly[hour = h - 3h]
-  output out = by_hour[hour = h]
-  run ["true"]
-}
-dataset manual[date: date since 2024-01-01] {}
-dataset fixed[date: date] {}
-job fixed {
-  output o = fixed[date = 2024-02-29]
-  run ["true"]
-}
-dataset pair[a: date, b: date] {}
-job pair(d: date) {
-  output o = pair[a = d, b = d]
-  run ["true"]
-}
-)";
-
 TEST_F(ResolveTest, ProducersMatchOutputsAndBindParameters) {
-  load(kMetrics);
+  load(samples::kPipelines);
   Resolution weekly = resolve_ref("weekly/date=2024-03-10", clock_at("2024-06-01"));
   ASSERT_EQ(weekly.producer, ProducerKind::Job);
   EXPECT_EQ(weekly.target->job->name.text, "weekly");
@@ -139,7 +84,7 @@ TEST_F(ResolveTest, ProducersMatchOutputsAndBindParameters) {
 }
 
 TEST_F(ResolveTest, RangesAndWildcardsExpandAndDropOutsideTheDomain) {
-  load(kMetrics);
+  load(samples::kPipelines);
   Resolution weekly = resolve_ref("weekly/date=2024-03-10", clock_at("2024-06-01"));
   const InputPartitions& events = input(weekly, "events");
   EXPECT_FALSE(events.single);
@@ -161,7 +106,7 @@ TEST_F(ResolveTest, RangesAndWildcardsExpandAndDropOutsideTheDomain) {
 }
 
 TEST_F(ResolveTest, FunctionsAndArithmeticAcrossMonthsAndLeapYears) {
-  load(kMetrics);
+  load(samples::kPipelines);
   BuildClock clock = clock_at("2025-01-01");
   Resolution february = resolve_ref("monthly/month=2024-02", clock);
   std::vector<std::string> days = refs(february, "days");
@@ -193,7 +138,7 @@ TEST_F(ResolveTest, FunctionsAndArithmeticAcrossMonthsAndLeapYears) {
 }
 
 TEST_F(ResolveTest, SingleInputsOutsideTheDomainAreUnbuildableUnlessSelfReads) {
-  load(kMetrics);
+  load(samples::kPipelines);
   Resolution running = resolve_ref("running/date=2024-01-07", clock_at("2024-06-01"));
   EXPECT_EQ(refs(running, "prev"), std::vector<std::string>{});
   EXPECT_EQ(input(running, "prev").dropped, 1u);
@@ -210,7 +155,7 @@ TEST_F(ResolveTest, SingleInputsOutsideTheDomainAreUnbuildableUnlessSelfReads) {
 }
 
 TEST_F(ResolveTest, LocationsUseTheTemplateOrTheCanonicalRef) {
-  load(kMetrics);
+  load(samples::kPipelines);
   BuildClock clock = clock_at("2024-06-01");
   Expected<PartitionRef> event =
       parse_partition_ref(analysis_->linked, "events/date=2024-03-01/region=eu", clock);

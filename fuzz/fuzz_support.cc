@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "calendar.h"
+#include "sample_workspaces.h"
 
 namespace databuild::fuzz {
 
@@ -56,88 +57,6 @@ void invariant_broken(std::string_view what, std::string_view detail) {
 
 namespace {
 
-// Every key kind, with and without bounds, including `until now - …`.
-constexpr const char* kRefsSource = R"(
-type region = enum(us, eu, "ap-south")
-dataset events[date: date since 2024-01-01 until now - 1d, region: region] { external }
-dataset hourly[hour: hour since 2024-01-01T00 until 2024-01-02T23] { external }
-dataset monthly[month: month since 2023-11 until now - 1] { external }
-dataset shards[shard: int since 0 until 3, name: string] { external }
-dataset numbers[n: int] { external }
-dataset days[day: date] { external }
-dataset settings { external }
-)";
-
-// The quickstart's shapes and resolve_test.cc's: every kind of input pattern.
-constexpr const char* kJobsSource = R"(
-type region = enum(us, eu)
-dataset events[date: date since 2024-01-01 until now - 1d, region: region] {
-  external
-  location "vendor/{region}/{date:%Y/%m/%d}"
-}
-dataset weekly[date: date since 2024-01-07] {}
-job weekly(d: date) {
-  input  events = events[date in d - 6d .. d, region = *] { region }
-  output out    = weekly[date = d]
-  run ["python3", "jobs/weekly.py", "--end={d:%Y%m%d}", "--start={d - 6d}"]
-  env PREVIOUS = "{d - 1d}"
-}
-dataset running[date: date since 2024-01-07] {}
-job running(d: date) {
-  input today = weekly[date = d]
-  input prev  = running[date = d - 1d]
-  output out  = running[date = d]
-  run ["true"]
-}
-dataset totals {}
-job totals {
-  input all = events[date = *, region = *]
-  output out = totals
-  run ["true"]
-}
-dataset monthly[month: month since 2024-01] {}
-job monthly(m: month) {
-  input days = weekly[date in days_of(m)]
-  input last = monthly[month = m - 1]
-  output out = monthly[month = m]
-  run ["true", "{m:%Y-%m}", "{m - 1}"]
-}
-dataset hourly[hour: hour since 2024-01-01T00] { external }
-dataset daily[date: date since 2024-01-01] {}
-job daily(d: date) {
-  input hours = hourly[hour in hours_of(d)]
-  input month_start = weekly[date = d - 40d]
-  output out = daily[date = d]
-  run ["true"]
-}
-dataset by_hour[hour: hour since 2024-01-01T00] {}
-job by_hour(h: hour) {
-  input day = daily[date = date_of(h)]
-  input month = monthly[month = month_of(h)]
-  input back = hourly[hour = h - 3h]
-  output out = by_hour[hour = h]
-  run ["true"]
-}
-dataset fixed[date: date] {}
-job fixed {
-  output o = fixed[date = 2024-02-29]
-  run ["true"]
-}
-dataset pair[a: date, b: date] {}
-job pair(d: date) {
-  output o = pair[a = d, b = d]
-  run ["true"]
-}
-dataset src[name: string, n: int] { external location "in/{name}/{n}" }
-dataset dst[name: string, n: int] {}
-job copy(s: string, n: int) {
-  input previous = src[name = s, n = n + 1]
-  output o = dst[name = s, n = n]
-  run ["cp", "{s}", "{n}"]
-  env NAME = "{s}"
-}
-)";
-
 std::unique_ptr<Analysis> analyze_fixture(const char* source) {
   AnalysisOptions options;
   options.threads = 1;
@@ -154,12 +73,12 @@ std::unique_ptr<Analysis> analyze_fixture(const char* source) {
 }  // namespace
 
 const Analysis& refs_workspace() {
-  static const std::unique_ptr<Analysis> analysis = analyze_fixture(kRefsSource);
+  static const std::unique_ptr<Analysis> analysis = analyze_fixture(samples::kKeyKinds);
   return *analysis;
 }
 
 const Analysis& jobs_workspace() {
-  static const std::unique_ptr<Analysis> analysis = analyze_fixture(kJobsSource);
+  static const std::unique_ptr<Analysis> analysis = analyze_fixture(samples::kPipelines);
   return *analysis;
 }
 
