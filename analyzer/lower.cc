@@ -848,16 +848,10 @@ class Lowerer {
         break;
       }
       case Kind::Date:
-        lower_time_literal(expr, source, ExprKind::Date, parse_date(source), "date");
-        break;
       case Kind::Hour:
-        lower_time_literal(expr, source, ExprKind::Hour, parse_hour(source), "hour");
-        break;
       case Kind::Month:
-        lower_time_literal(expr, source, ExprKind::Month, parse_month(source), "month");
-        break;
       case Kind::Duration:
-        lower_time_literal(expr, source, ExprKind::Duration, parse_duration(source), "duration");
+        lower_time_literal(expr, source, kind(node));
         break;
       case Kind::String:
         expr.kind = ExprKind::String;
@@ -905,11 +899,21 @@ class Lowerer {
 
   // A date, hour, month or duration literal: its text, and its value when it
   // parses.
-  void lower_time_literal(Expr& expr, std::string_view source, ExprKind kind,
-                          std::optional<int64_t> value, std::string_view type) {
+  void lower_time_literal(Expr& expr, std::string_view source, Kind literal) {
+    struct TimeLiteral {
+      ExprKind kind;
+      std::optional<int64_t> (*parse)(std::string_view);
+      std::string_view type;
+    };
+    TimeLiteral time = literal == Kind::Date   ? TimeLiteral{ExprKind::Date, parse_date, "date"}
+                       : literal == Kind::Hour ? TimeLiteral{ExprKind::Hour, parse_hour, "hour"}
+                       : literal == Kind::Month
+                           ? TimeLiteral{ExprKind::Month, parse_month, "month"}
+                           : TimeLiteral{ExprKind::Duration, parse_duration, "duration"};
     expr.text = Symbol(source);
-    if (!value) return invalid_literal(expr, source, type);
-    expr.kind = kind;
+    std::optional<int64_t> value = time.parse(source);
+    if (!value) return invalid_literal(expr, source, time.type);
+    expr.kind = time.kind;
     expr.set_value(*value);
   }
 
