@@ -11,6 +11,7 @@
 #include "link.h"
 
 #include <algorithm>
+#include <array>
 #include <thread>
 
 namespace databuild {
@@ -189,8 +190,9 @@ struct Scope {
 
 // The first definition of each name in one scope (a dataset's keys, a job's
 // ports, an enum's values). This runs for every such list in the workspace,
-// and most hold a handful of names: those are compared in a flat list, by
-// Symbol identity, with a hash table only for long lists.
+// and most hold a handful of names: those are compared in a flat list on the
+// stack (no heap block per list), by Symbol identity, with a hash table only
+// for long lists.
 class FirstDefinitions {
  public:
   explicit FirstDefinitions(size_t expected) {
@@ -199,11 +201,11 @@ class FirstDefinitions {
   // Records `name` at `location`; returns where it was first defined if it
   // already was.
   const Location* add(Symbol name, Location location) {
-    if (list_.size() < kLinearLimit) {
-      for (const auto& [seen, at] : list_) {
-        if (seen == name) return &at;
+    if (count_ < kLinearLimit) {
+      for (size_t i = 0; i < count_; ++i) {
+        if (list_[i].first == name) return &list_[i].second;
       }
-      list_.emplace_back(name, location);
+      list_[count_++] = {name, location};
       return nullptr;
     }
     if (by_name_.empty()) {
@@ -215,7 +217,8 @@ class FirstDefinitions {
 
  private:
   static constexpr size_t kLinearLimit = 16;
-  std::vector<std::pair<Symbol, Location>> list_;
+  std::array<std::pair<Symbol, Location>, kLinearLimit> list_;
+  size_t count_ = 0;
   SymbolMap<Location> by_name_;
 };
 
@@ -624,7 +627,8 @@ class Linker {
           {"a bound is a literal" + std::string(may_use_now ? ", or 'now' minus a duration" : "")});
       return;
     }
-    expect(*bound, type_of(*bound, key.type, Scope{}), key.type, "key '" + key.name.text + "'");
+    expect(*bound, type_of(*bound, key.type, Scope{}), key.type,
+           [&] { return "key '" + key.name.text + "'"; });
   }
 
   // `since` after `until` leaves the key, and so the dataset, without partitions.
@@ -803,8 +807,11 @@ class Linker {
   }
 
   // Reports a mismatch between `actual` and the `expected` key type.
+  // `what()` names what is typed; it is only called for a mismatch (building
+  // that text for every binding of every pattern was a cost of its own).
+  template <typename What>
   void expect(const Expr& expr, const ValueType& actual, const TypeRef& expected,
-              const std::string& what) {
+              const What& what) {
     if (actual.what == ValueType::Unknown || expected.kind == KeyKind::Unknown) return;
     bool ok =
         actual.what == ValueType::Key && actual.kind == expected.kind &&
@@ -812,11 +819,11 @@ class Linker {
     if (ok) return;
     if (expected.kind == KeyKind::Enum && expr.kind == ExprKind::String) {
       report(DiagnosticCode::TypeMismatch, expr.location,
-             {describe_type(expected) + " for " + what, "\"" + expr.text + "\""});
+             {describe_type(expected) + " for " + what(), "\"" + expr.text + "\""});
       return;
     }
     report(DiagnosticCode::TypeMismatch, expr.location,
-           {describe_type(expected) + " for " + what, describe_value(actual)});
+           {describe_type(expected) + " for " + what(), describe_value(actual)});
   }
 
   // ---- templates ---------------------------------------------------------------
@@ -857,7 +864,8 @@ class Linker {
         job.parameters, [](const Parameter& p) -> const Name& { return p.name; },
         SymbolKind::Parameter, owner, &declaration_of<Parameter>);
     for (Parameter& parameter : job.parameters) resolve_type(parameter.type);
-    std::vector<const Port*> ports;
+    std::vector<const Port*>& ports = ports_scratch_;
+    ports.clear();
     for (const Port& port : job.inputs) ports.push_back(&port);
     for (const Port& port : job.outputs) ports.push_back(&port);
     std::sort(ports.begin(), ports.end(), [](const Port* a, const Port* b) {
@@ -901,7 +909,8 @@ class Linker {
     bool output = port.kind == PortKind::Output;
     (output ? sink_.producers : sink_.readers).push_back({&dataset, {&job, &port}});
 
-    std::vector<const Binding*> bound(dataset.keys.size(), nullptr);
+    std::vector<const Binding*>& bound = bound_scratch_;
+    bound.assign(dataset.keys.size(), nullptr);
     for (Binding& binding : pattern.bindings) {
       const KeyDecl* key = dataset.find_key(binding.key_text);
       if (!key) {
@@ -989,7 +998,7 @@ class Linker {
           return;
         }
         for (const Expr& end : value.operands())
-          expect(end, type_of(end, type, scope), type, key_what(dataset, key));
+          expect(end, type_of(end, type, scope), type, [&] { return key_what(dataset, key); });
         return;
       }
       ValueType range = type_of(value, type, scope);
@@ -1012,7 +1021,7 @@ class Linker {
               describe_value(actual)});
       return;
     }
-    expect(value, actual, type, key_what(dataset, key));
+    expect(value, actual, type, [&] { return key_what(dataset, key); });
   }
 
   void link_output_binding(const Dataset& dataset, const KeyDecl& key, const Binding& binding,
@@ -1029,7 +1038,8 @@ class Linker {
       report(DiagnosticCode::InvalidOutputBinding, value.location, {key.name.text, invalid});
       return;
     }
-    expect(value, type_of(value, key.type, scope), key.type, key_what(dataset, key));
+    expect(value, type_of(value, key.type, scope), key.type,
+           [&] { return key_what(dataset, key); });
   }
 
   // Whether `expr` may name `name`. An invalid expression (already reported)
@@ -1091,6 +1101,10 @@ class Linker {
   // Where this Linker's findings go.
   LinkOutput& sink_;
   bool navigation_;
+  // Lists reused from one job (ports_scratch_) or pattern (bound_scratch_) to
+  // the next instead of a heap block each; neither nests.
+  std::vector<const Port*> ports_scratch_;
+  std::vector<const Binding*> bound_scratch_;
 };
 
 }  // namespace
