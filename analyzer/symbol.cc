@@ -177,17 +177,24 @@ Shard& shard_of(uint64_t hash) { return shards()[(hash >> 58) % kShards]; }
 
 // A file repeats a few names many times (its keys, parameters, the datasets
 // it reads), so each thread remembers the texts it interned last, one per
-// hash bucket: a hit takes no lock and touches no shared cache line. Interned
-// texts are never freed, so a remembered number stays valid.
+// hash bucket, with their whole hash: a hit takes no lock and touches no
+// shared cache line, and a bucket holding another text is told apart by its
+// hash without reading that text (at 100k jobs those reads missed the cache).
+// Interned texts are never freed, so a remembered number stays valid.
 uint32_t intern(std::string_view text) {
   if (text.empty()) return kNone;
+  struct Remembered {
+    uint64_t hash = 0;
+    uint32_t id = kNone;
+  };
   constexpr size_t kRecent = 1024;
-  thread_local std::array<uint32_t, kRecent> recent{};
+  thread_local std::array<Remembered, kRecent> recent{};
   uint64_t hash = Symbol::hash_text(text);
-  uint32_t& remembered = recent[hash % kRecent];
-  if (remembered != kNone && text_of(remembered) == text) return remembered;
-  remembered = shard_of(hash).intern(text, hash);
-  return remembered;
+  Remembered& remembered = recent[hash % kRecent];
+  if (remembered.id != kNone && remembered.hash == hash && text_of(remembered.id) == text)
+    return remembered.id;
+  remembered = {hash, shard_of(hash).intern(text, hash)};
+  return remembered.id;
 }
 
 }  // namespace
