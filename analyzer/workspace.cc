@@ -35,7 +35,7 @@ std::optional<std::string> read_file(const std::string& path, std::string& error
     error = "read error";
     return std::nullopt;
   }
-  return text.str();
+  return std::move(text).str();  // the buffer itself, not a copy of it
 }
 
 FileModel lower_with_cache(FileId file, std::string_view text, const AnalysisCache* cache) {
