@@ -151,12 +151,27 @@ void for_each_child_with_comments(TSNode node, const Visit& visit) {
   ts_tree_cursor_delete(&cursor);
 }
 
-// Calls `visit` on each named child of `node`, comments excluded.
+// Calls `visit` on each named child of `node`, comments excluded. A short
+// list (most are: a job's statements, a pattern's bindings, a run's
+// arguments) is read by index: ts_node_named_child(i) finds child i in a few
+// steps of tree-sitter's child iterator, skipping the punctuation between
+// them, where each TSTreeCursor step (punctuation included) costs several
+// times as much. A long list is walked with the cursor, since finding a
+// child by index descends through the list's balanced repeat nodes again.
 template <typename Visit>
 void for_each_child(TSNode node, const Visit& visit) {
-  for_each_child_with_comments(node, [&](TSNode child) {
+  constexpr uint32_t kIndexedChildren = 16;
+  uint32_t count = ts_node_named_child_count(node);
+  if (count > kIndexedChildren) {
+    for_each_child_with_comments(node, [&](TSNode child) {
+      if (kind(child) != Kind::Comment) visit(child);
+    });
+    return;
+  }
+  for (uint32_t i = 0; i < count; ++i) {
+    TSNode child = ts_node_named_child(node, i);
     if (kind(child) != Kind::Comment) visit(child);
-  });
+  }
 }
 
 // What a node is, in words, for "unexpected … in …" messages.

@@ -154,6 +154,36 @@ job j {
   EXPECT_EQ(job.env[1].value.parts().at(0).literal(), "v\n");
 }
 
+// Short lists are read child by child by index, long ones with a cursor:
+// both give every element in order, comments between them left out.
+TEST(Lower, ListsOfEveryLengthAreReadInOrderWithoutTheirComments) {
+  for (int length : {0, 1, 15, 16, 17, 40}) {
+    SCOPED_TRACE(length);
+    std::string arguments, values, columns;
+    for (int i = 0; i < length; ++i) {
+      arguments += (i ? ",\n    # a comment\n    \"a" : "\"a") + std::to_string(i) + "\"";
+      values += (i ? ", # a comment\n  v" : "v") + std::to_string(i);
+      columns += "  # a comment\n  column c" + std::to_string(i) + ": int\n";
+    }
+    std::string text = "type t = enum(" + values + ")\ndataset o {\n" + columns +
+                       "}\njob j {\n  output o = o\n  run [" + arguments + "]\n}\n";
+    FileModel model = parse_and_lower(0, text);
+    ASSERT_EQ(model.jobs.size(), 1u);
+    ASSERT_TRUE(model.jobs[0].run);
+    const auto& run = *model.jobs[0].run;
+    ASSERT_EQ(run.size(), static_cast<size_t>(length));
+    ASSERT_EQ(model.datasets.size(), 1u);
+    ASSERT_EQ(model.datasets[0].columns.size(), static_cast<size_t>(length));
+    ASSERT_EQ(model.types.size(), 1u);
+    ASSERT_EQ(model.types[0].enumeration.values.size(), static_cast<size_t>(length));
+    for (int i = 0; i < length; ++i) {
+      EXPECT_EQ(run[i].parts().at(0).literal(), "a" + std::to_string(i));
+      EXPECT_EQ(model.datasets[0].columns[i].name.text, "c" + std::to_string(i));
+      EXPECT_EQ(model.types[0].enumeration.values[i].value, "v" + std::to_string(i));
+    }
+  }
+}
+
 // A string that is one literal part keeps it inline; parts() shows that part
 // as a list would, located between the quotes.
 TEST(Lower, LiteralStringsShowTheirOnePart) {
