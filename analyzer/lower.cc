@@ -960,7 +960,19 @@ class Lowerer {
     }
   }
 
+  // The one child of a string that is plain text throughout (most strings
+  // are), or nothing. Such a string's value is that child's source text,
+  // interned as it stands instead of assembled from parts.
+  static std::optional<TSNode> only_plain_text(TSNode string) {
+    if (ts_node_named_child_count(string) != 1) return std::nullopt;
+    TSNode content = ts_node_named_child(string, 0);
+    if (kind(content) != Kind::StringContent) return std::nullopt;
+    return content;
+  }
+
   StringLiteral lower_string(TSNode node) {
+    if (std::optional<TSNode> content = only_plain_text(node))
+      return {Symbol(text(*content)), loc(node)};
     std::string value;
     for_each_child(node, [&](TSNode part) {
       if (kind(part) == Kind::EscapeSequence) {
@@ -973,6 +985,18 @@ class Lowerer {
   }
 
   TemplateString lower_template(TSNode node) {
+    Location location = loc(node);
+    // Whether a literal part at `part` is all the string holds between its
+    // quotes: the string is then kept as TemplateString::literal.
+    auto fills_quotes = [&](const Location& part) {
+      return part.range.begin == location.range.begin + 1 &&
+             part.range.end + 1 == location.range.end;
+    };
+    if (std::optional<TSNode> content = only_plain_text(node)) {
+      std::string_view plain = text(*content);
+      if (!plain.empty() && fills_quotes(loc(*content)))
+        return TemplateString::literal(Symbol(plain), location);
+    }
     std::vector<TemplatePart>& parts = scratch_.template_parts;
     parts.clear();
     // Consecutive literal pieces (text, escapes) make one part, interned once
@@ -1016,10 +1040,8 @@ class Lowerer {
       }
     });
     finish_literal();
-    Location location = loc(node);
     if (parts.size() == 1 && !parts[0].is_interpolation() && !parts[0].text.empty() &&
-        parts[0].location.range.begin == location.range.begin + 1 &&
-        parts[0].location.range.end + 1 == location.range.end)
+        fills_quotes(parts[0].location))
       return TemplateString::literal(parts[0].text, location);
     return TemplateString(arena_.copy(parts), location);
   }
