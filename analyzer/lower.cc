@@ -156,15 +156,18 @@ void for_each_child_with_comments(TSNode node, const Visit& visit) {
 }
 
 // Calls `visit` on each named child of `node`, comments excluded. A short
-// list (most are: a job's statements, a pattern's bindings, a run's
-// arguments) is read by index: ts_node_named_child(i) finds child i in a few
-// steps of tree-sitter's child iterator, skipping the punctuation between
-// them, where each TSTreeCursor step (punctuation included) costs several
-// times as much. A long list is walked with the cursor, since finding a
-// child by index descends through the list's balanced repeat nodes again.
+// list (a pattern's bindings, a column list, a small body) is read by index:
+// ts_node_named_child(i) finds child i in a few steps of tree-sitter's child
+// iterator, skipping the punctuation between the children, where each
+// TSTreeCursor step (punctuation included) costs several times as much. But
+// each search by index starts again from the list's node and descends
+// through its repeat subtree, so beyond a few children the cursor is cheaper
+// (measured with callgrind on bench/gen_workspace.py's workspaces: a limit of
+// 4 beat 2, 8 and 16; reading every list by index took 1.8 times as long
+// as the cursor on a list of 400k strings).
 template <typename Visit>
 void for_each_child(TSNode node, const Visit& visit) {
-  constexpr uint32_t kIndexedChildren = 16;
+  constexpr uint32_t kIndexedChildren = 4;
   uint32_t count = ts_node_named_child_count(node);
   if (count > kIndexedChildren) {
     for_each_child_with_comments(node, [&](TSNode child) {
