@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -123,22 +124,26 @@ enum class Kind : uint8_t {
 #undef DATABUILD_NODE_KIND_ENUM
 };
 
-Kind kind(TSNode node) {
-  static const std::vector<Kind> kinds = [] {
-    const TSLanguage* language = tree_sitter_databuild();
-    std::vector<Kind> kinds(ts_language_symbol_count(language), Kind::Other);
-    for (size_t symbol = 0; symbol < kinds.size(); ++symbol) {
-      std::string_view name = ts_language_symbol_name(language, static_cast<TSSymbol>(symbol));
+// Indexed by grammar symbol. Built when the program starts (the grammar is
+// static data): a function-local table's guard and inlined construction made
+// every kind() call save and restore six registers.
+const std::vector<Kind> kKinds = [] {
+  const TSLanguage* language = tree_sitter_databuild();
+  std::vector<Kind> kinds(ts_language_symbol_count(language), Kind::Other);
+  for (size_t symbol = 0; symbol < kinds.size(); ++symbol) {
+    std::string_view name = ts_language_symbol_name(language, static_cast<TSSymbol>(symbol));
 #define DATABUILD_NODE_KIND_MATCH(id, type) \
   if (name == type) kinds[symbol] = Kind::id;
-      DATABUILD_NODE_KINDS(DATABUILD_NODE_KIND_MATCH)
+    DATABUILD_NODE_KINDS(DATABUILD_NODE_KIND_MATCH)
 #undef DATABUILD_NODE_KIND_MATCH
-    }
-    return kinds;
-  }();
+  }
+  return kinds;
+}();
+
+Kind kind(TSNode node) {
   TSSymbol symbol = ts_node_symbol(node);
   // ERROR's symbol is the largest number, past the table.
-  return symbol < kinds.size() ? kinds[symbol] : Kind::Other;
+  return symbol < kKinds.size() ? kKinds[symbol] : Kind::Other;
 }
 
 // Calls `visit` on each named child of `node`, comments included (they carry
@@ -252,20 +257,23 @@ enum class Field {
 #undef DATABUILD_FIELD_ENUM
 };
 
-TSFieldId field_id(Field field) {
-  static const std::vector<TSFieldId> ids = [] {
-    std::vector<TSFieldId> ids;
+// Indexed by Field; built when the program starts, as kKinds is.
+const std::vector<TSFieldId> kFieldIds = [] {
+  std::vector<TSFieldId> ids;
 #define DATABUILD_FIELD_ID(id, name) \
   ids.push_back(ts_language_field_id_for_name(tree_sitter_databuild(), name, sizeof name - 1));
-    DATABUILD_FIELDS(DATABUILD_FIELD_ID)
+  DATABUILD_FIELDS(DATABUILD_FIELD_ID)
 #undef DATABUILD_FIELD_ID
-    // 0 means no such field: grammar.js renamed one and this list was not
-    // updated. Every lowering test would then stop here.
-    if (std::find(ids.begin(), ids.end(), 0) != ids.end()) std::abort();
-    return ids;
-  }();
-  return ids[static_cast<size_t>(field)];
-}
+  // 0 means no such field: grammar.js renamed one and this list was not
+  // updated. Every program that lowers would then stop at its start.
+  if (std::find(ids.begin(), ids.end(), 0) != ids.end()) {
+    std::fputs("databuild: the grammar lacks a field lower.cc reads\n", stderr);
+    std::abort();
+  }
+  return ids;
+}();
+
+TSFieldId field_id(Field field) { return kFieldIds[static_cast<size_t>(field)]; }
 
 bool is_word_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
