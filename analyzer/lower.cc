@@ -41,9 +41,26 @@ std::optional<std::string> binary_content(std::string_view text) {
       unusual[c] = c >= 0x80 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t');
     return unusual;
   }();
+  // Read 8 bytes at a time: a word with no byte past 0x7f and none below 0x20
+  // is plain; only words holding a control byte (mostly a line's end) are
+  // looked at byte by byte.
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHighBits = 0x8080808080808080ull;
+  auto any_unusual = [](std::string_view bytes) {
+    bool unusual = false;
+    for (char byte : bytes) unusual |= kUnusual[static_cast<unsigned char>(byte)];
+    return unusual;
+  };
   bool unusual = false;
-  for (char byte : sample) unusual |= kUnusual[static_cast<unsigned char>(byte)];
-  if (!unusual) return std::nullopt;
+  size_t i = 0;
+  for (; !unusual && i + 8 <= sample.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, sample.data() + i, sizeof word);
+    // Below 0x20 when subtracting 0x20 borrows into the byte's high bit
+    // (exact for "any byte", given that none has its high bit set).
+    bool control = ((word - 0x20 * kOnes) & ~word & kHighBits) != 0;
+    unusual = (word & kHighBits) != 0 || (control && any_unusual(sample.substr(i, 8)));
+  }
+  if (!unusual && !any_unusual(sample.substr(std::min(i, sample.size())))) return std::nullopt;
   size_t binary = 0;
   for (size_t i = 0; i < sample.size();) {
     auto c = static_cast<unsigned char>(sample[i]);

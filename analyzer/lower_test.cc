@@ -428,12 +428,21 @@ TEST(LowerRobustness, BinaryFilesAreReportedOnceAndTextIsParsed) {
   EXPECT_NE(binary.diagnostics[0].message.find("is binary data"), std::string::npos)
       << binary.diagnostics[0].message;
 
-  std::string ascii, accented;
+  // Control bytes alone (no byte past 0x7f) are binary too, wherever they
+  // fall in the 8-byte words the first look reads.
+  std::string controls(10001, '\0');
+  for (size_t i = 0; i < controls.size(); ++i) controls[i] = static_cast<char>(1 + i % 8);
+  FileModel control = parse_and_lower(0, controls);
+  ASSERT_EQ(control.diagnostics.size(), 1u);
+  EXPECT_NE(control.diagnostics[0].message.find("is binary data"), std::string::npos);
+
+  std::string ascii, accented, tabs_and_crlf;
   for (int i = 0; i < 300; ++i) {
     ascii += "dataset d" + std::to_string(i) + " # plain\n";
     accented += "dataset d" + std::to_string(i) + " # caf\u00e9 \u00fcber\n";
+    tabs_and_crlf += "dataset\td" + std::to_string(i) + "\t# plain\r\n";
   }
-  for (const std::string& text : {ascii, accented}) {
+  for (const std::string& text : {ascii, accented, tabs_and_crlf}) {
     ASSERT_GE(text.size(), 4096u);
     FileModel model = parse_and_lower(0, text);
     EXPECT_TRUE(model.diagnostics.empty()) << model.diagnostics[0].message;
