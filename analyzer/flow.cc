@@ -458,12 +458,20 @@ class FlowChecker {
 
   // ---- cycle, unbounded-recursion -----------------------------------------------------
 
+  // A node's number, and an edge's: 32 bits, half of size_t, because the
+  // graph's arrays are as long as the workspace is large and the label
+  // checks build theirs at the same time (at 100k jobs, 4 MB of `check`'s
+  // peak memory).
+  using Node = uint32_t;
+
   struct Edge {
-    size_t to;
+    Node to;
     const Port* port;  // the input (dataset → job) or the output (job → dataset)
   };
 
-  size_t node_of(const Job& job) const { return datasets_.size() + job.link_index; }
+  Node node_of(const Job& job) const {
+    return static_cast<Node>(datasets_.size() + job.link_index);
+  }
   size_t node_count() const { return datasets_.size() + jobs_.size(); }
   std::span<const Edge> edges_from(size_t node) const {
     return {edges_.data() + first_edge_[node], edges_.data() + first_edge_[node + 1]};
@@ -489,16 +497,17 @@ class FlowChecker {
     }
     for (size_t node = 0; node < node_count(); ++node) first_edge_[node + 1] += first_edge_[node];
     edges_.resize(first_edge_.back());
-    std::vector<size_t> next(first_edge_.begin(), first_edge_.end() - 1);
+    std::vector<Node> next(first_edge_.begin(), first_edge_.end() - 1);
     size_t input_index = 0;
     for (const Job* job : jobs_) {
-      size_t node = node_of(*job);
+      Node node = node_of(*job);
       for (const Port& input : job->inputs) {
         if (input_is_edge[input_index++])
           edges_[next[input.pattern.target->link_index]++] = {node, &input};
       }
       for (const Port& output : job->outputs) {
-        if (is_edge(output)) edges_[next[node]++] = {output.pattern.target->link_index, &output};
+        if (is_edge(output))
+          edges_[next[node]++] = {static_cast<Node>(output.pattern.target->link_index), &output};
       }
     }
   }
@@ -535,15 +544,15 @@ class FlowChecker {
   }
 
   // Tarjan's strongly connected components, with an explicit stack.
-  std::vector<size_t> components() const {
-    constexpr size_t kUnvisited = std::numeric_limits<size_t>::max();
+  std::vector<Node> components() const {
+    constexpr Node kUnvisited = std::numeric_limits<Node>::max();
     size_t count = node_count();
-    std::vector<size_t> index(count, kUnvisited), low(count), component(count, kUnvisited);
-    std::vector<size_t> stack;
+    std::vector<Node> index(count, kUnvisited), low(count), component(count, kUnvisited);
+    std::vector<Node> stack;
     std::vector<bool> on_stack(count);
-    std::vector<std::pair<size_t, size_t>> calls;  // (node, next edge)
-    size_t next_index = 0, next_component = 0;
-    for (size_t root = 0; root < count; ++root) {
+    std::vector<std::pair<Node, Node>> calls;  // (node, next edge)
+    Node next_index = 0, next_component = 0;
+    for (Node root = 0; root < count; ++root) {
       if (index[root] != kUnvisited) continue;
       calls.push_back({root, 0});
       while (!calls.empty()) {
@@ -554,7 +563,7 @@ class FlowChecker {
           on_stack[node] = true;
         }
         if (edge < edges_from(node).size()) {
-          size_t to = edges_from(node)[edge++].to;
+          Node to = edges_from(node)[edge++].to;
           if (index[to] == kUnvisited) {
             calls.push_back({to, 0});
           } else if (on_stack[to]) {
@@ -563,7 +572,7 @@ class FlowChecker {
           continue;
         }
         if (low[node] == index[node]) {
-          size_t member;
+          Node member;
           do {
             member = stack.back();
             stack.pop_back();
@@ -572,7 +581,7 @@ class FlowChecker {
           } while (member != node);
           ++next_component;
         }
-        size_t finished = node;
+        Node finished = node;
         calls.pop_back();
         if (!calls.empty())
           low[calls.back().first] = std::min(low[calls.back().first], low[finished]);
@@ -582,13 +591,13 @@ class FlowChecker {
   }
 
   void check_cycles() {
-    std::vector<size_t> component = components();
-    std::vector<size_t> size(node_count());
+    std::vector<Node> component = components();
+    std::vector<Node> size(node_count());
     for (size_t c : component) ++size[c];
     std::vector<bool> reported(node_count());
     // Jobs in source order: each cycle is reported from its first job.
     for (const Job* job : jobs_) {
-      size_t c = component[node_of(*job)];
+      Node c = component[node_of(*job)];
       if (size[c] < 2 || reported[c]) continue;
       reported[c] = true;
       report_cycle(node_of(*job), component);
@@ -597,14 +606,14 @@ class FlowChecker {
 
   // Reports the shortest cycle through `start` (a job), found breadth-first
   // within its component, on the input that closes it.
-  void report_cycle(size_t start, const std::vector<size_t>& component) {
+  void report_cycle(Node start, const std::vector<Node>& component) {
     std::vector<const Edge*> arrived_by(node_count(), nullptr);
-    std::vector<size_t> came_from(node_count());
-    std::deque<size_t> queue = {start};
+    std::vector<Node> came_from(node_count());
+    std::deque<Node> queue = {start};
     const Edge* closing = nullptr;
-    size_t closing_from = 0;
+    Node closing_from = 0;
     while (!queue.empty() && !closing) {
-      size_t node = queue.front();
+      Node node = queue.front();
       queue.pop_front();
       for (const Edge& edge : edges_from(node)) {
         if (component[edge.to] != component[start]) continue;
@@ -620,8 +629,8 @@ class FlowChecker {
       }
     }
     // Walk back from the dataset the closing input reads to `start`.
-    std::vector<std::pair<size_t, const Edge*>> hops = {{closing_from, closing}};
-    for (size_t node = closing_from; node != start; node = came_from[node])
+    std::vector<std::pair<Node, const Edge*>> hops = {{closing_from, closing}};
+    for (Node node = closing_from; node != start; node = came_from[node])
       hops.push_back({came_from[node], arrived_by[node]});
     std::reverse(hops.begin(), hops.end());  // start → ... → closing_from → start
     // Present it from the dataset the closing input reads: dataset, input,
@@ -780,7 +789,7 @@ class FlowChecker {
   std::vector<const Job*> jobs_;
   std::vector<Edge> edges_;
   // The edges leaving node n are edges_[first_edge_[n], first_edge_[n + 1]).
-  std::vector<size_t> first_edge_;
+  std::vector<Node> first_edge_;
 };
 
 void check_flow(LinkedWorkspace& linked, bool in_parallel) { FlowChecker(linked).run(in_parallel); }
