@@ -595,7 +595,8 @@ Expected<std::vector<int64_t>> Catalog::publish(const std::vector<NewPartition>&
                                                 std::vector<PartitionRecord>* records) {
   Transaction transaction(*this, /*immediate=*/true,
                           partitions.empty() ? "the end of a run" : "the publication of ",
-                          partitions.empty() ? "" : partitions.front().ref);
+                          partitions.empty() ? std::string_view()
+                                             : std::string_view(partitions.front().ref));
   if (!transaction.active()) return transaction.failure();
   std::vector<int64_t> ids;
   const int64_t created_at = now();

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <tuple>
 
 namespace databuild {
 namespace {
@@ -38,6 +39,15 @@ class CatalogTest : public ::testing::Test {
     result.manifest = "[]";
     result.content_hash = "0";
     return result;
+  }
+
+  // A run of job "j" making `target`, as the builder records one.
+  static NewRun run_of(const std::string& target) {
+    NewRun run;
+    run.job = "j";
+    run.target = target;
+    run.log_path = "/logs/run-{run}.log";
+    return run;
   }
 
   std::filesystem::path directory_;
@@ -216,11 +226,7 @@ TEST_F(CatalogTest, RunsRecordTheirInputVersionsAndEnd) {
 
 TEST_F(CatalogTest, PublishGivesTheRecordsAReadWouldGive) {
   std::unique_ptr<Catalog> catalog = open();
-  NewRun run;
-  run.job = "j";
-  run.target = "b/x=1";
-  run.log_path = "/logs/run-{run}.log";
-  Expected<int64_t> id = catalog->start_run(run);
+  Expected<int64_t> id = catalog->start_run(run_of("b/x=1"));
   ASSERT_TRUE(id) << id.error();
   NewPartition first = partition("b/x=1"), second = partition("b/x=2");
   first.labels = {"pii", "eu"};
@@ -234,20 +240,12 @@ TEST_F(CatalogTest, PublishGivesTheRecordsAReadWouldGive) {
   for (size_t i = 0; i < records.size(); ++i) {
     Expected<std::optional<PartitionRecord>> read = catalog->partition((*ids)[i]);
     ASSERT_TRUE(read && *read);
-    const PartitionRecord& expected = **read;
-    const PartitionRecord& given = records[i];
-    EXPECT_EQ(given.id, expected.id);
-    EXPECT_EQ(given.ref, expected.ref);
-    EXPECT_EQ(given.dataset, expected.dataset);
-    EXPECT_EQ(given.state, expected.state);
-    EXPECT_EQ(given.origin, expected.origin);
-    EXPECT_EQ(given.run_id, expected.run_id);
-    EXPECT_EQ(given.path, expected.path);
-    EXPECT_EQ(given.manifest, expected.manifest);
-    EXPECT_EQ(given.content_hash, expected.content_hash);
-    EXPECT_EQ(given.stat_signature, expected.stat_signature);
-    EXPECT_EQ(given.labels, expected.labels);
-    EXPECT_EQ(given.created_at, expected.created_at);
+    auto fields = [](const PartitionRecord& record) {
+      return std::tie(record.id, record.ref, record.dataset, record.state, record.origin,
+                      record.run_id, record.path, record.manifest, record.content_hash,
+                      record.stat_signature, record.labels, record.created_at);
+    };
+    EXPECT_EQ(fields(records[i]), fields(**read));
   }
 }
 
@@ -258,12 +256,8 @@ TEST_F(CatalogTest, MigratesAVersionTwoFileKeepingRowsAndIds) {
   int64_t kept = 0, removed = 0;
   {
     std::unique_ptr<Catalog> catalog = open();
-    NewRun run;
-    run.job = "j";
-    run.target = "a/x=1";
-    run.log_path = "/logs/run-{run}.log";
-    kept = *catalog->start_run(run);
-    removed = *catalog->start_run(run);
+    kept = *catalog->start_run(run_of("a/x=1"));
+    removed = *catalog->start_run(run_of("a/x=1"));
     ASSERT_TRUE(catalog->publish({partition("a/x=1")}, kept));
   }
   sqlite3* db = nullptr;
@@ -280,11 +274,7 @@ TEST_F(CatalogTest, MigratesAVersionTwoFileKeepingRowsAndIds) {
   ASSERT_TRUE(run && *run);
   EXPECT_EQ((*run)->state, "succeeded");
   EXPECT_EQ((*catalog->current("a/x=1"))->run_id, kept);
-  NewRun next;
-  next.job = "j";
-  next.target = "a/x=2";
-  next.log_path = "/logs/run-{run}.log";
-  Expected<int64_t> id = catalog->start_run(next);
+  Expected<int64_t> id = catalog->start_run(run_of("a/x=2"));
   ASSERT_TRUE(id) << id.error();
   EXPECT_GT(*id, removed);
   // The rebuilt tables still refuse what the old ones refused.
