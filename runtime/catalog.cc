@@ -235,8 +235,8 @@ class Statement {
 // (Catalog::begin_batch) it is a savepoint: a failed write undoes itself, and
 // the batch's commit makes the rest visible. Its statements are prepared once
 // per Catalog: parsing "SAVEPOINT nested" and "RELEASE nested" through
-// sqlite3_exec for each of the three or four transactions of a job was a
-// tenth of SQLite's share of a trivial job.
+// sqlite3_exec for each of the three or four transactions of a job took 7%
+// of the runner's CPU for trivial jobs (docs/benchmarks.md).
 class Catalog::Transaction {
  public:
   Transaction(Catalog& catalog, bool immediate, std::string_view what, std::string_view subject)
