@@ -147,11 +147,10 @@ Status Builder::record_source(size_t partition) {
   version.content_hash = seen.content_hash;
   version.stat_signature = seen.stat_signature;
   version.labels = own_labels(analysis_.linked, *node.ref.dataset);
-  Expected<std::vector<int64_t>> ids = catalog_.publish({version});
+  std::vector<PartitionRecord> records;
+  Expected<std::vector<int64_t>> ids = catalog_.publish({version}, std::nullopt, &records);
   if (!ids) return Failure{ids.error()};
-  Expected<std::optional<PartitionRecord>> current = catalog_.partition(ids->front());
-  if (!current) return Failure{current.error()};
-  node.current = *current;
+  node.current = std::move(records.front());
   return ok();
 }
 
@@ -562,16 +561,15 @@ Status Builder::publish(size_t target_id) {
     versions.push_back(std::move(version));
     published.push_back(partition);
   }
-  Expected<std::vector<int64_t>> ids = catalog_.publish(versions, state.run_id);
+  std::vector<PartitionRecord> records;
+  Expected<std::vector<int64_t>> ids = catalog_.publish(versions, state.run_id, &records);
   if (!ids) return Failure{ids.error()};
   for (size_t i = 0; i < published.size(); ++i) {
     PlannedPartition& node = plan_.partitions[published[i]];
     // Linked once the batch commits (step()): a reader following the link
     // finds a version the catalog already records.
-    links_.emplace_back(versions[i].path, node.location);
-    Expected<std::optional<PartitionRecord>> current = catalog_.partition((*ids)[i]);
-    if (!current) return Failure{current.error()};
-    node.current = *current;
+    links_.emplace_back(std::move(versions[i].path), node.location);
+    node.current = std::move(records[i]);
   }
   return ok();
 }

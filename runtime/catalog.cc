@@ -84,6 +84,64 @@ CREATE TABLE claims (
 CREATE INDEX run_inputs_by_partition ON run_inputs(partition_id);
 CREATE INDEX partitions_by_run ON partitions(run_id);
 )sql",
+    // 2 -> 3: the same checks on `state` and `origin`, as comparisons. SQLite
+    // evaluates a constant IN list of more than two values through a
+    // temporary table built for every row it checks: four or five per job
+    // recorded (a run's insert and end, a partition's insert and the
+    // superseding update), a third of the instructions the runner spent on a
+    // trivial job. A table's CHECK cannot be altered in place, so the two
+    // tables are rebuilt (foreign keys are off while migrating: open()).
+    // AUTOINCREMENT's high-water marks are kept, so ids are never reused.
+    R"sql(
+CREATE TABLE partitions_v3 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  ref TEXT NOT NULL,
+  dataset TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state = 'live' OR state = 'invalidated' OR state = 'superseded'
+                             OR state = 'collected'),
+  origin TEXT NOT NULL CHECK (origin = 'job' OR origin = 'manual' OR origin = 'external'),
+  run_id INTEGER REFERENCES runs(id),
+  path TEXT NOT NULL,
+  manifest TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  stat_signature TEXT NOT NULL DEFAULT '',
+  labels TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE runs_v3 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  job TEXT NOT NULL,
+  target TEXT NOT NULL,
+  parameters TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state = 'running' OR state = 'succeeded' OR state = 'failed'),
+  attempt INTEGER NOT NULL,
+  pid INTEGER NOT NULL,
+  host TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  ended_at INTEGER,
+  exit_status INTEGER,
+  log_path TEXT NOT NULL,
+  build_now INTEGER NOT NULL,
+  message TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO sqlite_sequence (name, seq)
+  SELECT name || '_v3', seq FROM sqlite_sequence WHERE name IN ('partitions', 'runs');
+INSERT INTO partitions_v3 SELECT id, ref, dataset, state, origin, run_id, path, manifest,
+  content_hash, stat_signature, labels, created_at FROM partitions;
+INSERT INTO runs_v3 SELECT id, job, target, parameters, fingerprint, state, attempt, pid, host,
+  started_at, ended_at, exit_status, log_path, build_now, message FROM runs;
+DROP TABLE partitions;
+DROP TABLE runs;
+ALTER TABLE partitions_v3 RENAME TO partitions;
+ALTER TABLE runs_v3 RENAME TO runs;
+CREATE UNIQUE INDEX partitions_current ON partitions(ref)
+  WHERE state IN ('live', 'invalidated');
+CREATE INDEX partitions_by_ref ON partitions(ref, id);
+CREATE INDEX partitions_by_run ON partitions(run_id);
+CREATE INDEX runs_by_target ON runs(target, id);
+CREATE INDEX runs_by_job ON runs(job, id);
+)sql",
 };
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 static_assert(kMigrationCount == kCatalogSchemaVersion);
@@ -169,38 +227,58 @@ class Statement {
   bool error_;
 };
 
+}  // namespace
+
 // Rolls back on destruction unless committed: every early return is safe.
-// `what` it records ("the claim on REF") completes its failures' sentences.
-// Inside a batch (Catalog::begin_batch) it is a savepoint: a failed write
-// undoes itself, and the batch's commit makes the rest visible.
-class Transaction {
+// `what` and `subject` ("the claim on", REF) complete its failures'
+// sentences, joined only when one is reported. Inside a batch
+// (Catalog::begin_batch) it is a savepoint: a failed write undoes itself, and
+// the batch's commit makes the rest visible. Its statements are prepared once
+// per Catalog: parsing "SAVEPOINT nested" and "RELEASE nested" through
+// sqlite3_exec for each of the three or four transactions of a job took 7%
+// of the runner's CPU for trivial jobs (docs/benchmarks.md).
+class Catalog::Transaction {
  public:
-  Transaction(sqlite3* db, bool immediate, std::string what)
-      : db_(db), what_(std::move(what)), nested_(sqlite3_get_autocommit(db) == 0) {
+  Transaction(Catalog& catalog, bool immediate, std::string_view what, std::string_view subject)
+      : catalog_(catalog),
+        what_(what),
+        subject_(subject),
+        nested_(sqlite3_get_autocommit(catalog.db_) == 0) {
     const char* begin = nested_ ? "SAVEPOINT nested" : immediate ? "BEGIN IMMEDIATE" : "BEGIN";
-    active_ = sqlite3_exec(db, begin, nullptr, nullptr, nullptr) == SQLITE_OK;
+    active_ = catalog_.run_statement(begin);
   }
   ~Transaction() {
-    if (active_)
-      sqlite3_exec(db_, nested_ ? "ROLLBACK TO nested; RELEASE nested" : "ROLLBACK", nullptr,
-                   nullptr, nullptr);
+    if (!active_) return;
+    if (nested_) {
+      catalog_.run_statement("ROLLBACK TO nested");
+      catalog_.run_statement("RELEASE nested");
+    } else {
+      catalog_.run_statement("ROLLBACK");
+    }
   }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
   bool active() const { return active_; }
   Status commit() {
-    if (sqlite3_exec(db_, nested_ ? "RELEASE nested" : "COMMIT", nullptr, nullptr, nullptr) !=
-        SQLITE_OK)
-      return catalog_failure(db_, "commit " + what_);
+    if (!catalog_.run_statement(nested_ ? "RELEASE nested" : "COMMIT"))
+      return catalog_failure(catalog_.db_, "commit " + description());
     active_ = false;
     return ok();
   }
-  Failure failure() const { return catalog_failure(db_, "start recording " + what_); }
+  Failure failure() const {
+    return catalog_failure(catalog_.db_, "start recording " + description());
+  }
 
  private:
-  sqlite3* db_;
-  std::string what_;
+  std::string description() const { return std::string(what_) + std::string(subject_); }
+
+  Catalog& catalog_;
+  std::string_view what_, subject_;  // the caller's, which outlive the transaction
   bool nested_;
   bool active_;
 };
+
+namespace {
 
 Origin parse_origin(const std::string& text) {
   if (text == "manual") return Origin::Manual;
@@ -315,14 +393,22 @@ Catalog::~Catalog() {
   sqlite3_close_v2(db_);
 }
 
-sqlite3_stmt* Catalog::prepare(const std::string& sql) {
+sqlite3_stmt* Catalog::prepare(std::string_view sql) {
   if (auto found = statements_.find(sql); found != statements_.end()) return found->second;
   sqlite3_stmt* statement = nullptr;
-  if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) !=
-      SQLITE_OK)
+  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                         &statement, nullptr) != SQLITE_OK)
     return nullptr;
   statements_.emplace(sql, statement);
   return statement;
+}
+
+bool Catalog::run_statement(std::string_view sql) {
+  sqlite3_stmt* statement = prepare(sql);
+  if (!statement) return false;
+  int status = sqlite3_step(statement);
+  sqlite3_reset(statement);  // keeps the step's error for sqlite3_errmsg()
+  return status == SQLITE_DONE || status == SQLITE_ROW;
 }
 
 int64_t Catalog::now() const { return clock_(); }
@@ -363,34 +449,36 @@ Expected<std::unique_ptr<Catalog>> Catalog::open(const std::string& path,
   // transaction, several per job (docs/benchmarks.md).
   if (Status sync = catalog->exec("PRAGMA synchronous = NORMAL"); !sync)
     return Failure{sync.error()};
-  if (Status keys = catalog->exec("PRAGMA foreign_keys = ON"); !keys) return Failure{keys.error()};
-  // migrate()'s failures name the file themselves.
+  // migrate()'s failures name the file themselves. Foreign keys are
+  // enforced only after it: a migration that rebuilds a table drops the old
+  // one, which other tables' keys name (and the pragma is a no-op inside
+  // migrate()'s transaction).
   if (Status migrated = catalog->migrate(); !migrated) return Failure{migrated.error()};
+  if (Status keys = catalog->exec("PRAGMA foreign_keys = ON"); !keys) return Failure{keys.error()};
   return catalog;
 }
 
 Status Catalog::begin_batch() {
   // IMMEDIATE: the write lock for the whole batch, so the claims taken in it
   // are as exclusive as claim() alone makes them.
-  if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK)
+  if (!run_statement("BEGIN IMMEDIATE"))
     return catalog_failure(db_, "start recording the build's next round");
   return ok();
 }
 
 Status Catalog::begin_read() {
-  if (sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK)
-    return catalog_failure(db_, "start reading");
+  if (!run_statement("BEGIN")) return catalog_failure(db_, "start reading");
   return ok();
 }
 
 Status Catalog::commit_batch() {
-  if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+  if (!run_statement("COMMIT"))
     return catalog_failure(db_, "commit the build's records of this round");
   return ok();
 }
 
 void Catalog::rollback_batch() {
-  if (sqlite3_get_autocommit(db_) == 0) exec("ROLLBACK");
+  if (sqlite3_get_autocommit(db_) == 0) run_statement("ROLLBACK");
 }
 
 Status Catalog::exec(const char* sql) {
@@ -410,7 +498,7 @@ int Catalog::schema_version() {
 
 Status Catalog::migrate() {
   // Exclusive while migrating: two runners opening an old file migrate it once.
-  Transaction transaction(db_, /*immediate=*/true, "its schema");
+  Transaction transaction(*this, /*immediate=*/true, "its schema", "");
   if (!transaction.active()) return transaction.failure();
   int version = schema_version();
   if (version < 0) return catalog_failure(db_, "read its schema version");
@@ -503,12 +591,15 @@ Expected<std::vector<PartitionRecord>> Catalog::superseded_partitions() {
 }
 
 Expected<std::vector<int64_t>> Catalog::publish(const std::vector<NewPartition>& partitions,
-                                                std::optional<int64_t> run_id) {
-  Transaction transaction(
-      db_, /*immediate=*/true,
-      partitions.empty() ? "the end of a run" : "the publication of " + partitions.front().ref);
+                                                std::optional<int64_t> run_id,
+                                                std::vector<PartitionRecord>* records) {
+  Transaction transaction(*this, /*immediate=*/true,
+                          partitions.empty() ? "the end of a run" : "the publication of ",
+                          partitions.empty() ? std::string_view()
+                                             : std::string_view(partitions.front().ref));
   if (!transaction.active()) return transaction.failure();
   std::vector<int64_t> ids;
+  const int64_t created_at = now();
   for (const NewPartition& partition : partitions) {
     Statement supersede(db_, prepare("UPDATE partitions SET state = 'superseded' "
                                      "WHERE ref = ? AND state IN ('live', 'invalidated')"));
@@ -527,7 +618,7 @@ Expected<std::vector<int64_t>> Catalog::publish(const std::vector<NewPartition>&
         .bind(7, partition.content_hash)
         .bind(8, partition.stat_signature)
         .bind(9, join_labels(partition.labels))
-        .bind(10, now())
+        .bind(10, created_at)
         .step();
     if (insert.failed()) return insert.failure("record partition " + partition.ref);
     ids.push_back(sqlite3_last_insert_rowid(db_));
@@ -542,11 +633,30 @@ Expected<std::vector<int64_t>> Catalog::publish(const std::vector<NewPartition>&
       return Failure{finished.error()};
   }
   if (Status committed = transaction.commit(); !committed) return Failure{committed.error()};
+  if (records) {
+    records->clear();
+    for (size_t i = 0; i < partitions.size(); ++i) {
+      const NewPartition& partition = partitions[i];
+      PartitionRecord& record = records->emplace_back();
+      record.id = ids[i];
+      record.ref = partition.ref;
+      record.dataset = partition.dataset;
+      record.state = "live";
+      record.origin = partition.origin;
+      record.run_id = run_id;
+      record.path = partition.path;
+      record.manifest = partition.manifest;
+      record.content_hash = partition.content_hash;
+      record.stat_signature = partition.stat_signature;
+      record.labels = split_labels(join_labels(partition.labels));  // as a read gives them
+      record.created_at = created_at;
+    }
+  }
   return ids;
 }
 
 Expected<bool> Catalog::invalidate(const std::string& ref) {
-  Transaction transaction(db_, /*immediate=*/true, "the invalidation of " + ref);
+  Transaction transaction(*this, /*immediate=*/true, "the invalidation of ", ref);
   if (!transaction.active()) return transaction.failure();
   Statement statement(
       db_, prepare("UPDATE partitions SET state = 'invalidated' WHERE ref = ? AND state = "
@@ -577,7 +687,7 @@ Status Catalog::mark_collected(int64_t id) {
 }
 
 Expected<int64_t> Catalog::start_run(const NewRun& run) {
-  Transaction transaction(db_, /*immediate=*/true, "the start of a run of " + run.job);
+  Transaction transaction(*this, /*immediate=*/true, "the start of a run of ", run.job);
   if (!transaction.active()) return transaction.failure();
   Statement insert(
       db_, prepare("INSERT INTO runs (job, target, parameters, fingerprint, state, attempt, pid, "
@@ -623,10 +733,19 @@ Status Catalog::finish_run(int64_t id, bool succeeded, std::optional<int> exit_s
       .bind(5, id)
       .step();
   if (statement.failed()) return statement.failure("record the end of run " + std::to_string(id));
-  Statement target(db_, prepare("SELECT target FROM runs WHERE id = ?"));
-  target.bind(1, id);
-  std::string ref = target.step() ? target.text(0) : "";
-  return record_event(succeeded ? "run-succeeded" : "run-failed", ref, id, message);
+  // The event names the run's target, read by the insert itself rather than
+  // by a query of its own (one statement fewer for every job).
+  Statement event(db_, prepare("INSERT INTO events (at, kind, ref, run_id, detail) "
+                               "VALUES (?, ?, coalesce((SELECT target FROM runs WHERE id = ?), ''), "
+                               "?, ?)"));
+  event.bind(1, now())
+      .bind(2, std::string(succeeded ? "run-succeeded" : "run-failed"))
+      .bind(3, id)
+      .bind(4, id)
+      .bind(5, message)
+      .step();
+  if (event.failed()) return event.failure("record an event");
+  return ok();
 }
 
 Expected<std::optional<RunRecord>> Catalog::run(int64_t id) {
@@ -720,7 +839,7 @@ Expected<bool> Catalog::claim(const std::string& ref, int64_t pid, const std::st
                               const std::function<bool(int64_t pid)>& is_alive) {
   // BEGIN IMMEDIATE takes the write lock first: two runners cannot both see
   // the row absent and both insert it.
-  Transaction transaction(db_, /*immediate=*/true, "the claim on " + ref);
+  Transaction transaction(*this, /*immediate=*/true, "the claim on ", ref);
   if (!transaction.active()) return transaction.failure();
   Statement holder(db_, prepare("SELECT pid, host, claimed_at FROM claims WHERE ref = ?"));
   holder.bind(1, ref);

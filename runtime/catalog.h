@@ -24,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -35,7 +36,7 @@ struct sqlite3_stmt;
 
 namespace databuild {
 
-constexpr int kCatalogSchemaVersion = 2;
+constexpr int kCatalogSchemaVersion = 3;
 // How long a write waits for another process's write lock before failing
 // (`databuild-run --busy-timeout` overrides it).
 constexpr std::chrono::milliseconds kCatalogBusyTimeout{30'000};
@@ -184,9 +185,12 @@ class Catalog {
   Expected<std::vector<PartitionRecord>> superseded_partitions();
   // Supersedes the current versions of `partitions` and inserts the new ones,
   // ending `run_id` (when set) as succeeded, all in one transaction. Returns
-  // the new versions in order.
+  // the new versions in order. `records`, when given, receives the new rows
+  // as current() would read them back (a builder keeps them, without a query
+  // per partition).
   Expected<std::vector<int64_t>> publish(const std::vector<NewPartition>& partitions,
-                                         std::optional<int64_t> run_id = {});
+                                         std::optional<int64_t> run_id = {},
+                                         std::vector<PartitionRecord>* records = nullptr);
   // Marks the current version invalidated: the next build rebuilds it.
   Expected<bool> invalidate(const std::string& ref);
   Status set_stat_signature(int64_t id, const std::string& signature);
@@ -241,7 +245,12 @@ class Catalog {
   // The prepared statement for `sql`, prepared on first use and kept (a
   // no-op build runs the same few queries for every partition); null when
   // it does not prepare, with the reason in sqlite3_errmsg().
-  sqlite3_stmt* prepare(const std::string& sql);
+  sqlite3_stmt* prepare(std::string_view sql);
+  // Runs `sql`, a statement without parameters or rows wanted (BEGIN,
+  // SAVEPOINT, COMMIT...), prepared once; false on failure, with the reason
+  // in sqlite3_errmsg().
+  bool run_statement(std::string_view sql);
+  class Transaction;  // catalog.cc: a transaction, or a savepoint inside a batch
   // The partitions WHERE `condition`, its one `?` (if any) bound to `value`.
   Expected<std::vector<PartitionRecord>> select_partitions(const std::string& condition,
                                                            std::optional<std::string> value,
@@ -251,7 +260,13 @@ class Catalog {
 
   sqlite3* db_;  // owned
   std::function<int64_t()> clock_;
-  std::unordered_map<std::string, sqlite3_stmt*> statements_;  // owned: finalized before db_ closes
+  // Transparent, so a lookup by a literal's string_view allocates nothing.
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  // Owned: finalized before db_ closes.
+  std::unordered_map<std::string, sqlite3_stmt*, TextHash, std::equal_to<>> statements_;
   std::unordered_map<int64_t, RecordedRun> recorded_runs_;     // recorded_run()
 };
 

@@ -1,5 +1,6 @@
 // RealDisk on a scratch directory: writing a file (created, then replaced
-// whole by a shorter text) and the message naming the path when it cannot be.
+// whole by a shorter text), making directories (one, nested, existing) and
+// renaming, and the messages naming the path when they cannot be done.
 #include "disk.h"
 
 #include <gtest/gtest.h>
@@ -23,6 +24,39 @@ TEST(RealDiskTest, WriteFileCreatesThenReplacesTheWholeText) {
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error(),
             "cannot write " + root + "/gone/run-1.json: No such file or directory");
+}
+
+TEST(RealDiskTest, MakeDirectoriesMakesOneOrManyAndAcceptsAnExistingOne) {
+  TempDirectory scratch;
+  std::string root = scratch.path().string();
+  RealDisk disk;
+  ASSERT_TRUE(disk.make_directories(root + "/one"));
+  EXPECT_TRUE(disk.is_directory(root + "/one"));
+  ASSERT_TRUE(disk.make_directories(root + "/a/b/c"));
+  EXPECT_TRUE(disk.is_directory(root + "/a/b/c"));
+  EXPECT_TRUE(disk.make_directories(root + "/a/b/c"));  // already there
+  ASSERT_TRUE(disk.write_file(root + "/file", "x"));
+  Status over_a_file = disk.make_directories(root + "/file");
+  ASSERT_FALSE(over_a_file);
+  EXPECT_NE(over_a_file.error().find("cannot create directory " + root + "/file"),
+            std::string::npos)
+      << over_a_file.error();
+  EXPECT_FALSE(disk.make_directories(root + "/file/below"));
+}
+
+TEST(RealDiskTest, RenameMovesADirectoryOrSaysWhyNot) {
+  TempDirectory scratch;
+  std::string root = scratch.path().string();
+  RealDisk disk;
+  ASSERT_TRUE(disk.make_directories(root + "/staged"));
+  ASSERT_TRUE(disk.write_file(root + "/staged/_SUCCESS", ""));
+  ASSERT_TRUE(disk.rename(root + "/staged", root + "/version"));
+  EXPECT_FALSE(disk.exists(root + "/staged"));
+  EXPECT_TRUE(disk.exists(root + "/version/_SUCCESS"));
+  Status gone = disk.rename(root + "/staged", root + "/again");
+  ASSERT_FALSE(gone);
+  EXPECT_EQ(gone.error(), "cannot rename " + root + "/staged to " + root +
+                              "/again: No such file or directory");
 }
 
 }  // namespace
