@@ -593,10 +593,9 @@ Expected<std::vector<PartitionRecord>> Catalog::superseded_partitions() {
 Expected<std::vector<int64_t>> Catalog::publish(const std::vector<NewPartition>& partitions,
                                                 std::optional<int64_t> run_id,
                                                 std::vector<PartitionRecord>* records) {
-  Transaction transaction(*this, /*immediate=*/true,
-                          partitions.empty() ? "the end of a run" : "the publication of ",
-                          partitions.empty() ? std::string_view()
-                                             : std::string_view(partitions.front().ref));
+  Transaction transaction(
+      *this, /*immediate=*/true, partitions.empty() ? "the end of a run" : "the publication of ",
+      partitions.empty() ? std::string_view() : std::string_view(partitions.front().ref));
   if (!transaction.active()) return transaction.failure();
   std::vector<int64_t> ids;
   const int64_t created_at = now();
@@ -735,9 +734,10 @@ Status Catalog::finish_run(int64_t id, bool succeeded, std::optional<int> exit_s
   if (statement.failed()) return statement.failure("record the end of run " + std::to_string(id));
   // The event names the run's target, read by the insert itself rather than
   // by a query of its own (one statement fewer for every job).
-  Statement event(db_, prepare("INSERT INTO events (at, kind, ref, run_id, detail) "
-                               "VALUES (?, ?, coalesce((SELECT target FROM runs WHERE id = ?), ''), "
-                               "?, ?)"));
+  Statement event(db_,
+                  prepare("INSERT INTO events (at, kind, ref, run_id, detail) "
+                          "VALUES (?, ?, coalesce((SELECT target FROM runs WHERE id = ?), ''), "
+                          "?, ?)"));
   event.bind(1, now())
       .bind(2, std::string(succeeded ? "run-succeeded" : "run-failed"))
       .bind(3, id)

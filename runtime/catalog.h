@@ -267,7 +267,7 @@ class Catalog {
   };
   // Owned: finalized before db_ closes.
   std::unordered_map<std::string, sqlite3_stmt*, TextHash, std::equal_to<>> statements_;
-  std::unordered_map<int64_t, RecordedRun> recorded_runs_;     // recorded_run()
+  std::unordered_map<int64_t, RecordedRun> recorded_runs_;  // recorded_run()
 };
 
 // A NewRun's log_path with `{run}` replaced by the run's id: the path the

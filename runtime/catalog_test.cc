@@ -300,9 +300,9 @@ TEST_F(CatalogTest, RecordingAJobBuildsNoTemporaryTable) {
         "content_hash, stat_signature, labels, created_at) VALUES ('r', 'd', 'live', 'job', 1, "
         "'p', '[]', '0', '', '', 0)"}) {
     sqlite3_stmt* explain = nullptr;
-    ASSERT_EQ(sqlite3_prepare_v2(db, (std::string("EXPLAIN ") + sql).c_str(), -1, &explain,
-                                 nullptr),
-              SQLITE_OK)
+    ASSERT_EQ(
+        sqlite3_prepare_v2(db, (std::string("EXPLAIN ") + sql).c_str(), -1, &explain, nullptr),
+        SQLITE_OK)
         << sqlite3_errmsg(db);
     while (sqlite3_step(explain) == SQLITE_ROW)
       EXPECT_STRNE(reinterpret_cast<const char*>(sqlite3_column_text(explain, 1)), "OpenEphemeral")

@@ -217,7 +217,8 @@ Status RealDisk::make_directories(const std::string& path) {
 // rename(2) itself: fs::rename only adds building two path objects.
 Status RealDisk::rename(const std::string& from, const std::string& to) {
   if (::rename(from.c_str(), to.c_str()) == 0) return ok();
-  return failed("cannot rename " + from + " to", to, std::error_code(errno, std::generic_category()));
+  return failed("cannot rename " + from + " to", to,
+                std::error_code(errno, std::generic_category()));
 }
 
 Status RealDisk::remove_all(const std::string& path) {

@@ -55,8 +55,8 @@ TEST(RealDiskTest, RenameMovesADirectoryOrSaysWhyNot) {
   EXPECT_TRUE(disk.exists(root + "/version/_SUCCESS"));
   Status gone = disk.rename(root + "/staged", root + "/again");
   ASSERT_FALSE(gone);
-  EXPECT_EQ(gone.error(), "cannot rename " + root + "/staged to " + root +
-                              "/again: No such file or directory");
+  EXPECT_EQ(gone.error(),
+            "cannot rename " + root + "/staged to " + root + "/again: No such file or directory");
 }
 
 }  // namespace
