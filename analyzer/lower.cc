@@ -879,7 +879,8 @@ class Lowerer {
       return expr;
     }
     std::string_view source = text(node);
-    switch (kind(node)) {
+    Kind node_kind = kind(node);
+    switch (node_kind) {
       case Kind::ParenthesizedExpression: {
         TSNode inner = ts_node_named_child(node, 0);
         while (!ts_node_is_null(inner) && kind(inner) == Kind::Comment)
@@ -901,7 +902,7 @@ class Lowerer {
       case Kind::Hour:
       case Kind::Month:
       case Kind::Duration:
-        lower_time_literal(expr, source, kind(node));
+        lower_time_literal(expr, source, node_kind);
         break;
       case Kind::String:
         expr.kind = ExprKind::String;
@@ -915,7 +916,7 @@ class Lowerer {
         break;
       case Kind::BinaryExpression:
       case Kind::Range: {
-        bool binary = kind(node) == Kind::BinaryExpression;
+        bool binary = node_kind == Kind::BinaryExpression;
         TSNode left = field(node, binary ? Field::Left : Field::Start);
         TSNode right = field(node, binary ? Field::Right : Field::End);
         if (!present(left) || !present(right)) return expr;
