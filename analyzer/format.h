@@ -13,7 +13,7 @@
 // The formatter changes whitespace and nothing else: it never adds, drops or
 // reorders a token, not even a trailing comma. So the model lowered from its
 // output equals the original's except for locations, and a job's
-// definition_hash (its fingerprint, model.h) is unchanged: formatting a
+// definition hash (its fingerprint, definition_hash.h) is unchanged: formatting a
 // workspace never makes anything rebuild. A file with syntax errors is refused,
 // since its tree does not say reliably where one statement ends.
 #pragma once

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 
+#include "definition_hash.h"
 #include "lower.h"
 #include "test_support.h"
 
@@ -185,6 +186,12 @@ TEST(Format, IsIdempotentAndKeepsTheModelOnEveryCorpusCaseAndExample) {
         << "from:\n"
         << source << "to:\n"
         << *once;
+    FileModel before = parse_and_lower(0, source), after = parse_and_lower(0, *once);
+    ASSERT_EQ(before.jobs.size(), after.jobs.size());
+    for (size_t i = 0; i < before.jobs.size(); ++i)
+      EXPECT_EQ(definition_hash(before.jobs[i], source), definition_hash(after.jobs[i], *once))
+          << "job " << before.jobs[i].name.text << " from:\n"
+          << source;
     ++formatted;
   }
   EXPECT_GT(formatted, 60u);

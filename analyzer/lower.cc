@@ -292,59 +292,6 @@ const std::vector<TSFieldId> kFieldIds = [] {
 
 TSFieldId field_id(Field field) { return kFieldIds[static_cast<size_t>(field)]; }
 
-bool is_word_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
-// What canonical_definition() does with each character, looked up in a table
-// (a run of kept characters is then one comparison per character).
-enum class CanonicalClass : uint8_t { Kept, Space, Comment, Quote };
-
-constexpr std::array<CanonicalClass, 256> kCanonicalClasses = [] {
-  std::array<CanonicalClass, 256> classes{};
-  for (unsigned char c : {' ', '\t', '\n', '\r'}) classes[c] = CanonicalClass::Space;
-  classes['#'] = CanonicalClass::Comment;
-  classes['"'] = CanonicalClass::Quote;
-  return classes;
-}();
-
-CanonicalClass canonical_class(char c) { return kCanonicalClasses[static_cast<unsigned char>(c)]; }
-
-// A declaration's text in a form that layout and comments do not change:
-// comments dropped, whitespace removed except one space between two word
-// characters (so no two tokens merge), strings kept as written. Scanned from
-// the text, not the tree: walking every token of every job a second time cost
-// more than the scan.
-std::string canonical_definition(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  bool separated = false;  // whitespace or a comment since the last character kept
-  for (size_t i = 0; i < text.size();) {
-    CanonicalClass what = canonical_class(text[i]);
-    if (what == CanonicalClass::Comment) {
-      i = std::min(text.find('\n', i), text.size());
-      separated = true;
-    } else if (what == CanonicalClass::Space) {
-      while (i < text.size() && canonical_class(text[i]) == CanonicalClass::Space) ++i;
-      separated = true;
-    } else {
-      if (separated && !out.empty() && is_word_char(out.back()) && is_word_char(text[i]))
-        out += ' ';
-      separated = false;
-      size_t end = i + 1;
-      if (what == CanonicalClass::Quote) {  // to the closing quote, past escaped ones
-        while (end < text.size() && text[end] != '"') end += text[end] == '\\' ? 2 : 1;
-        end = std::min(end + 1, text.size());
-      } else {  // a run of characters kept as they are, appended at once
-        while (end < text.size() && canonical_class(text[end]) == CanonicalClass::Kept) ++end;
-      }
-      out.append(text.substr(i, end - i));
-      i = end;
-    }
-  }
-  return out;
-}
-
 // The lists of one dataset or job while its statements are lowered, in any
 // order; they move to the arena when the declaration is complete.
 struct DatasetLists {
@@ -726,7 +673,6 @@ class Lowerer {
     job.name = name_of(name);
     job.doc = doc;
     job.declaration = loc(node);
-    job.definition_hash = hash_content(canonical_definition(text(node)));
     JobLists& lists = scratch_.job;
     lists.clear();
     TSNode parameters = field(node, Field::Parameters);

@@ -376,29 +376,6 @@ job jb(d: date) {
   EXPECT_EQ(jb.version->value, "2");
 }
 
-TEST(Lower, DefinitionHashIgnoresLayoutAndComments) {
-  FileModel a = parse_and_lower(0, "job j { output o = x  run [\"a b\"] }");
-  FileModel b = parse_and_lower(0, "job j {\n  # comment\n  output o = x\n  run [ \"a b\" ]\n}\n");
-  ASSERT_EQ(a.jobs.size(), 1u);
-  ASSERT_EQ(b.jobs.size(), 1u);
-  EXPECT_EQ(a.jobs[0].definition_hash, b.jobs[0].definition_hash);
-  // Whitespace goes, except one space between two word characters.
-  EXPECT_EQ(a.jobs[0].definition_hash, hash_content("job j{output o=x run[\"a b\"]}"));
-  FileModel crlf = parse_and_lower(0, "job j {\r\n\toutput o = x\r\n\trun [\"a b\"]\r\n}\r\n");
-  EXPECT_EQ(crlf.jobs[0].definition_hash, a.jobs[0].definition_hash);
-  // What strings hold counts, a '#' in them included; comments never do,
-  // quotes in them included.
-  auto hash_of = [](std::string_view text) {
-    return parse_and_lower(0, text).jobs[0].definition_hash;
-  };
-  EXPECT_NE(hash_of("job j { output o = x run [\"a c\"] }"), a.jobs[0].definition_hash);
-  EXPECT_NE(hash_of("job j { output o = x run [\"a  b\"] }"), a.jobs[0].definition_hash);
-  EXPECT_EQ(hash_of("job j { output o = x run [\"#1 \\\" x\"] }"),
-            hash_of("job j {\n  output o = x # \"quoted\" comment\n  run [ \"#1 \\\" x\" ]\n}"));
-  EXPECT_NE(hash_of("job j { output o = x run [\"#1\"] }"),
-            hash_of("job j { output o = x run [\"#2\"] }"));
-}
-
 // ---- robustness ----------------------------------------------------------------------------
 
 // Analyzes `text` as the one file besides workspace.dbuild and returns the

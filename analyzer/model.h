@@ -28,7 +28,6 @@
 
 #include "arena.h"
 #include "calendar.h"
-#include "content_hash.h"
 #include "diagnostics.h"
 #include "source.h"
 #include "symbol.h"
@@ -386,10 +385,8 @@ struct Job {
   Ref<int64_t> retries;
   Ref<Expr> timeout;  // a Duration
   Ref<StringLiteral> version;
-  // A hash of the job block's tokens separated by single spaces, comments
-  // dropped: the part of the runtime's fingerprint that comes from the
-  // definition itself, so layout and comments never make anything rebuild.
-  ContentHash definition_hash;
+  // The part of the runtime's fingerprint that comes from the job block's text
+  // is not kept here: definition_hash.h computes it from the source.
 
   const Parameter* find_parameter(std::string_view parameter) const;
   // The definition its name resolves to (not a duplicate), once linked.
@@ -427,7 +424,7 @@ static_assert(std::is_trivially_destructible_v<Dataset> && std::is_trivially_des
 static_assert(sizeof(void*) != 8 ||
                   (sizeof(Name) == 16 && sizeof(Expr) == 32 && sizeof(TemplatePart) == 32 &&
                    sizeof(TemplateString) == 24 && sizeof(Binding) == 64 && sizeof(Port) == 88 &&
-                   sizeof(TypeRef) == 40 && sizeof(Dataset) == 112 && sizeof(Job) == 144),
+                   sizeof(TypeRef) == 40 && sizeof(Dataset) == 112 && sizeof(Job) == 128),
               "a model struct grew: check its field order and docs/benchmarks.md");
 
 }  // namespace databuild

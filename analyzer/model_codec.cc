@@ -123,7 +123,7 @@ void fields(A& a, EnvVar& x) {
 template <class A>
 void fields(A& a, Job& x) {
   a(x.name, x.doc, x.declaration, x.parameters, x.inputs, x.outputs, x.removals, x.run,
-    x.run_location, x.env, x.retries, x.timeout, x.version, x.definition_hash);
+    x.run_location, x.env, x.retries, x.timeout, x.version);
 }
 template <class A>
 void fields(A& a, RelatedLocation& x) {

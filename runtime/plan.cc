@@ -11,10 +11,12 @@
 #include "plan.h"
 
 #include <algorithm>
+#include <stdexcept>
 #include <thread>
 #include <unordered_set>
 
 #include "bulk_fresh.h"
+#include "definition_hash.h"
 
 namespace databuild {
 
@@ -36,14 +38,15 @@ std::string_view decision_name(Decision decision) {
   return "error";
 }
 
-JobFingerprints::JobFingerprints(std::string root, const DiskInterface& disk)
-    : root_(std::move(root)), disk_(disk) {}
+JobFingerprints::JobFingerprints(std::string root, const std::vector<SourceFile>& sources,
+                                 const DiskInterface& disk)
+    : root_(std::move(root)), sources_(sources), disk_(disk) {}
 
 std::string JobFingerprints::of(const JobTarget& target) { return of(*target.job, target.argv); }
 
 std::string JobFingerprints::of(const Job& job, const std::vector<std::string>& argv) {
   ContentHasher hasher;
-  hasher.add(job.definition_hash.hex());
+  hasher.add(definition_part(job));
   hasher.add(std::string_view("\0", 1));
   if (job.version) hasher.add(job.version->value);
   for (const std::string& argument : argv) {
@@ -52,6 +55,18 @@ std::string JobFingerprints::of(const Job& job, const std::vector<std::string>& 
     hasher.add(found->second);
   }
   return hasher.hex();
+}
+
+const std::string& JobFingerprints::definition_part(const Job& job) {
+  auto [it, added] = definitions_.try_emplace(&job);
+  if (added) {
+    FileId file = job.declaration.file;
+    if (file >= sources_.size() || sources_[file].released)
+      throw std::logic_error("job fingerprints: the text of job '" + job.name.text.str() +
+                             "' is not loaded");
+    it->second = definition_hash(job, sources_[file].text).hex();
+  }
+  return it->second;
 }
 
 std::string JobFingerprints::file_part(const std::string& argument) const {
@@ -138,7 +153,7 @@ class Planner {
         catalog_(catalog),
         disk_(disk),
         options_(options),
-        fingerprints_(analysis.root, disk) {
+        fingerprints_(analysis.root, analysis.files, disk) {
     plan_.root = analysis.root;
     plan_.data_root = analysis.root + "/" + analysis.data_root();
     plan_.clock = clock;

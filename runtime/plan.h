@@ -92,23 +92,31 @@ struct Plan {
   std::unordered_map<std::string, size_t> by_name;
 };
 
-// Job fingerprints: the job block's normalized text, its `version`, and the
-// bytes of every workspace file a `run` argument names (`jobs/clean.py`).
-// Each argument is looked at once per JobFingerprints (one plan), however
-// many targets name it: a backfill's million targets share their script.
+// Job fingerprints: the job block's normalized text (definition_hash.h), its
+// `version`, and the bytes of every workspace file a `run` argument names
+// (`jobs/clean.py`). Each job's text and each argument are looked at once per
+// JobFingerprints (one plan), however many targets name them: a backfill's
+// million targets share their job and their script.
 class JobFingerprints {
  public:
-  JobFingerprints(std::string root, const DiskInterface& disk);
+  // `sources`: the texts the jobs were lowered from, by FileId (the
+  // Analysis's files, which must not have released their texts).
+  JobFingerprints(std::string root, const std::vector<SourceFile>& sources,
+                  const DiskInterface& disk);
   std::string of(const JobTarget& target);
   std::string of(const Job& job, const std::vector<std::string>& argv);
 
  private:
+  // The hex definition hash of `job`, computed on first use.
+  const std::string& definition_part(const Job& job);
   // What `argument` adds to a fingerprint: "" unless it names a file in the workspace.
   std::string file_part(const std::string& argument) const;
 
   std::string root_;
+  const std::vector<SourceFile>& sources_;
   const DiskInterface& disk_;
-  std::unordered_map<std::string, std::string> files_;  // argument -> file_part
+  std::unordered_map<const Job*, std::string> definitions_;  // job -> definition_part
+  std::unordered_map<std::string, std::string> files_;       // argument -> file_part
 };
 
 // Plans `requested` (single partitions; expand selectors first). Fails only
