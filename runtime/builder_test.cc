@@ -297,6 +297,25 @@ TEST_P(BuilderTest, AJobWritingIntoAnInputItReadsFailsAndTheInputIsRebuilt) {
   EXPECT_NE((*f.catalog->current("clean/date=2024-01-03"))->id, damaged);
 }
 
+// The input was published in this build: its link (made on the queue) must
+// be there when the reader's end is checked, or the check would skip it.
+TEST_P(BuilderTest, AJobWritingIntoAnInputPublishedInTheSameBuildFails) {
+  f.deliver("raw/date=2024-01-03", "{}\n");
+  f.put("notes/date=2024-01-03");
+  f.runner.behavior = [this](const CommandSpec& spec) {
+    f.runner.write_outputs(spec);
+    if (std::string input = FakeRunner::env(spec, "DATABUILD_IN_C"); !input.empty())
+      f.disk.create(input + "/scratch.tmp", "stray\n");
+    return CommandResult{};
+  };
+  EXPECT_FALSE(f.build({"report/date=2024-01-03"}));
+  std::vector<RunRecord> runs = *f.catalog->runs_for("report/date=2024-01-03");
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_NE(runs[0].message.find("of clean/date=2024-01-03 changed (added scratch.tmp)"),
+            std::string::npos)
+      << runs[0].message;
+}
+
 TEST_P(BuilderTest, AFailedJobThatWroteIntoAnInputIsCaughtToo) {
   f.deliver("raw/date=2024-01-03", "{}\n");
   ASSERT_TRUE(f.build({"clean/date=2024-01-03"}));
