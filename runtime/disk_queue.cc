@@ -1,6 +1,5 @@
-// InlineDiskQueue and ThreadDiskQueue. A thread takes one work at a time
-// under the lock and does it outside, so posting never waits for the disk;
-// a waiter takes the works up to its ticket that no thread has taken yet.
+// InlineDiskQueue and ThreadDiskQueue. The thread takes one work at a time
+// under the lock and does it outside, so posting never waits for the disk.
 #include "disk_queue.h"
 
 namespace databuild {
@@ -50,14 +49,8 @@ bool ThreadDiskQueue::done(Lane lane, uint64_t ticket) {
 }
 
 Status ThreadDiskQueue::wait(Lane lane, uint64_t ticket) {
-  size_t i = index(lane);
   std::unique_lock<std::mutex> lock(mutex_);
-  while (done_[i] < ticket) {
-    if (taken_[i] < ticket)
-      do_next(i, lock);
-    else
-      did_work_.wait(lock);  // the queue's thread is doing the last of them
-  }
+  did_work_.wait(lock, [&] { return done_[index(lane)] >= ticket; });
   if (failure_) return Failure{*failure_};
   return ok();
 }
@@ -76,25 +69,15 @@ void ThreadDiskQueue::work_loop() {
     });
     size_t lane = queued_[index(Lane::Soon)].empty() ? index(Lane::Later) : index(Lane::Soon);
     if (queued_[lane].empty()) return;  // stopping, and nothing is left
-    do_next(lane, lock);
-  }
-}
-
-void ThreadDiskQueue::do_next(size_t lane, std::unique_lock<std::mutex>& lock) {
-  Work work = std::move(queued_[lane].front());
-  queued_[lane].pop_front();
-  uint64_t ticket = ++taken_[lane];
-  lock.unlock();
-  Status status = work();
-  work = nullptr;  // what it holds is released outside the lock too
-  lock.lock();
-  if (!status && !failure_) failure_ = status.error();
-  done_after_[lane].insert(ticket);
-  while (!done_after_[lane].empty() && *done_after_[lane].begin() == done_[lane] + 1) {
-    done_after_[lane].erase(done_after_[lane].begin());
+    Work work = std::move(queued_[lane].front());
+    queued_[lane].pop_front();
+    lock.unlock();
+    Status status = work();
+    lock.lock();
+    if (!status && !failure_) failure_ = status.error();
     ++done_[lane];
+    did_work_.notify_all();
   }
-  did_work_.notify_all();
 }
 
 }  // namespace databuild

@@ -13,18 +13,13 @@
 // Work is posted in one of two lanes. `Soon`: what a committed job needs
 // before it can start (its staging directories and log); `Later`: what is
 // needed only before a claim is released or the build ends (a partition's
-// link). The queue's thread does `Soon` work before `Later` work; within a
-// lane, in the order posted. The lanes are independent: a wait for one does
-// not wait for the other (nothing the builder posts to one needs the other). Each work's only
-// result is its Status; the first failure is kept and every wait() after it returns it.
+// link). The queue does `Soon` work before `Later` work; within a lane, in the
+// order posted. Each work's only result is its Status; the first failure is
+// kept and every wait() after it returns it.
 //
 // InlineDiskQueue does the work as it is posted (the builder's default, and
-// the old behaviour); ThreadDiskQueue on one thread of its own, ahead of the
-// builder, and on the waiting thread when that one gets to a work first: on
-// two cores busy with two jobs, the queue's thread may wait a while for a
-// core, and the builder waiting for it would leave a slot idle for as long
-// (the hand-off that made the `Launcher` slow). The tests' DeferredDiskQueue
-// (test_support.h) does the work only when waited for.
+// the old behaviour); ThreadDiskQueue on one thread of its own. The tests'
+// DeferredDiskQueue (test_support.h) does it only when waited for.
 #pragma once
 
 #include <array>
@@ -34,7 +29,6 @@
 #include <functional>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <thread>
 
@@ -51,8 +45,7 @@ class DiskQueue {
   virtual uint64_t post(Lane lane, Work work) = 0;
   // Whether the lane's work up to `ticket` is done, without waiting.
   virtual bool done(Lane lane, uint64_t ticket) = 0;
-  // Makes it so (waiting, or doing the work); then ok, or the first failure
-  // of any work done so far.
+  // Waits until it is; then ok, or the first failure of any work done so far.
   virtual Status wait(Lane lane, uint64_t ticket) = 0;
   // The last ticket posted in `lane` (0 before any).
   virtual uint64_t last(Lane lane) const = 0;
@@ -70,10 +63,9 @@ class InlineDiskQueue : public DiskQueue {
   std::optional<std::string> failure_;
 };
 
-// The work is done on a thread of its own (or the waiting one), so it must
-// be safe to do alongside whatever the posting thread does meanwhile, and
-// two works of a lane may run at once (RealDisk keeps no state: each call
-// is its own system calls).
+// The work is done on a thread of its own, so it must be safe to do
+// alongside whatever the posting thread does meanwhile (RealDisk keeps no
+// state: each call is its own system calls).
 class ThreadDiskQueue : public DiskQueue {
  public:
   ThreadDiskQueue();
@@ -89,16 +81,11 @@ class ThreadDiskQueue : public DiskQueue {
 
  private:
   void work_loop();
-  // Takes the lane's next work, does it with the lock released, records it.
-  void do_next(size_t lane, std::unique_lock<std::mutex>& lock);
 
   mutable std::mutex mutex_;
   std::condition_variable posted_work_, did_work_;
   std::array<std::deque<Work>, 2> queued_;
-  // Per lane: posted, taken to be done, and done (every ticket up to done_;
-  // those done out of order, by two threads, wait in done_after_).
-  std::array<uint64_t, 2> posted_{}, taken_{}, done_{};
-  std::array<std::set<uint64_t>, 2> done_after_;
+  std::array<uint64_t, 2> posted_{}, done_{};
   std::optional<std::string> failure_;
   bool stopping_ = false;
   std::thread thread_;  // last: starts once the rest is constructed
