@@ -13,12 +13,14 @@
 // Work is posted in one of two lanes. `Soon`: what a committed job needs
 // before it can start (its staging directories and log); `Later`: what is
 // needed only before a claim is released or the build ends (a partition's
-// link). The queue does `Soon` work before `Later` work; within a lane, in the
-// order posted. Each work's only result is its Status; the first failure is
-// kept and every wait() after it returns it.
+// link). The queue takes `Soon` work before `Later` work; within a lane, in
+// the order posted (several threads may do works of a lane at once: nothing
+// the builder posts to a lane depends on an earlier work of it). Each work's
+// only result is its Status; the first failure is kept and every wait() after
+// it returns it.
 //
 // InlineDiskQueue does the work as it is posted (the builder's default, and
-// the old behaviour); ThreadDiskQueue on one thread of its own. The tests'
+// the old behaviour); ThreadDiskQueue on threads of its own. The tests'
 // DeferredDiskQueue (test_support.h) does it only when waited for.
 #pragma once
 
@@ -29,8 +31,10 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "disk.h"
 
@@ -63,13 +67,15 @@ class InlineDiskQueue : public DiskQueue {
   std::optional<std::string> failure_;
 };
 
-// The work is done on a thread of its own, so it must be safe to do
-// alongside whatever the posting thread does meanwhile (RealDisk keeps no
-// state: each call is its own system calls).
+// The work is done on threads of its own, so it must be safe to do alongside
+// whatever the posting thread, and the other works, do meanwhile (RealDisk
+// keeps no state: each call is its own system calls). Why more than one: on
+// a disk where an inode costs more than a job's share of a core, one thread
+// creating them all paces the jobs (benchmarks.md, branch run6).
 class ThreadDiskQueue : public DiskQueue {
  public:
-  ThreadDiskQueue();
-  // Does the work still queued, then ends the thread.
+  explicit ThreadDiskQueue(size_t threads);
+  // Does the work still queued, then ends the threads.
   ~ThreadDiskQueue() override;
   ThreadDiskQueue(const ThreadDiskQueue&) = delete;
   ThreadDiskQueue& operator=(const ThreadDiskQueue&) = delete;
@@ -85,10 +91,13 @@ class ThreadDiskQueue : public DiskQueue {
   mutable std::mutex mutex_;
   std::condition_variable posted_work_, did_work_;
   std::array<std::deque<Work>, 2> queued_;
-  std::array<uint64_t, 2> posted_{}, done_{};
+  // Per lane: posted, taken to be done, and done (every ticket up to done_;
+  // those done before an earlier one, by another thread, wait in done_after_).
+  std::array<uint64_t, 2> posted_{}, taken_{}, done_{};
+  std::array<std::set<uint64_t>, 2> done_after_;
   std::optional<std::string> failure_;
   bool stopping_ = false;
-  std::thread thread_;  // last: starts once the rest is constructed
+  std::vector<std::thread> threads_;  // last: they start once the rest is constructed
 };
 
 }  // namespace databuild
