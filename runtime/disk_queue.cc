@@ -1,8 +1,6 @@
-// InlineDiskQueue and ThreadDiskQueue. A thread takes one work at a time
+// InlineDiskQueue and ThreadDiskQueue. The thread takes one work at a time
 // under the lock and does it outside, so posting never waits for the disk.
 #include "disk_queue.h"
-
-#include <algorithm>
 
 namespace databuild {
 
@@ -23,18 +21,15 @@ Status InlineDiskQueue::wait(Lane, uint64_t) {
   return ok();
 }
 
-ThreadDiskQueue::ThreadDiskQueue(size_t threads) {
-  for (size_t i = 0; i < std::max<size_t>(threads, 1); ++i)
-    threads_.emplace_back([this] { work_loop(); });
-}
+ThreadDiskQueue::ThreadDiskQueue() : thread_([this] { work_loop(); }) {}
 
 ThreadDiskQueue::~ThreadDiskQueue() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
   }
-  posted_work_.notify_all();
-  for (std::thread& thread : threads_) thread.join();
+  posted_work_.notify_one();
+  thread_.join();
 }
 
 uint64_t ThreadDiskQueue::post(Lane lane, Work work) {
@@ -76,17 +71,11 @@ void ThreadDiskQueue::work_loop() {
     if (queued_[lane].empty()) return;  // stopping, and nothing is left
     Work work = std::move(queued_[lane].front());
     queued_[lane].pop_front();
-    uint64_t ticket = ++taken_[lane];
     lock.unlock();
     Status status = work();
-    work = nullptr;  // what it holds is released outside the lock too
     lock.lock();
     if (!status && !failure_) failure_ = status.error();
-    done_after_[lane].insert(ticket);
-    while (!done_after_[lane].empty() && *done_after_[lane].begin() == done_[lane] + 1) {
-      done_after_[lane].erase(done_after_[lane].begin());
-      ++done_[lane];
-    }
+    ++done_[lane];
     did_work_.notify_all();
   }
 }

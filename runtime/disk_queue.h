@@ -13,14 +13,12 @@
 // Work is posted in one of two lanes. `Soon`: what a committed job needs
 // before it can start (its staging directories and log); `Later`: what is
 // needed only before a claim is released or the build ends (a partition's
-// link). The queue takes `Soon` work before `Later` work; within a lane, in
-// the order posted (several threads may do works of a lane at once: nothing
-// the builder posts to a lane depends on an earlier work of it). Each work's
-// only result is its Status; the first failure is kept and every wait() after
-// it returns it.
+// link). The queue does `Soon` work before `Later` work; within a lane, in the
+// order posted. Each work's only result is its Status; the first failure is
+// kept and every wait() after it returns it.
 //
 // InlineDiskQueue does the work as it is posted (the builder's default, and
-// the old behaviour); ThreadDiskQueue on threads of its own. The tests'
+// the old behaviour); ThreadDiskQueue on one thread of its own. The tests'
 // DeferredDiskQueue (test_support.h) does it only when waited for.
 #pragma once
 
@@ -31,10 +29,8 @@
 #include <functional>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <thread>
-#include <vector>
 
 #include "disk.h"
 
@@ -67,15 +63,13 @@ class InlineDiskQueue : public DiskQueue {
   std::optional<std::string> failure_;
 };
 
-// The work is done on threads of its own, so it must be safe to do alongside
-// whatever the posting thread, and the other works, do meanwhile (RealDisk
-// keeps no state: each call is its own system calls). Why more than one: on
-// a disk where an inode costs more than a job's share of a core, one thread
-// creating them all paces the jobs (benchmarks.md, branch run6).
+// The work is done on a thread of its own, so it must be safe to do
+// alongside whatever the posting thread does meanwhile (RealDisk keeps no
+// state: each call is its own system calls).
 class ThreadDiskQueue : public DiskQueue {
  public:
-  explicit ThreadDiskQueue(size_t threads);
-  // Does the work still queued, then ends the threads.
+  ThreadDiskQueue();
+  // Does the work still queued, then ends the thread.
   ~ThreadDiskQueue() override;
   ThreadDiskQueue(const ThreadDiskQueue&) = delete;
   ThreadDiskQueue& operator=(const ThreadDiskQueue&) = delete;
@@ -91,13 +85,10 @@ class ThreadDiskQueue : public DiskQueue {
   mutable std::mutex mutex_;
   std::condition_variable posted_work_, did_work_;
   std::array<std::deque<Work>, 2> queued_;
-  // Per lane: posted, taken to be done, and done (every ticket up to done_;
-  // those done before an earlier one, by another thread, wait in done_after_).
-  std::array<uint64_t, 2> posted_{}, taken_{}, done_{};
-  std::array<std::set<uint64_t>, 2> done_after_;
+  std::array<uint64_t, 2> posted_{}, done_{};
   std::optional<std::string> failure_;
   bool stopping_ = false;
-  std::vector<std::thread> threads_;  // last: they start once the rest is constructed
+  std::thread thread_;  // last: starts once the rest is constructed
 };
 
 }  // namespace databuild

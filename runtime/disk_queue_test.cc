@@ -43,7 +43,7 @@ TEST(ThreadDiskQueueTest, DoesSoonWorkBeforeLaterWorkAndEachLaneInOrder) {
   std::vector<std::string> done;
   std::promise<void> go;
   std::shared_future<void> released = go.get_future().share();
-  ThreadDiskQueue queue(1);
+  ThreadDiskQueue queue;
   queue.post(Lane::Later, [released] {
     released.wait();  // holds the thread until everything below is queued
     return ok();
@@ -64,28 +64,8 @@ TEST(ThreadDiskQueueTest, DoesSoonWorkBeforeLaterWorkAndEachLaneInOrder) {
   EXPECT_EQ(done, (std::vector<std::string>{"staging 1", "staging 2", "link 1", "link 2"}));
 }
 
-// Each work waits for the other to start: with one thread this would never end.
-TEST(ThreadDiskQueueTest, SeveralThreadsDoWorksOfALaneAtOnce) {
-  std::promise<void> first_started, second_started;
-  std::shared_future<void> first = first_started.get_future().share();
-  std::shared_future<void> second = second_started.get_future().share();
-  ThreadDiskQueue queue(2);
-  queue.post(Lane::Soon, [&first_started, second] {
-    first_started.set_value();
-    second.wait();
-    return ok();
-  });
-  uint64_t last = queue.post(Lane::Soon, [&second_started, first] {
-    second_started.set_value();
-    first.wait();
-    return ok();
-  });
-  EXPECT_TRUE(queue.wait(Lane::Soon, last));
-  EXPECT_TRUE(queue.done(Lane::Soon, 1));
-}
-
 TEST(ThreadDiskQueueTest, AFailureIsReturnedByEveryLaterWait) {
-  ThreadDiskQueue queue(1);
+  ThreadDiskQueue queue;
   queue.post(Lane::Soon, [] { return Status{Failure{"cannot create directory /x"}}; });
   uint64_t link = queue.post(Lane::Later, [] { return ok(); });
   Status waited = queue.wait(Lane::Later, link);
@@ -97,7 +77,7 @@ TEST(ThreadDiskQueueTest, AFailureIsReturnedByEveryLaterWait) {
 TEST(ThreadDiskQueueTest, FinishesTheQueuedWorkBeforeItEnds) {
   std::vector<std::string> done;
   {
-    ThreadDiskQueue queue(1);
+    ThreadDiskQueue queue;
     for (int i = 0; i < 100; ++i) queue.post(Lane::Later, record(done, std::to_string(i)));
   }
   ASSERT_EQ(done.size(), 100u);
@@ -110,7 +90,7 @@ TEST(ThreadDiskQueueTest, MakesDirectoriesAndLinksOnTheRealDisk) {
   TempDirectory scratch;
   RealDisk disk;
   std::string root = scratch.path().string();
-  ThreadDiskQueue queue(1);
+  ThreadDiskQueue queue;
   queue.post(Lane::Soon, [&] { return disk.make_directories(root + "/run-1-out"); });
   uint64_t link =
       queue.post(Lane::Later, [&] { return disk.replace_symlink("run-1-out", root + "/p"); });

@@ -327,10 +327,8 @@ int plan_or_build(const Options& options, Session& session, bool build, std::ost
       RunFilesDirectory::make(RunFilesDirectory::default_parents(), getpid(), process_alive);
   if (run_files) build_options.run_files_directory = run_files->path();
   // Staging directories, logs and links made beside the builder's thread,
-  // which keeps the slots filled meanwhile (disk_queue.h): by as many threads
-  // as slots (a few at most), so that inodes dearer than the jobs still keep
-  // up with them.
-  ThreadDiskQueue disk_queue(std::min<size_t>(options.jobs, 4));
+  // which keeps the slots filled meanwhile (disk_queue.h).
+  ThreadDiskQueue disk_queue;
   build_options.disk_queue = &disk_queue;
   Builder builder(*plan, *session.analysis, *session.catalog, session.disk, runner, *status,
                   build_options);
