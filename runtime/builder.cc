@@ -697,10 +697,10 @@ Status Builder::step() {
     if (Status beat = catalog_.heartbeat(options_.pid, options_.host); !beat) return beat;
   }
   if (Status committed = catalog_.commit_batch(); !committed) return committed;
-  // Each staging directory made is a job that can take a slot at once:
-  // making them (an inode each) takes long enough for short jobs to end, so
-  // with every slot busy, look whether one has freed. (With a queue on a
-  // thread of its own, they are made meanwhile.)
+  // Each staging posted is a job that can take a slot once it is made. Made
+  // as posted (an inode each), that takes long enough for short jobs to end,
+  // so with every slot busy, look whether one has freed; made on the queue's
+  // thread, they are made while the slots are refilled here.
   while (launchable_ < prepared_.size()) {
     Prepared& job = prepared_[launchable_++];
     job.staging = queue_->post(DiskQueue::Lane::Soon, make_staging(job.target));
