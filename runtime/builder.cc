@@ -80,6 +80,8 @@ Builder::Builder(Plan& plan, const Analysis& analysis, Catalog& catalog, DiskInt
       wait_until_(plan.partitions.size()),
       readers_(plan.partitions.size()),
       pending_(plan.targets.size()) {
+  if (!options_.disk_queue) own_queue_ = std::make_unique<InlineDiskQueue>();
+  queue_ = options_.disk_queue ? options_.disk_queue : own_queue_.get();
   if (!options_.monotonic_seconds) options_.monotonic_seconds = steady_seconds;
   if (!options_.is_alive) options_.is_alive = [](int64_t) { return true; };
   if (!options_.sleep)
@@ -320,14 +322,17 @@ Status Builder::release_claims(size_t target_id) {
   if (!targets_[target_id].claimed) return ok();
   targets_[target_id].claimed = false;
   for (size_t output : plan_.targets[target_id].outputs)
-    releases_.push_back(plan_.partitions[output].name);
+    releasing_.push_back(plan_.partitions[output].name);
   return ok();
 }
 
+// The claims whose batch's links are made; the others wait for a later batch.
 Status Builder::release_pending() {
-  for (const std::string& ref : releases_)
-    if (Status released = catalog_.release(ref, options_.pid); !released) return released;
-  releases_.clear();
+  while (!releases_.empty() && queue_->done(DiskQueue::Lane::Later, releases_.front().second)) {
+    if (Status released = catalog_.release(releases_.front().first, options_.pid); !released)
+      return released;
+    releases_.pop_front();
+  }
   return ok();
 }
 
@@ -423,7 +428,7 @@ Status Builder::start(size_t target_id) {
   state.state = State::Running;
   // Started once the batch holding its run record commits (step()): a job
   // never runs under a run id that might yet be rolled back and reused.
-  prepared_.emplace_back(target_id, std::move(spec));
+  prepared_.push_back({target_id, std::move(spec)});
   return ok();
 }
 
@@ -472,6 +477,12 @@ void Builder::end_run_files(size_t target_id, bool keep) {
 // invalidated, so the next build rebuilds it.
 Status Builder::check_published_tree(size_t target_id) {
   const PlannedTarget& planned = plan_.targets[target_id];
+  // An input this build published may still be waiting for its link, and
+  // without it the version would not be checked.
+  if (!planned.inputs.empty())
+    if (Status linked = queue_->wait(DiskQueue::Lane::Later, queue_->last(DiskQueue::Lane::Later));
+        !linked)
+      return linked;
   std::string damage;
   for (size_t output : planned.outputs) {
     const std::string& location = plan_.partitions[output].location;
@@ -574,17 +585,22 @@ Status Builder::publish(size_t target_id) {
   return ok();
 }
 
-// A run's output directories. Only for a committed run record: a runner
-// starting deletes the staging of runs the catalog does not know as running,
-// which would include those of another runner's batch still open. (And run
-// ids are never reused once committed, so the directories are new.)
-Status Builder::make_staging(size_t target_id) {
+// A run's output directories, and its log (so that the job's spawn, during
+// which the builder's thread is suspended, truncates a file rather than
+// creating an inode). Only for a committed run record: a runner starting
+// deletes the staging of runs the catalog does not know as running, which
+// would include those of another runner's batch still open. (And run ids are
+// never reused once committed, so the directories are new.)
+DiskQueue::Work Builder::make_staging(size_t target_id) const {
+  std::vector<std::string> directories;
   for (const OutputPartition& output : plan_.targets[target_id].target.outputs)
-    if (Status made =
-            disk_.make_directories(targets_[target_id].staging + "-" + output.port->name.text);
-        !made)
-      return made;
-  return ok();
+    directories.push_back(targets_[target_id].staging + "-" + output.port->name.text.str());
+  return [&disk = disk_, directories = std::move(directories),
+          log = targets_[target_id].log_path]() -> Status {
+    for (const std::string& directory : directories)
+      if (Status made = disk.make_directories(directory); !made) return made;
+    return disk.write_file(log, "");
+  };
 }
 
 // What a failed run staged: its output directories, and whatever its job put
@@ -656,7 +672,7 @@ Status Builder::step() {
   if (Status released = release_pending(); !released) return released;
   for (const auto& [token, result] : done) {
     if (Status handled = finish(static_cast<size_t>(token), result); !handled) return handled;
-    refill();
+    if (Status refilled = refill(); !refilled) return refilled;
   }
   // Start what is ready; a target whose outputs another runner holds goes
   // back in the queue and is tried again next time round.
@@ -670,7 +686,7 @@ Status Builder::step() {
     if (!claim) return Failure{claim.error()};
     if (*claim == Claim::Acquired) {
       if (Status started = start(t); !started) return started;
-      refill();
+      if (Status refilled = refill(); !refilled) return refilled;
     } else if (*claim == Claim::HeldElsewhere) {
       held.push_back(t);
     }
@@ -681,34 +697,41 @@ Status Builder::step() {
     if (Status beat = catalog_.heartbeat(options_.pid, options_.host); !beat) return beat;
   }
   if (Status committed = catalog_.commit_batch(); !committed) return committed;
-  // Each staging directory made is a job that can take a slot at once:
-  // making them (an inode each) takes long enough for short jobs to end, so
-  // with every slot busy, look whether one has freed.
+  // Each staging posted is a job that can take a slot once it is made. Made
+  // as posted (an inode each), that takes long enough for short jobs to end,
+  // so with every slot busy, look whether one has freed; made on the queue's
+  // thread, they are made while the slots are refilled here.
   while (launchable_ < prepared_.size()) {
-    if (Status made = make_staging(prepared_[launchable_].first); !made) return made;
-    ++launchable_;
-    if (runner_.running() < options_.jobs)
-      launch_prepared();
-    else
-      refill();
+    Prepared& job = prepared_[launchable_++];
+    job.staging = queue_->post(DiskQueue::Lane::Soon, make_staging(job.target));
+    Status refilled = runner_.running() < options_.jobs ? launch_prepared() : refill();
+    if (!refilled) return refilled;
   }
-  for (const auto& [version, link] : links_) {
-    if (Status linked = disk_.replace_symlink(version, link); !linked) return linked;
-    refill();
+  for (auto& [version, link] : links_) {
+    queue_->post(DiskQueue::Lane::Later,
+                 [&disk = disk_, version = std::move(version), link = std::move(link)] {
+                   return disk.replace_symlink(version, link);
+                 });
+    if (Status refilled = refill(); !refilled) return refilled;
   }
   links_.clear();
+  // Released in a later batch, once these links are made: another runner
+  // that gets the claim must find the link to the version it may reuse.
+  for (std::string& ref : releasing_)
+    releases_.emplace_back(std::move(ref), queue_->last(DiskQueue::Lane::Later));
+  releasing_.clear();
   return ok();
 }
 
 // Between the steps of a round (each a few file-system calls that may block
 // for a while on a busy machine): jobs that ended meanwhile are collected for
 // the next round and their slots given to prepared jobs at once.
-void Builder::refill() {
+Status Builder::refill() {
   while (auto ended = runner_.wait(std::chrono::milliseconds(0))) {
     if (ended_.empty()) first_ended_ = now();
     ended_.push_back(std::move(*ended));
   }
-  launch_prepared();
+  return launch_prepared();
 }
 
 // Jobs prepared beyond -j: enough that several ended jobs can be recorded in
@@ -718,18 +741,43 @@ void Builder::refill() {
 // long as several jobs.
 size_t Builder::prepare_ahead() const { return std::max<size_t>(4 * options_.jobs, 16); }
 
-void Builder::launch_prepared() {
+// A free slot waits for the next job's staging only when it is not made yet:
+// the queue does staging before links, so that is at most the staging in
+// hand (and the builder has no job it could start instead).
+Status Builder::launch_prepared() {
   while (launchable_ > 0 && runner_.running() < options_.jobs) {
-    auto [target_id, spec] = std::move(prepared_.front());
+    if (Status staged = queue_->wait(DiskQueue::Lane::Soon, prepared_.front().staging); !staged)
+      return staged;
+    Prepared job = std::move(prepared_.front());
     prepared_.pop_front();
     --launchable_;
-    const TargetState& state = targets_[target_id];
-    status_.job_started(plan_.targets[target_id].name, state.attempt, state.log_path);
-    runner_.start(static_cast<int64_t>(target_id), spec);
+    const TargetState& state = targets_[job.target];
+    status_.job_started(plan_.targets[job.target].name, state.attempt, state.log_path);
+    runner_.start(static_cast<int64_t>(job.target), job.spec);
   }
+  return ok();
+}
+
+// Every staging, log and link posted is made (or the first that failed):
+// before the last claims are released and build() returns, since a caller
+// may read a partition through its link the moment the build has ended.
+Status Builder::finish_disk_work() {
+  if (Status staged = queue_->wait(DiskQueue::Lane::Soon, queue_->last(DiskQueue::Lane::Soon));
+      !staged)
+    return staged;
+  return queue_->wait(DiskQueue::Lane::Later, queue_->last(DiskQueue::Lane::Later));
 }
 
 Expected<bool> Builder::build() {
+  Expected<bool> built = run();
+  // Also after a failure: nothing is left on the queue to be done later, when
+  // what it names may be gone.
+  Status made = finish_disk_work();
+  if (built && !made) return Failure{made.error()};
+  return built;
+}
+
+Expected<bool> Builder::run() {
   if (Status cleaned = clean_stale_staging(); !cleaned) return Failure{cleaned.error()};
   mark_needed();
   if (Status recorded = record_sources(); !recorded) return Failure{recorded.error()};
@@ -787,15 +835,20 @@ Expected<bool> Builder::build() {
     // wait to be recorded: that round prepares the next jobs, so it is due
     // now. Waiting for another job to end, or for the batch to fill, would
     // leave the slot idle (with jobs of a millisecond, most of the build).
+    Status refilled = ok();
     if (!ended_.empty() && runner_.running() < options_.jobs) {
-      refill();
+      refilled = refill();
     } else if (runner_.running() == 0) {
       options_.sleep(pause);
     } else if (auto first = runner_.wait(
                    std::chrono::milliseconds(static_cast<int64_t>(std::ceil(pause * 1000))))) {
       if (ended_.empty()) first_ended_ = now();
       ended_.push_back(std::move(*first));
-      refill();
+      refilled = refill();
+    }
+    if (!refilled) {
+      runner_.kill_all();
+      return Failure{refilled.error()};
     }
     // Ended jobs are recorded together (one transaction for many: far fewer
     // pages written per job) while prepared jobs keep every slot busy; they
@@ -808,7 +861,8 @@ Expected<bool> Builder::build() {
     if (Status polled = poll_waiting(false); !polled) return Failure{polled.error()};
     status_.tick();
   }
-  if (!releases_.empty()) {  // the last round's claims
+  if (Status made = finish_disk_work(); !made) return Failure{made.error()};
+  if (!releases_.empty()) {  // the last rounds' claims
     Status released = catalog_.begin_batch();
     if (released) released = release_pending();
     if (released) released = catalog_.commit_batch();

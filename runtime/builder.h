@@ -15,6 +15,14 @@
 //   partition's link at the new version. A reader of the link sees the old
 //   version or the new, and a crash between steps leaves a catalog and a
 //   disk that the next plan recognises as "missing" and rebuilds;
+// - the file-system work that creates inodes (a job's staging directories
+//   and log, made once its run record commits; a partition's link, made once
+//   its version commits) goes through a DiskQueue (disk_queue.h), which may
+//   do it on a thread of its own: the builder's thread then only spawns,
+//   reaps and records, so a freed slot gets its next job without waiting on
+//   the disk. A job starts only once its staging is made, a claim is released
+//   only once its partition's link is made, a job's check of its inputs
+//   (below) waits for their links, and build() returns only once all is done;
 // - the catalog writes of one round of the loop (the ends of the jobs that
 //   finished, the claims and run records of the next) are one transaction,
 //   and jobs are prepared ahead of free slots, so that with jobs of a few
@@ -35,6 +43,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,6 +51,7 @@
 #include "catalog.h"
 #include "command_runner.h"
 #include "disk.h"
+#include "disk_queue.h"
 #include "plan.h"
 #include "status.h"
 
@@ -69,6 +79,9 @@ struct BuildOptions {
   // Seconds on a monotonic clock, and a sleep: injected for the tests.
   std::function<double()> monotonic_seconds;
   std::function<void(double seconds)> sleep;
+  // Where staging directories, logs and links are made (not owned; it must
+  // outlive the Builder). Null: as they are posted, on the builder's thread.
+  DiskQueue* disk_queue = nullptr;
 };
 
 // The labels a job's output partition carries: the labels its input
@@ -119,8 +132,10 @@ class Builder {
   Status release_pending();
   Status start(size_t target);
   Status step();
-  void refill();
-  void launch_prepared();
+  Status refill();
+  Status launch_prepared();
+  Expected<bool> run();
+  Status finish_disk_work();
   size_t prepare_ahead() const;
   Status finish(size_t target, const CommandResult& result);
   Status check_published_tree(size_t target);
@@ -128,7 +143,7 @@ class Builder {
   Expected<std::string> write_run_file(size_t target, const std::string& suffix,
                                        const std::string& text);
   void end_run_files(size_t target, bool keep);
-  Status make_staging(size_t target);
+  DiskQueue::Work make_staging(size_t target) const;
   void remove_staging(size_t target);
   void fail_target(size_t target, const std::string& reason);
   void finished(size_t target);
@@ -152,12 +167,22 @@ class Builder {
   std::deque<size_t> ready_;                        // targets whose inputs are all available
   bool waiting_ = false;                            // an external is still awaited
   bool directories_made_ = false;                   // the log, staging and version roots
+  std::unique_ptr<DiskQueue> own_queue_;            // when the options name none
+  DiskQueue* queue_;
   // Made when the current batch commits (step()): links to new versions.
   std::vector<std::pair<std::string, std::string>> links_;  // version, link
-  std::vector<std::string> releases_;                       // claims to release in the next batch
+  // Claims given up in the current batch, and those to release once the link
+  // (the queue's Later ticket) of the batch that gave them up is made.
+  std::vector<std::string> releasing_;
+  std::deque<std::pair<std::string, uint64_t>> releases_;
   // Jobs prepared to start, launched as slots free up: the first
-  // `launchable_` have their run records committed.
-  std::deque<std::pair<size_t, CommandSpec>> prepared_;
+  // `launchable_` have their run records committed and their staging posted.
+  struct Prepared {
+    size_t target;
+    CommandSpec spec;
+    uint64_t staging = 0;  // the queue's Soon ticket
+  };
+  std::deque<Prepared> prepared_;
   size_t launchable_ = 0;
   std::vector<std::pair<int64_t, CommandResult>> ended_;  // not yet recorded
   double first_ended_ = 0;                                // when the oldest of them ended

@@ -27,6 +27,7 @@
 #include "check_command.h"
 #include "command_runner.h"
 #include "disk.h"
+#include "disk_queue.h"
 #include "partition_ref.h"
 #include "plan.h"
 #include "run_files.h"
@@ -325,6 +326,10 @@ int plan_or_build(const Options& options, Session& session, bool build, std::ost
   std::unique_ptr<RunFilesDirectory> run_files =
       RunFilesDirectory::make(RunFilesDirectory::default_parents(), getpid(), process_alive);
   if (run_files) build_options.run_files_directory = run_files->path();
+  // Staging directories, logs and links made beside the builder's thread,
+  // which keeps the slots filled meanwhile (disk_queue.h).
+  ThreadDiskQueue disk_queue;
+  build_options.disk_queue = &disk_queue;
   Builder builder(*plan, *session.analysis, *session.catalog, session.disk, runner, *status,
                   build_options);
   Expected<bool> built = builder.build();

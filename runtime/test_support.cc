@@ -190,6 +190,33 @@ std::string FakeRunner::env(const CommandSpec& spec, const std::string& variable
   return "";
 }
 
+uint64_t DeferredDiskQueue::post(Lane lane, Work work) {
+  works_[static_cast<size_t>(lane)].push_back(std::move(work));
+  return works_[static_cast<size_t>(lane)].size();
+}
+
+bool DeferredDiskQueue::done(Lane lane, uint64_t ticket) {
+  return done_[static_cast<size_t>(lane)] >= ticket;
+}
+
+Status DeferredDiskQueue::wait(Lane lane, uint64_t ticket) {
+  size_t index = static_cast<size_t>(lane);
+  while (done_[index] < ticket) {
+    Status status = works_[index][done_[index]++]();
+    if (!status && !failure_) failure_ = status.error();
+  }
+  if (failure_) return Failure{*failure_};
+  return ok();
+}
+
+uint64_t DeferredDiskQueue::last(Lane lane) const {
+  return works_[static_cast<size_t>(lane)].size();
+}
+
+void DeferredDiskQueue::run_all() {
+  for (Lane lane : {Lane::Soon, Lane::Later}) wait(lane, last(lane));
+}
+
 TempDirectory::TempDirectory() {
   std::string pattern = (std::filesystem::temp_directory_path() / "databuild-test-XXXXXX").string();
   if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp: " + pattern);
@@ -262,6 +289,7 @@ bool RuntimeFixture::build(const std::vector<std::string>& refs, BuildOptions op
   if (options.host.empty()) options.host = "test-host";
   if (!options.monotonic_seconds) options.monotonic_seconds = clock.now();
   if (!options.sleep) options.sleep = clock.sleep();
+  if (!options.disk_queue) options.disk_queue = disk_queue;
   Builder builder(planned, *analysis, *catalog, disk, runner, status, options);
   return need(builder.build());
 }

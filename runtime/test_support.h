@@ -15,6 +15,7 @@
 // FakeDisk it writes outputs into (not owned).
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -30,6 +31,7 @@
 #include "catalog.h"
 #include "command_runner.h"
 #include "disk.h"
+#include "disk_queue.h"
 #include "plan.h"
 #include "status.h"
 #include "workspace.h"
@@ -98,6 +100,23 @@ class FakeRunner : public CommandRunner {
  private:
   FakeDisk& disk_;  // not owned
   std::vector<std::pair<int64_t, CommandSpec>> running_;
+};
+
+// A DiskQueue whose work is done only when the builder waits for it (or the
+// test calls run_all()): the most the builder can find not yet done, so its
+// tests see every place that relies on the work being done.
+class DeferredDiskQueue : public DiskQueue {
+ public:
+  uint64_t post(Lane lane, Work work) override;
+  bool done(Lane lane, uint64_t ticket) override;
+  Status wait(Lane lane, uint64_t ticket) override;
+  uint64_t last(Lane lane) const override;
+  void run_all();
+
+ private:
+  std::array<std::vector<Work>, 2> works_;
+  std::array<uint64_t, 2> done_{};
+  std::optional<std::string> failure_;
 };
 
 // A scratch directory on the real file system, for the few tests of the
@@ -169,6 +188,7 @@ class RuntimeFixture {
   FakeRunner runner{disk};
   FakeClock clock;
   RecordingStatus status;
+  DiskQueue* disk_queue = nullptr;  // build()'s unless its options name one; not owned
   BuildClock now;
   int puts = 0;
 };
