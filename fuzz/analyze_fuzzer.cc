@@ -1,5 +1,6 @@
 // Fuzz target `analyze`: the parser, lowering and linking on raw bytes, then
-// every way `databuild check` presents the result.
+// every way `databuild check` presents the result, and each job's definition
+// hash (what the runtime reads of the text besides the model).
 //
 // The input is a workspace in the lit tests' split-file form: lines starting
 // with `#--- ` cut it into up to three files (the marker is a comment in
@@ -9,6 +10,7 @@
 // and the JSON and SARIF writers throw on invalid UTF-8 that escaped it.
 #include <sstream>
 
+#include "definition_hash.h"
 #include "fuzz_support.h"
 #include "render.h"
 #include "report_json.h"
@@ -25,6 +27,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   AnalysisOptions options;
   options.threads = 1;  // deterministic, and no thread start-up per input
   std::unique_ptr<Analysis> analysis = analyze_sources("/ws", std::move(sources), options);
+
+  // The runtime fingerprints every job it plans from its file's text, on
+  // whatever lowering made of it.
+  for (const FileModel& model : analysis->models)
+    for (const Job& job : model.jobs) definition_hash(job, analysis->files[model.file].text);
 
   std::vector<Diagnostic> diagnostics = analysis->diagnostics();
   WorkspaceReport report{analysis->root, &analysis->files, {}, {}};
