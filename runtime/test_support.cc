@@ -213,10 +213,6 @@ uint64_t DeferredDiskQueue::last(Lane lane) const {
   return works_[static_cast<size_t>(lane)].size();
 }
 
-void DeferredDiskQueue::run_all() {
-  for (Lane lane : {Lane::Soon, Lane::Later}) wait(lane, last(lane));
-}
-
 TempDirectory::TempDirectory() {
   std::string pattern = (std::filesystem::temp_directory_path() / "databuild-test-XXXXXX").string();
   if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp: " + pattern);

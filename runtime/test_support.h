@@ -102,16 +102,15 @@ class FakeRunner : public CommandRunner {
   std::vector<std::pair<int64_t, CommandSpec>> running_;
 };
 
-// A DiskQueue whose work is done only when the builder waits for it (or the
-// test calls run_all()): the most the builder can find not yet done, so its
-// tests see every place that relies on the work being done.
+// A DiskQueue whose work is done only when the builder waits for it: the most
+// the builder can find not yet done, so its tests see every place that relies
+// on the work being done.
 class DeferredDiskQueue : public DiskQueue {
  public:
   uint64_t post(Lane lane, Work work) override;
   bool done(Lane lane, uint64_t ticket) override;
   Status wait(Lane lane, uint64_t ticket) override;
   uint64_t last(Lane lane) const override;
-  void run_all();
 
  private:
   std::array<std::vector<Work>, 2> works_;
