@@ -79,7 +79,8 @@ Builder::Builder(Plan& plan, const Analysis& analysis, Catalog& catalog, DiskInt
       failed_(plan.partitions.size()),
       wait_until_(plan.partitions.size()),
       readers_(plan.partitions.size()),
-      pending_(plan.targets.size()) {
+      pending_(plan.targets.size()),
+      link_tickets_(plan.partitions.size()) {
   if (!options_.disk_queue) own_queue_ = std::make_unique<InlineDiskQueue>();
   queue_ = options_.disk_queue ? options_.disk_queue : own_queue_.get();
   if (!options_.monotonic_seconds) options_.monotonic_seconds = steady_seconds;
@@ -478,10 +479,14 @@ void Builder::end_run_files(size_t target_id, bool keep) {
 Status Builder::check_published_tree(size_t target_id) {
   const PlannedTarget& planned = plan_.targets[target_id];
   // An input this build published may still be waiting for its link, and
-  // without it the version would not be checked.
-  if (!planned.inputs.empty())
-    if (Status linked = queue_->wait(DiskQueue::Lane::Later, queue_->last(DiskQueue::Lane::Later));
-        !linked)
+  // without it the version would not be checked. Only those links: the
+  // queue does its Later work in order, so the input linked last covers
+  // the others, and links posted since (other jobs' outputs) stay queued.
+  uint64_t inputs_linked = 0;
+  for (const std::vector<size_t>& port : planned.inputs)
+    for (size_t input : port) inputs_linked = std::max(inputs_linked, link_tickets_[input]);
+  if (inputs_linked > 0)
+    if (Status linked = queue_->wait(DiskQueue::Lane::Later, inputs_linked); !linked)
       return linked;
   std::string damage;
   for (size_t output : planned.outputs) {
@@ -576,11 +581,10 @@ Status Builder::publish(size_t target_id) {
   Expected<std::vector<int64_t>> ids = catalog_.publish(versions, state.run_id, &records);
   if (!ids) return Failure{ids.error()};
   for (size_t i = 0; i < published.size(); ++i) {
-    PlannedPartition& node = plan_.partitions[published[i]];
     // Linked once the batch commits (step()): a reader following the link
     // finds a version the catalog already records.
-    links_.emplace_back(std::move(versions[i].path), node.location);
-    node.current = std::move(records[i]);
+    links_.push_back(published[i]);
+    plan_.partitions[published[i]].current = std::move(records[i]);
   }
   return ok();
 }
@@ -707,11 +711,13 @@ Status Builder::step() {
     Status refilled = runner_.running() < options_.jobs ? launch_prepared() : refill();
     if (!refilled) return refilled;
   }
-  for (auto& [version, link] : links_) {
-    queue_->post(DiskQueue::Lane::Later,
-                 [&disk = disk_, version = std::move(version), link = std::move(link)] {
-                   return disk.replace_symlink(version, link);
-                 });
+  for (size_t partition : links_) {
+    const PlannedPartition& node = plan_.partitions[partition];
+    link_tickets_[partition] =
+        queue_->post(DiskQueue::Lane::Later,
+                     [&disk = disk_, version = node.current->path, link = node.location] {
+                       return disk.replace_symlink(version, link);
+                     });
     if (Status refilled = refill(); !refilled) return refilled;
   }
   links_.clear();
