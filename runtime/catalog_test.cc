@@ -134,6 +134,33 @@ TEST_F(CatalogTest, AFailedPublishLeavesThePreviousVersionCurrent) {
   EXPECT_EQ((*current)->state, "live");
 }
 
+// Inside a batch no write takes a savepoint of its own: one that fails after
+// some of its writes were made makes the batch's commit refuse, and the
+// rollback restores the rest of the batch too; one that wrote nothing does not.
+TEST_F(CatalogTest, AFailedPublishInABatchRollsTheBatchBack) {
+  std::unique_ptr<Catalog> catalog = open();
+  int64_t before = (*catalog->publish({partition("a/x=1")}))[0];
+  ASSERT_TRUE(catalog->begin_batch());
+  ASSERT_TRUE(catalog->publish({partition("a/x=2")}));
+  EXPECT_FALSE(catalog->publish({partition("a/x=1")}, 42));  // superseded, then failed
+  Status committed = catalog->commit_batch();
+  ASSERT_FALSE(committed);
+  EXPECT_NE(committed.error().find("cannot commit the build's records of this round: recording "
+                                   "the publication of a/x=1 failed after part of it was "
+                                   "written; the round was rolled back"),
+            std::string::npos)
+      << committed.error();
+  EXPECT_EQ((*catalog->current("a/x=1"))->id, before);
+  EXPECT_FALSE(*catalog->current("a/x=2"));
+  // A claim held elsewhere writes nothing: the batch goes on.
+  ASSERT_TRUE(*catalog->claim("a/x=3", 7, "host", [](int64_t) { return true; }));
+  ASSERT_TRUE(catalog->begin_batch());
+  EXPECT_FALSE(*catalog->claim("a/x=3", 8, "host", [](int64_t) { return true; }));
+  ASSERT_TRUE(catalog->publish({partition("a/x=2")}));
+  EXPECT_TRUE(catalog->commit_batch());
+  EXPECT_TRUE(*catalog->current("a/x=2"));
+}
+
 TEST_F(CatalogTest, InvalidateMarksTheCurrentVersion) {
   std::unique_ptr<Catalog> catalog = open();
   ASSERT_TRUE(catalog->publish({partition("a/x=1")}));
