@@ -36,7 +36,7 @@ struct sqlite3_stmt;
 
 namespace databuild {
 
-constexpr int kCatalogSchemaVersion = 3;
+constexpr int kCatalogSchemaVersion = 4;
 // How long a write waits for another process's write lock before failing
 // (`databuild-run --busy-timeout` overrides it).
 constexpr std::chrono::milliseconds kCatalogBusyTimeout{30'000};

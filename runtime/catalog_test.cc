@@ -311,6 +311,56 @@ TEST_F(CatalogTest, MigratesAVersionTwoFileKeepingRowsAndIds) {
 // SQLite evaluates a constant IN list of more than two values through a
 // temporary table per evaluation; the checks run for every job recorded
 // must not (catalog.cc, the step to schema version 3).
+TEST_F(CatalogTest, MigratesAVersionThreeFileKeepingEventsAndTheirIds) {
+  std::vector<EventRecord> before;
+  {
+    std::unique_ptr<Catalog> catalog = open();
+    int64_t run = *catalog->start_run(run_of("a/x=1"));
+    ASSERT_TRUE(catalog->publish({partition("a/x=1")}, run));
+    before = *catalog->events_for("a/x=1");
+  }
+  ASSERT_EQ(before.size(), 3u);  // run-started, published, run-succeeded
+  sqlite3* db = nullptr;
+  sqlite3_open(path_.c_str(), &db);
+  // Version 3's events table, numbered by AUTOINCREMENT.
+  const char* downgrade = R"sql(
+CREATE TABLE events_v3 (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL,
+  kind TEXT NOT NULL, ref TEXT NOT NULL, run_id INTEGER, detail TEXT NOT NULL);
+INSERT INTO events_v3 SELECT * FROM events;
+DROP TABLE events;
+ALTER TABLE events_v3 RENAME TO events;
+CREATE INDEX events_by_ref ON events(ref, id);
+PRAGMA user_version = 3;
+)sql";
+  ASSERT_EQ(sqlite3_exec(db, downgrade, nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  std::unique_ptr<Catalog> catalog = open();
+  EXPECT_EQ(catalog->schema_version(), kCatalogSchemaVersion);
+  std::vector<EventRecord> after = *catalog->events_for("a/x=1");
+  ASSERT_EQ(after.size(), before.size());
+  for (size_t i = 0; i < before.size(); ++i) {
+    EXPECT_EQ(after[i].id, before[i].id);
+    EXPECT_EQ(after[i].kind, before[i].kind);
+    EXPECT_EQ(after[i].run_id, before[i].run_id);
+    EXPECT_EQ(after[i].detail, before[i].detail);
+  }
+  ASSERT_TRUE(catalog->invalidate("a/x=1"));
+  std::vector<EventRecord> later = *catalog->events_for("a/x=1");
+  ASSERT_EQ(later.size(), 4u);
+  EXPECT_GT(later.back().id, before.back().id);
+  sqlite3_open(path_.c_str(), &db);
+  sqlite3_stmt* query = nullptr;
+  sqlite3_prepare_v2(db,
+                     "SELECT count(*) FROM sqlite_master WHERE name = 'events' AND "
+                     "sql NOT LIKE '%AUTOINCREMENT%'",
+                     -1, &query, nullptr);
+  ASSERT_EQ(sqlite3_step(query), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(query, 0), 1);
+  sqlite3_finalize(query);
+  sqlite3_close(db);
+}
+
 TEST_F(CatalogTest, RecordingAJobBuildsNoTemporaryTable) {
   open().reset();
   sqlite3* db = nullptr;
