@@ -498,6 +498,7 @@ Expected<std::unique_ptr<Catalog>> Catalog::open(const std::string& path,
 
 Status Catalog::begin_batch() {
   batch_failure_.reset();
+  next_run_id_.reset();
   // IMMEDIATE: the write lock for the whole batch, so the claims taken in it
   // are as exclusive as claim() alone makes them.
   if (!run_statement("BEGIN IMMEDIATE"))
@@ -507,6 +508,7 @@ Status Catalog::begin_batch() {
 
 Status Catalog::begin_read() {
   batch_failure_.reset();
+  next_run_id_.reset();
   if (!run_statement("BEGIN")) return catalog_failure(db_, "start reading");
   return ok();
 }
@@ -516,6 +518,7 @@ void Catalog::write_failed_in_batch(std::string_view what) {
 }
 
 Status Catalog::commit_batch() {
+  next_run_id_.reset();
   if (batch_failure_) {
     rollback_batch();
     return Failure{catalog_name(db_) +
@@ -529,6 +532,7 @@ Status Catalog::commit_batch() {
 }
 
 void Catalog::rollback_batch() {
+  next_run_id_.reset();
   if (sqlite3_get_autocommit(db_) == 0) run_statement("ROLLBACK");
 }
 
@@ -739,26 +743,33 @@ Status Catalog::mark_collected(int64_t id) {
 Expected<int64_t> Catalog::start_run(const NewRun& run) {
   Transaction transaction(*this, /*immediate=*/true, "the start of a run of ", run.job);
   if (!transaction.active()) return transaction.failure();
+  // The log's path names the run's id. When the id is known before the
+  // insert (next_run_id_), the row is written whole; otherwise (NULL: SQLite
+  // numbers it) the path is set by a second statement, once per batch.
+  std::optional<int64_t> known = std::exchange(next_run_id_, std::nullopt);
   Statement insert(
-      db_, prepare("INSERT INTO runs (job, target, parameters, fingerprint, state, attempt, pid, "
-                   "host, started_at, log_path, build_now) "
-                   "VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)"));
-  insert.bind(1, run.job)
-      .bind(2, run.target)
-      .bind(3, run.parameters)
-      .bind(4, run.fingerprint)
-      .bind(5, int64_t{run.attempt})
-      .bind(6, run.pid)
-      .bind(7, run.host)
-      .bind(8, now())
-      .bind(9, run.log_path)
-      .bind(10, run.build_now)
+      db_, prepare("INSERT INTO runs (id, job, target, parameters, fingerprint, state, attempt, "
+                   "pid, host, started_at, log_path, build_now) "
+                   "VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)"));
+  insert.bind(1, known)
+      .bind(2, run.job)
+      .bind(3, run.target)
+      .bind(4, run.parameters)
+      .bind(5, run.fingerprint)
+      .bind(6, int64_t{run.attempt})
+      .bind(7, run.pid)
+      .bind(8, run.host)
+      .bind(9, now())
+      .bind(10, known ? run_log_path(run.log_path, *known) : run.log_path)
+      .bind(11, run.build_now)
       .step();
   if (insert.failed()) return insert.failure("record a run of " + run.job);
   int64_t id = sqlite3_last_insert_rowid(db_);
-  Statement log(db_, prepare("UPDATE runs SET log_path = ? WHERE id = ?"));
-  log.bind(1, run_log_path(run.log_path, id)).bind(2, id).step();
-  if (log.failed()) return log.failure("name the log of a run of " + run.job);
+  if (!known) {
+    Statement log(db_, prepare("UPDATE runs SET log_path = ? WHERE id = ?"));
+    log.bind(1, run_log_path(run.log_path, id)).bind(2, id).step();
+    if (log.failed()) return log.failure("name the log of a run of " + run.job);
+  }
   for (const RunInput& input : run.inputs) {
     Statement row(
         db_, prepare("INSERT INTO run_inputs (run_id, port, ref, partition_id) VALUES (?,?,?,?)"));
@@ -768,6 +779,10 @@ Expected<int64_t> Catalog::start_run(const NewRun& run) {
   if (Status event = record_event("run-started", run.target, id, run.job); !event)
     return Failure{event.error()};
   if (Status committed = transaction.commit(); !committed) return Failure{committed.error()};
+  // Inside a batch this connection holds the write lock until the batch ends,
+  // so the next run it records gets the next id: AUTOINCREMENT's choice,
+  // since this insert raised the table's high-water mark to `id`.
+  if (sqlite3_get_autocommit(db_) == 0) next_run_id_ = id + 1;
   return id;
 }
 

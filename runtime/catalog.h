@@ -276,6 +276,8 @@ class Catalog {
   std::unordered_map<std::string, sqlite3_stmt*, TextHash, std::equal_to<>> statements_;
   std::unordered_map<int64_t, RecordedRun> recorded_runs_;  // recorded_run()
   std::optional<std::string> batch_failure_;                // write_failed_in_batch()
+  // Inside a batch, after a run was recorded in it: the next run's id.
+  std::optional<int64_t> next_run_id_;
 };
 
 // A NewRun's log_path with `{run}` replaced by the run's id: the path the

@@ -361,6 +361,29 @@ PRAGMA user_version = 3;
   sqlite3_close(db);
 }
 
+// Inside a batch a run's row is written whole, its log named by the id the
+// run will get; the ids are AUTOINCREMENT's, whoever recorded runs between
+// two batches.
+TEST_F(CatalogTest, EveryRunRecordsItsOwnLogPathInsideBatchesToo) {
+  std::unique_ptr<Catalog> catalog = open();
+  std::unique_ptr<Catalog> other = open();
+  std::vector<int64_t> ids;
+  for (int batch = 0; batch < 2; ++batch) {
+    ASSERT_TRUE(catalog->begin_batch());
+    for (int i = 0; i < 3; ++i) ids.push_back(*catalog->start_run(run_of("a/x=1")));
+    ASSERT_TRUE(catalog->commit_batch());
+    ids.push_back(*other->start_run(run_of("a/x=1")));  // between two batches
+  }
+  ASSERT_TRUE(catalog->begin_batch());
+  ASSERT_TRUE(catalog->start_run(run_of("a/x=1")));
+  catalog->rollback_batch();  // its id is given again
+  ids.push_back(*catalog->start_run(run_of("a/x=1")));
+  for (size_t i = 0; i < ids.size(); ++i) {
+    EXPECT_EQ(ids[i], static_cast<int64_t>(i + 1));
+    EXPECT_EQ((*catalog->run(ids[i]))->log_path, "/logs/run-" + std::to_string(i + 1) + ".log");
+  }
+}
+
 TEST_F(CatalogTest, RecordingAJobBuildsNoTemporaryTable) {
   open().reset();
   sqlite3* db = nullptr;
