@@ -907,6 +907,17 @@ Expected<bool> Catalog::claim(const std::string& ref, int64_t pid, const std::st
   // the row absent and both insert it.
   Transaction transaction(*this, /*immediate=*/true, "the claim on ", ref);
   if (!transaction.active()) return transaction.failure();
+  // Mostly nobody holds it: one statement then.
+  {
+    Statement insert(db_, prepare("INSERT INTO claims (ref, pid, host, claimed_at) "
+                                  "VALUES (?,?,?,?) ON CONFLICT (ref) DO NOTHING"));
+    insert.bind(1, ref).bind(2, pid).bind(3, host).bind(4, now()).step();
+    if (insert.failed()) return insert.failure("claim " + ref);
+  }
+  if (sqlite3_changes(db_) > 0) {
+    if (Status committed = transaction.commit(); !committed) return Failure{committed.error()};
+    return true;
+  }
   Statement holder(db_, prepare("SELECT pid, host, claimed_at FROM claims WHERE ref = ?"));
   holder.bind(1, ref);
   if (holder.step()) {
