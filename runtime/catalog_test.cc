@@ -50,6 +50,19 @@ class CatalogTest : public ::testing::Test {
     return run;
   }
 
+  // How many tables and indexes of the file meet `condition` (on sqlite_master).
+  int schema_objects(const std::string& condition) {
+    sqlite3* db = nullptr;
+    sqlite3_open(path_.c_str(), &db);
+    sqlite3_stmt* query = nullptr;
+    std::string sql = "SELECT count(*) FROM sqlite_master WHERE " + condition;
+    sqlite3_prepare_v2(db, sql.c_str(), -1, &query, nullptr);
+    int count = sqlite3_step(query) == SQLITE_ROW ? sqlite3_column_int(query, 0) : -1;
+    sqlite3_finalize(query);
+    sqlite3_close(db);
+    return count;
+  }
+
   std::filesystem::path directory_;
   std::string path_;
 };
@@ -71,15 +84,7 @@ TEST_F(CatalogTest, MigratesAVersionOneFile) {
   sqlite3_close(db);
   std::unique_ptr<Catalog> catalog = open();
   EXPECT_EQ(catalog->schema_version(), kCatalogSchemaVersion);
-  sqlite3_open(path_.c_str(), &db);
-  sqlite3_stmt* query = nullptr;
-  sqlite3_prepare_v2(db,
-                     "SELECT count(*) FROM sqlite_master WHERE name = 'run_inputs_by_partition'",
-                     -1, &query, nullptr);
-  ASSERT_EQ(sqlite3_step(query), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(query, 0), 1);
-  sqlite3_finalize(query);
-  sqlite3_close(db);
+  EXPECT_EQ(schema_objects("name = 'run_inputs_by_partition'"), 1);
 }
 
 TEST_F(CatalogTest, RefusesAFileFromANewerRuntime) {
@@ -349,16 +354,7 @@ PRAGMA user_version = 3;
   std::vector<EventRecord> later = *catalog->events_for("a/x=1");
   ASSERT_EQ(later.size(), 4u);
   EXPECT_GT(later.back().id, before.back().id);
-  sqlite3_open(path_.c_str(), &db);
-  sqlite3_stmt* query = nullptr;
-  sqlite3_prepare_v2(db,
-                     "SELECT count(*) FROM sqlite_master WHERE name = 'events' AND "
-                     "sql NOT LIKE '%AUTOINCREMENT%'",
-                     -1, &query, nullptr);
-  ASSERT_EQ(sqlite3_step(query), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(query, 0), 1);
-  sqlite3_finalize(query);
-  sqlite3_close(db);
+  EXPECT_EQ(schema_objects("name = 'events' AND sql NOT LIKE '%AUTOINCREMENT%'"), 1);
 }
 
 // Inside a batch a run's row is written whole, its log named by the id the
