@@ -496,8 +496,7 @@ Status Builder::check_published_tree(size_t target_id) {
   for (const std::vector<size_t>& port : planned.inputs)
     for (size_t input : port) inputs_linked = std::max(inputs_linked, link_tickets_[input]);
   if (inputs_linked > 0)
-    if (Status linked = queue_->wait(DiskQueue::Lane::Later, inputs_linked); !linked)
-      return linked;
+    if (Status linked = queue_->wait(DiskQueue::Lane::Later, inputs_linked); !linked) return linked;
   std::string damage;
   for (size_t output : planned.outputs) {
     const std::string& location = plan_.partitions[output].location;
@@ -578,7 +577,12 @@ Status Builder::publish(size_t target_id) {
     JsonWriter manifest;
     manifest.begin_array();
     for (const FileEntry& file : *files)
-      manifest.begin_object().key("path").value(file.path).key("size").value(file.size).end_object();
+      manifest.begin_object()
+          .key("path")
+          .value(file.path)
+          .key("size")
+          .value(file.size)
+          .end_object();
     version.manifest = manifest.end_array().take();
     Expected<std::string> hash = hash_files(disk_, staged, *files);
     if (!hash) return Failure{hash.error()};

@@ -143,7 +143,7 @@ CREATE INDEX runs_by_target ON runs(target, id);
 CREATE INDEX runs_by_job ON runs(job, id);
 )sql",
     // 3 -> 4: `events` without AUTOINCREMENT. Each of its inserts (three per
-    // job) read and rewrote the table's row in sqlite_sequence: 6% of the
+    // job) read and rewrote the table's row in sqlite_sequence: 5% of the
     // runner's instructions for trivial jobs. Events are only appended, never
     // deleted, so a plain rowid (the largest + 1) numbers them in the same
     // order. The table is rebuilt, its ids kept.
@@ -272,7 +272,7 @@ class Statement {
 // failed) makes the batch's commit refuse and roll everything back; one that
 // wrote nothing (a claim held elsewhere, a first write that failed: SQLite
 // undoes a failed statement itself) leaves the batch as it was. A savepoint
-// here cost an eighth of the runner's instructions for trivial jobs (SQLite
+// here cost 8% of the runner's instructions for trivial jobs (SQLite
 // copies each page a savepoint touches that the batch had already changed:
 // most of them; docs/benchmarks.md).
 // BEGIN and COMMIT are prepared once per Catalog.
@@ -523,7 +523,8 @@ Status Catalog::commit_batch() {
     rollback_batch();
     return Failure{catalog_name(db_) +
                    ": cannot commit the build's records of this round: recording " +
-                   *batch_failure_ + " failed after part of it was written; the round was "
+                   *batch_failure_ +
+                   " failed after part of it was written; the round was "
                    "rolled back"};
   }
   if (!run_statement("COMMIT"))

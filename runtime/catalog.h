@@ -160,7 +160,7 @@ class Catalog {
   // the ends of the jobs that just finished and the starts of the next ones
   // with one commit instead of several per job. The writes inside a batch
   // take no savepoint of their own (one per write would copy every page it
-  // touches: an eighth of the runner's instructions for trivial jobs), so a
+  // touches: 8% of the runner's instructions for trivial jobs), so a
   // write that fails after part of it was made (publish() superseded the old
   // version, then could not insert the new) leaves the batch half done:
   // commit_batch() then refuses, naming that failure, and rolls the whole

@@ -140,8 +140,8 @@ namespace {
 // as the file; a link to a directory is not followed, a dangling one skipped
 // (as std::filesystem's recursive_directory_iterator did). readdir's d_type
 // spares a stat per directory, and no path is split into components:
-// std::filesystem's iterator was a tenth of the runner's instructions per
-// trivial job.
+// std::filesystem's iterator cost 3% of the runner's instructions per
+// trivial job (docs/benchmarks.md).
 Status list_below(const std::string& path, const std::string& relative,
                   std::vector<FileEntry>& files) {
   DIR* directory = ::opendir(path.c_str());

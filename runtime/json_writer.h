@@ -4,8 +4,8 @@
 //
 // Why not nlohmann::json, which the rest of the runtime uses: building a
 // document as a tree of nodes and then serializing it (each string checked
-// for UTF-8 byte by byte) was 12% of the runner's instructions for trivial
-// jobs, more than any part of the catalog but two (docs/benchmarks.md). The
+// for UTF-8 byte by byte) was a tenth of the runner's instructions for trivial
+// jobs (docs/benchmarks.md). The
 // text is the same as nlohmann's `dump()` (compact) or `dump(2)` (indented),
 // escapes included, so what jobs, the catalog and readers of kept config
 // files see does not change; json_writer_test compares the two. One
