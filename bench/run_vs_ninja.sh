@@ -15,7 +15,12 @@
 #     directory: the plan checks the link and the directory, not contents).
 #     Budget: < 2 s for 1M.
 #  3. Catalog transactions per second (databuild-catalog-bench).
-# usage: bench/run_vs_ninja.sh BUILD_DIR [-j N] [--jobs N] [--million] [--jobs-only|--noop-only]
+#  --instructions instead: the runner's own instructions per job (valgrind's
+#  callgrind, the jobs not traced: independent of the machine's load), over N
+#  and 2N of the trivial jobs (--jobs, default here 1,000), and per job the
+#  difference over N, which leaves out what a build does once.
+# usage: bench/run_vs_ninja.sh BUILD_DIR [-j N] [--jobs N] [--million]
+#          [--jobs-only|--noop-only|--instructions]
 #  --jobs-only: part 1 alone (comparing binaries: the no-op part's 100k links,
 #  deleted at its end, make the next run's file creations dearer; HACKING.md).
 #  --noop-only: part 2 alone.
@@ -24,7 +29,7 @@
 # journal-less ext4 it depends on what was deleted lately; benchmarks.md).
 set -euo pipefail
 build=$(realpath "$1"); shift
-jobs=$(nproc); count=10000; sizes="100000"; trivial=1; catalog=1
+jobs=$(nproc); count=""; sizes="100000"; trivial=1; catalog=1; instructions=0
 while [ $# -gt 0 ]; do
   case $1 in
     -j) jobs=$2; shift ;;
@@ -32,10 +37,12 @@ while [ $# -gt 0 ]; do
     --million) sizes="100000 1000000" ;;
     --jobs-only) sizes=""; catalog=0 ;;
     --noop-only) trivial=0; catalog=0 ;;
+    --instructions) instructions=1; trivial=0; sizes=""; catalog=0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
   shift
 done
+count=${count:-$([ $instructions = 1 ] && echo 1000 || echo 10000)}
 run=$build/runtime/databuild-run
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
@@ -59,6 +66,23 @@ workspace() {
 
 # The machine may be shared: say how busy it was.
 load() { echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"; }
+
+# instructions N: the runner's instructions for N trivial jobs (callgrind).
+instructions() {
+  workspace "$scratch/cg$1" $(($1 - 1))
+  valgrind --tool=callgrind --trace-children=no --callgrind-out-file=/dev/null \
+    "$run" -C "$scratch/cg$1" -j "$jobs" build 't/n=*' 2>&1 >/dev/null |
+    sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+  rm -rf "$scratch/cg$1"
+}
+
+if [ $instructions = 1 ]; then
+  echo "== instructions of databuild-run (callgrind), $count and $((2 * count)) trivial jobs, -j $jobs"
+  one=$(instructions "$count")
+  two=$(instructions $((2 * count)))
+  echo "$count jobs: $one instructions, $((one / count)) per job"
+  echo "$((2 * count)) jobs: $two instructions; per job added: $(((two - one) / count))"
+fi
 
 if [ $trivial = 1 ]; then
   echo "== $count trivial jobs, -j $jobs"

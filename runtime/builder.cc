@@ -14,10 +14,10 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 
+#include "json_writer.h"
 #include "manifest_check.h"
 
 namespace databuild {
@@ -79,7 +79,8 @@ Builder::Builder(Plan& plan, const Analysis& analysis, Catalog& catalog, DiskInt
       failed_(plan.partitions.size()),
       wait_until_(plan.partitions.size()),
       readers_(plan.partitions.size()),
-      pending_(plan.targets.size()) {
+      pending_(plan.targets.size()),
+      link_tickets_(plan.partitions.size()) {
   if (!options_.disk_queue) own_queue_ = std::make_unique<InlineDiskQueue>();
   queue_ = options_.disk_queue ? options_.disk_queue : own_queue_.get();
   if (!options_.monotonic_seconds) options_.monotonic_seconds = steady_seconds;
@@ -344,10 +345,17 @@ Status Builder::start(size_t target_id) {
   NewRun run;
   run.job = target.job->name.text;
   run.target = plan_.partitions[planned.outputs.at(0)].name;
-  nlohmann::ordered_json parameters = nlohmann::ordered_json::object();
-  for (const BoundParameter& parameter : target.parameters)
-    parameters[parameter.parameter->name.text] = value_text(parameter.value);
-  run.parameters = parameters.dump();
+  // The parameters as one JSON object, compact for the catalog's row and
+  // indented for the config document.
+  auto write_parameters = [&](JsonWriter& writer) {
+    writer.begin_object();
+    for (const BoundParameter& parameter : target.parameters)
+      writer.key(parameter.parameter->name.text).value(value_text(parameter.value));
+    writer.end_object();
+  };
+  JsonWriter parameters;
+  write_parameters(parameters);
+  run.parameters = parameters.take();
   run.fingerprint = planned.fingerprint;
   run.attempt = state.attempt;
   run.pid = options_.pid;
@@ -378,32 +386,29 @@ Status Builder::start(size_t target_id) {
   spec.working_directory = plan_.root;
   spec.log_path = state.log_path;
   if (target.job->timeout) spec.timeout_seconds = target.job->timeout->value();
-  nlohmann::ordered_json config;
-  config["job"] = target.job->name.text;
-  config["run_id"] = *run_id;
-  config["parameters"] = parameters;
+  JsonWriter config(2);
+  config.begin_object().key("job").value(target.job->name.text).key("run_id").value(*run_id);
+  write_parameters(config.key("parameters"));
   auto describe = [&](size_t partition, const std::string& path) {
-    nlohmann::ordered_json entry;
-    entry["ref"] = plan_.partitions[partition].name;
-    nlohmann::ordered_json keys = nlohmann::ordered_json::object();
+    config.begin_object().key("ref").value(plan_.partitions[partition].name);
+    config.key("keys").begin_object();
     const PartitionRef& ref = plan_.partitions[partition].ref;
     for (size_t k = 0; k < ref.values.size(); ++k)
-      keys[ref.dataset->keys[k].name.text] = value_text(ref.values[k]);
-    entry["keys"] = keys;
-    entry["path"] = path;
-    return entry;
+      config.key(ref.dataset->keys[k].name.text).value(value_text(ref.values[k]));
+    config.end_object().key("path").value(path).end_object();
   };
+  if (!target.inputs.empty()) config.key("inputs").begin_object();
   for (size_t port = 0; port < target.inputs.size(); ++port) {
     const InputPartitions& input = target.inputs[port];
     std::string variable = "DATABUILD_IN_" + upper(input.port->name.text.str());
-    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    config.key(input.port->name.text).begin_array();
     std::string paths;
     for (size_t partition : planned.inputs[port]) {
       const std::string& path = plan_.partitions[partition].current->path;
-      list.push_back(describe(partition, path));
+      describe(partition, path);
       paths += path + "\n";
     }
-    config["inputs"][input.port->name.text] = list;
+    config.end_array();
     if (input.single && planned.inputs[port].size() == 1) {
       spec.env.emplace_back(variable, plan_.partitions[planned.inputs[port][0]].current->path);
     } else {
@@ -413,15 +418,21 @@ Status Builder::start(size_t target_id) {
       spec.env.emplace_back(variable, *list_path);
     }
   }
+  if (!target.inputs.empty()) config.end_object();
+  if (!target.outputs.empty()) config.key("outputs").begin_object();
   for (size_t port = 0; port < target.outputs.size(); ++port) {
     std::string name = target.outputs[port].port->name.text.str();
     // Made by make_staging() once the run record commits.
     std::string staged = state.staging + "-" + name;
-    config["outputs"][name] =
-        nlohmann::ordered_json::array({describe(planned.outputs[port], staged)});
+    config.key(name).begin_array();
+    describe(planned.outputs[port], staged);
+    config.end_array();
     spec.env.emplace_back("DATABUILD_OUT_" + upper(name), staged);
   }
-  Expected<std::string> config_path = write_run_file(target_id, ".json", config.dump(2) + "\n");
+  if (!target.outputs.empty()) config.end_object();
+  std::string config_text = config.end_object().take();
+  config_text += '\n';
+  Expected<std::string> config_path = write_run_file(target_id, ".json", config_text);
   if (!config_path) return Failure{config_path.error()};
   spec.env.emplace_back("DATABUILD_CONFIG", *config_path);
   spec.env.emplace_back("DATABUILD_RUN_ID", id);
@@ -478,11 +489,14 @@ void Builder::end_run_files(size_t target_id, bool keep) {
 Status Builder::check_published_tree(size_t target_id) {
   const PlannedTarget& planned = plan_.targets[target_id];
   // An input this build published may still be waiting for its link, and
-  // without it the version would not be checked.
-  if (!planned.inputs.empty())
-    if (Status linked = queue_->wait(DiskQueue::Lane::Later, queue_->last(DiskQueue::Lane::Later));
-        !linked)
-      return linked;
+  // without it the version would not be checked. Only those links: the
+  // queue does its Later work in order, so the input linked last covers
+  // the others, and links posted since (other jobs' outputs) stay queued.
+  uint64_t inputs_linked = 0;
+  for (const std::vector<size_t>& port : planned.inputs)
+    for (size_t input : port) inputs_linked = std::max(inputs_linked, link_tickets_[input]);
+  if (inputs_linked > 0)
+    if (Status linked = queue_->wait(DiskQueue::Lane::Later, inputs_linked); !linked) return linked;
   std::string damage;
   for (size_t output : planned.outputs) {
     const std::string& location = plan_.partitions[output].location;
@@ -560,10 +574,16 @@ Status Builder::publish(size_t target_id) {
     if (files->empty())
       return Failure{"output " + name + " (" + node.name + ") is missing: the job exited 0 but " +
                      "wrote no files into DATABUILD_OUT_" + upper(name) + " (" + staged + ")"};
-    nlohmann::json manifest = nlohmann::json::array();
+    JsonWriter manifest;
+    manifest.begin_array();
     for (const FileEntry& file : *files)
-      manifest.push_back({{"path", file.path}, {"size", file.size}});
-    version.manifest = manifest.dump();
+      manifest.begin_object()
+          .key("path")
+          .value(file.path)
+          .key("size")
+          .value(file.size)
+          .end_object();
+    version.manifest = manifest.end_array().take();
     Expected<std::string> hash = hash_files(disk_, staged, *files);
     if (!hash) return Failure{hash.error()};
     version.content_hash = *hash;
@@ -576,11 +596,10 @@ Status Builder::publish(size_t target_id) {
   Expected<std::vector<int64_t>> ids = catalog_.publish(versions, state.run_id, &records);
   if (!ids) return Failure{ids.error()};
   for (size_t i = 0; i < published.size(); ++i) {
-    PlannedPartition& node = plan_.partitions[published[i]];
     // Linked once the batch commits (step()): a reader following the link
     // finds a version the catalog already records.
-    links_.emplace_back(std::move(versions[i].path), node.location);
-    node.current = std::move(records[i]);
+    links_.push_back(published[i]);
+    plan_.partitions[published[i]].current = std::move(records[i]);
   }
   return ok();
 }
@@ -707,11 +726,13 @@ Status Builder::step() {
     Status refilled = runner_.running() < options_.jobs ? launch_prepared() : refill();
     if (!refilled) return refilled;
   }
-  for (auto& [version, link] : links_) {
-    queue_->post(DiskQueue::Lane::Later,
-                 [&disk = disk_, version = std::move(version), link = std::move(link)] {
-                   return disk.replace_symlink(version, link);
-                 });
+  for (size_t partition : links_) {
+    const PlannedPartition& node = plan_.partitions[partition];
+    link_tickets_[partition] =
+        queue_->post(DiskQueue::Lane::Later,
+                     [&disk = disk_, version = node.current->path, link = node.location] {
+                       return disk.replace_symlink(version, link);
+                     });
     if (Status refilled = refill(); !refilled) return refilled;
   }
   links_.clear();

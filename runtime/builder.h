@@ -170,7 +170,10 @@ class Builder {
   std::unique_ptr<DiskQueue> own_queue_;            // when the options name none
   DiskQueue* queue_;
   // Made when the current batch commits (step()): links to new versions.
-  std::vector<std::pair<std::string, std::string>> links_;  // version, link
+  std::vector<size_t> links_;  // partitions, linked to their current version
+  // Per partition: the queue's Later ticket of its link (0: none posted), so a
+  // finished job waits only for its own inputs' links (check_published_tree).
+  std::vector<uint64_t> link_tickets_;
   // Claims given up in the current batch, and those to release once the link
   // (the queue's Later ticket) of the batch that gave them up is made.
   std::vector<std::string> releasing_;

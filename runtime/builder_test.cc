@@ -233,6 +233,37 @@ TEST_P(DeferredBuilderTest, LinksAreMadeOffTheSlotsPathAndAllBeforeTheBuildRetur
   }
 }
 
+// A finished job's check of its inputs waits for their links only: the
+// link of a partition published after them (another job's output) stays on
+// the queue, so the builder's thread does not wait on the disk for it.
+TEST_P(DeferredBuilderTest, AFinishedJobWaitsOnlyForItsInputsLinks) {
+  f.deliver("raw/date=2024-01-03", "{}\n");
+  f.deliver("raw/date=2024-01-04", "{}\n");
+  f.put("notes/date=2024-01-03");
+  ASSERT_TRUE(f.build({"report/date=2024-01-03", "clean/date=2024-01-04"}, jobs(1)));
+  auto position = [&](const std::string& step) {
+    return std::find(f.disk.log.begin(), f.disk.log.end(), step) - f.disk.log.begin();
+  };
+  auto version = [&](const std::string& ref) {
+    return "/ws/data/.versions/run-" + std::to_string((*f.catalog->runs_for(ref))[0].id) + "-out";
+  };
+  auto published = [&](const std::string& ref) {
+    std::string staged = version(ref);
+    staged.replace(staged.find(".versions"), strlen(".versions"), ".staging");
+    return position("rename " + staged + " -> " + version(ref));
+  };
+  auto linked = [&](const std::string& ref) {
+    return position("symlink /ws/data/" + ref + " -> " + version(ref));
+  };
+  // The order this test needs: the report's input published, then the
+  // unrelated partition, then the report.
+  ASSERT_LT(published("clean/date=2024-01-03"), published("clean/date=2024-01-04"));
+  ASSERT_LT(published("clean/date=2024-01-04"), published("report/date=2024-01-03"));
+  EXPECT_LT(linked("clean/date=2024-01-03"), published("report/date=2024-01-03"));
+  EXPECT_GT(linked("clean/date=2024-01-04"), published("report/date=2024-01-03"));
+  EXPECT_LT(linked("clean/date=2024-01-04"), static_cast<std::ptrdiff_t>(f.disk.log.size()));
+}
+
 TEST_P(BuilderTest, AStagingDirectoryIsMadeOnlyForACommittedRun) {
   // Another runner starting deletes the staging of runs the catalog does not
   // know as running: it must never see one whose record is not committed.

@@ -142,6 +142,26 @@ CREATE INDEX partitions_by_run ON partitions(run_id);
 CREATE INDEX runs_by_target ON runs(target, id);
 CREATE INDEX runs_by_job ON runs(job, id);
 )sql",
+    // 3 -> 4: `events` without AUTOINCREMENT. Each of its inserts (three per
+    // job) read and rewrote the table's row in sqlite_sequence: 5% of the
+    // runner's instructions for trivial jobs. Events are only appended, never
+    // deleted, so a plain rowid (the largest + 1) numbers them in the same
+    // order. The table is rebuilt, its ids kept.
+    R"sql(
+CREATE TABLE events_v4 (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  ref TEXT NOT NULL,
+  run_id INTEGER,
+  detail TEXT NOT NULL
+);
+INSERT INTO events_v4 SELECT id, at, kind, ref, run_id, detail FROM events;
+DROP TABLE events;
+ALTER TABLE events_v4 RENAME TO events;
+CREATE INDEX events_by_ref ON events(ref, id);
+DELETE FROM sqlite_sequence WHERE name = 'events';
+)sql",
 };
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 static_assert(kMigrationCount == kCatalogSchemaVersion);
@@ -186,11 +206,19 @@ class Statement {
     if (!error_) error_ = sqlite3_bind_int64(statement_, index, value) != SQLITE_OK;
     return *this;
   }
+  // A named string is bound without a copy: it must outlive this use (every
+  // caller binds its arguments or members). Debian's SQLite is built without
+  // lookaside memory, so a copy is a malloc and a free per value per row.
   Statement& bind(int index, const std::string& value) {
-    if (!error_)
-      error_ = sqlite3_bind_text(statement_, index, value.data(), static_cast<int>(value.size()),
-                                 SQLITE_TRANSIENT) != SQLITE_OK;
-    return *this;
+    return bind_text(index, value, SQLITE_STATIC);
+  }
+  // A temporary is copied.
+  Statement& bind(int index, std::string&& value) {
+    return bind_text(index, value, SQLITE_TRANSIENT);
+  }
+  // A string literal's text (static storage: no copy).
+  Statement& bind_literal(int index, std::string_view literal) {
+    return bind_text(index, literal, SQLITE_STATIC);
   }
   Statement& bind(int index, std::optional<int64_t> value) {
     if (value) return bind(index, *value);
@@ -222,6 +250,13 @@ class Statement {
   }
 
  private:
+  Statement& bind_text(int index, std::string_view text, sqlite3_destructor_type lifetime) {
+    if (!error_)
+      error_ = sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()),
+                                 lifetime) != SQLITE_OK;
+    return *this;
+  }
+
   sqlite3* db_;
   sqlite3_stmt* statement_;  // owned by the Catalog's cache
   bool error_;
@@ -232,35 +267,37 @@ class Statement {
 // Rolls back on destruction unless committed: every early return is safe.
 // `what` and `subject` ("the claim on", REF) complete its failures'
 // sentences, joined only when one is reported. Inside a batch
-// (Catalog::begin_batch) it is a savepoint: a failed write undoes itself, and
-// the batch's commit makes the rest visible. Its statements are prepared once
-// per Catalog: parsing "SAVEPOINT nested" and "RELEASE nested" through
-// sqlite3_exec for each of the three or four transactions of a job took 7%
-// of the runner's CPU for trivial jobs (docs/benchmarks.md).
+// (Catalog::begin_batch) it is only a mark: its writes are the batch's, and
+// one left uncommitted after some of its writes were made (a later one
+// failed) makes the batch's commit refuse and roll everything back; one that
+// wrote nothing (a claim held elsewhere, a first write that failed: SQLite
+// undoes a failed statement itself) leaves the batch as it was. A savepoint
+// here cost 8% of the runner's instructions for trivial jobs (SQLite
+// copies each page a savepoint touches that the batch had already changed:
+// most of them; docs/benchmarks.md).
+// BEGIN and COMMIT are prepared once per Catalog.
 class Catalog::Transaction {
  public:
   Transaction(Catalog& catalog, bool immediate, std::string_view what, std::string_view subject)
       : catalog_(catalog),
         what_(what),
         subject_(subject),
-        nested_(sqlite3_get_autocommit(catalog.db_) == 0) {
-    const char* begin = nested_ ? "SAVEPOINT nested" : immediate ? "BEGIN IMMEDIATE" : "BEGIN";
-    active_ = catalog_.run_statement(begin);
+        nested_(sqlite3_get_autocommit(catalog.db_) == 0),
+        changes_(sqlite3_total_changes64(catalog.db_)) {
+    active_ = nested_ || catalog_.run_statement(immediate ? "BEGIN IMMEDIATE" : "BEGIN");
   }
   ~Transaction() {
     if (!active_) return;
-    if (nested_) {
-      catalog_.run_statement("ROLLBACK TO nested");
-      catalog_.run_statement("RELEASE nested");
-    } else {
+    if (!nested_)
       catalog_.run_statement("ROLLBACK");
-    }
+    else if (sqlite3_total_changes64(catalog_.db_) != changes_)
+      catalog_.write_failed_in_batch(description());
   }
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
   bool active() const { return active_; }
   Status commit() {
-    if (!catalog_.run_statement(nested_ ? "RELEASE nested" : "COMMIT"))
+    if (!nested_ && !catalog_.run_statement("COMMIT"))
       return catalog_failure(catalog_.db_, "commit " + description());
     active_ = false;
     return ok();
@@ -275,6 +312,7 @@ class Catalog::Transaction {
   Catalog& catalog_;
   std::string_view what_, subject_;  // the caller's, which outlive the transaction
   bool nested_;
+  int64_t changes_;  // the connection's rows written before it began
   bool active_;
 };
 
@@ -459,6 +497,8 @@ Expected<std::unique_ptr<Catalog>> Catalog::open(const std::string& path,
 }
 
 Status Catalog::begin_batch() {
+  batch_failure_.reset();
+  next_run_id_.reset();
   // IMMEDIATE: the write lock for the whole batch, so the claims taken in it
   // are as exclusive as claim() alone makes them.
   if (!run_statement("BEGIN IMMEDIATE"))
@@ -467,17 +507,33 @@ Status Catalog::begin_batch() {
 }
 
 Status Catalog::begin_read() {
+  batch_failure_.reset();
+  next_run_id_.reset();
   if (!run_statement("BEGIN")) return catalog_failure(db_, "start reading");
   return ok();
 }
 
+void Catalog::write_failed_in_batch(std::string_view what) {
+  if (!batch_failure_) batch_failure_ = std::string(what);
+}
+
 Status Catalog::commit_batch() {
+  next_run_id_.reset();
+  if (batch_failure_) {
+    rollback_batch();
+    return Failure{catalog_name(db_) +
+                   ": cannot commit the build's records of this round: recording " +
+                   *batch_failure_ +
+                   " failed after part of it was written; the round was "
+                   "rolled back"};
+  }
   if (!run_statement("COMMIT"))
     return catalog_failure(db_, "commit the build's records of this round");
   return ok();
 }
 
 void Catalog::rollback_batch() {
+  next_run_id_.reset();
   if (sqlite3_get_autocommit(db_) == 0) run_statement("ROLLBACK");
 }
 
@@ -610,7 +666,7 @@ Expected<std::vector<int64_t>> Catalog::publish(const std::vector<NewPartition>&
                      "VALUES (?, ?, 'live', ?, ?, ?, ?, ?, ?, ?, ?)"));
     insert.bind(1, partition.ref)
         .bind(2, partition.dataset)
-        .bind(3, std::string(origin_name(partition.origin)))
+        .bind_literal(3, origin_name(partition.origin))
         .bind(4, run_id)
         .bind(5, partition.path)
         .bind(6, partition.manifest)
@@ -688,26 +744,33 @@ Status Catalog::mark_collected(int64_t id) {
 Expected<int64_t> Catalog::start_run(const NewRun& run) {
   Transaction transaction(*this, /*immediate=*/true, "the start of a run of ", run.job);
   if (!transaction.active()) return transaction.failure();
+  // The log's path names the run's id. When the id is known before the
+  // insert (next_run_id_), the row is written whole; otherwise (NULL: SQLite
+  // numbers it) the path is set by a second statement, once per batch.
+  std::optional<int64_t> known = std::exchange(next_run_id_, std::nullopt);
   Statement insert(
-      db_, prepare("INSERT INTO runs (job, target, parameters, fingerprint, state, attempt, pid, "
-                   "host, started_at, log_path, build_now) "
-                   "VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)"));
-  insert.bind(1, run.job)
-      .bind(2, run.target)
-      .bind(3, run.parameters)
-      .bind(4, run.fingerprint)
-      .bind(5, int64_t{run.attempt})
-      .bind(6, run.pid)
-      .bind(7, run.host)
-      .bind(8, now())
-      .bind(9, run.log_path)
-      .bind(10, run.build_now)
+      db_, prepare("INSERT INTO runs (id, job, target, parameters, fingerprint, state, attempt, "
+                   "pid, host, started_at, log_path, build_now) "
+                   "VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)"));
+  insert.bind(1, known)
+      .bind(2, run.job)
+      .bind(3, run.target)
+      .bind(4, run.parameters)
+      .bind(5, run.fingerprint)
+      .bind(6, int64_t{run.attempt})
+      .bind(7, run.pid)
+      .bind(8, run.host)
+      .bind(9, now())
+      .bind(10, known ? run_log_path(run.log_path, *known) : run.log_path)
+      .bind(11, run.build_now)
       .step();
   if (insert.failed()) return insert.failure("record a run of " + run.job);
   int64_t id = sqlite3_last_insert_rowid(db_);
-  Statement log(db_, prepare("UPDATE runs SET log_path = ? WHERE id = ?"));
-  log.bind(1, run_log_path(run.log_path, id)).bind(2, id).step();
-  if (log.failed()) return log.failure("name the log of a run of " + run.job);
+  if (!known) {
+    Statement log(db_, prepare("UPDATE runs SET log_path = ? WHERE id = ?"));
+    log.bind(1, run_log_path(run.log_path, id)).bind(2, id).step();
+    if (log.failed()) return log.failure("name the log of a run of " + run.job);
+  }
   for (const RunInput& input : run.inputs) {
     Statement row(
         db_, prepare("INSERT INTO run_inputs (run_id, port, ref, partition_id) VALUES (?,?,?,?)"));
@@ -717,6 +780,10 @@ Expected<int64_t> Catalog::start_run(const NewRun& run) {
   if (Status event = record_event("run-started", run.target, id, run.job); !event)
     return Failure{event.error()};
   if (Status committed = transaction.commit(); !committed) return Failure{committed.error()};
+  // Inside a batch this connection holds the write lock until the batch ends,
+  // so the next run it records gets the next id: AUTOINCREMENT's choice,
+  // since this insert raised the table's high-water mark to `id`.
+  if (sqlite3_get_autocommit(db_) == 0) next_run_id_ = id + 1;
   return id;
 }
 
@@ -725,7 +792,7 @@ Status Catalog::finish_run(int64_t id, bool succeeded, std::optional<int> exit_s
   Statement statement(
       db_, prepare("UPDATE runs SET state = ?, ended_at = ?, exit_status = ?, message = ? "
                    "WHERE id = ?"));
-  statement.bind(1, std::string(succeeded ? "succeeded" : "failed"))
+  statement.bind_literal(1, succeeded ? "succeeded" : "failed")
       .bind(2, now())
       .bind(3, exit_status ? std::optional<int64_t>(*exit_status) : std::nullopt)
       .bind(4, message)
@@ -739,7 +806,7 @@ Status Catalog::finish_run(int64_t id, bool succeeded, std::optional<int> exit_s
                           "VALUES (?, ?, coalesce((SELECT target FROM runs WHERE id = ?), ''), "
                           "?, ?)"));
   event.bind(1, now())
-      .bind(2, std::string(succeeded ? "run-succeeded" : "run-failed"))
+      .bind_literal(2, succeeded ? "run-succeeded" : "run-failed")
       .bind(3, id)
       .bind(4, id)
       .bind(5, message)
@@ -841,6 +908,17 @@ Expected<bool> Catalog::claim(const std::string& ref, int64_t pid, const std::st
   // the row absent and both insert it.
   Transaction transaction(*this, /*immediate=*/true, "the claim on ", ref);
   if (!transaction.active()) return transaction.failure();
+  // Mostly nobody holds it: one statement then.
+  {
+    Statement insert(db_, prepare("INSERT INTO claims (ref, pid, host, claimed_at) "
+                                  "VALUES (?,?,?,?) ON CONFLICT (ref) DO NOTHING"));
+    insert.bind(1, ref).bind(2, pid).bind(3, host).bind(4, now()).step();
+    if (insert.failed()) return insert.failure("claim " + ref);
+  }
+  if (sqlite3_changes(db_) > 0) {
+    if (Status committed = transaction.commit(); !committed) return Failure{committed.error()};
+    return true;
+  }
   Statement holder(db_, prepare("SELECT pid, host, claimed_at FROM claims WHERE ref = ?"));
   holder.bind(1, ref);
   if (holder.step()) {

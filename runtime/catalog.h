@@ -36,7 +36,7 @@ struct sqlite3_stmt;
 
 namespace databuild {
 
-constexpr int kCatalogSchemaVersion = 3;
+constexpr int kCatalogSchemaVersion = 4;
 // How long a write waits for another process's write lock before failing
 // (`databuild-run --busy-timeout` overrides it).
 constexpr std::chrono::milliseconds kCatalogBusyTimeout{30'000};
@@ -158,9 +158,14 @@ class Catalog {
 
   // Makes every write until commit_batch() one transaction: a builder records
   // the ends of the jobs that just finished and the starts of the next ones
-  // with one commit instead of several per job. A write inside a batch that
-  // fails undoes just itself; rollback_batch() (a no-op when no batch is
-  // open) undoes the whole batch.
+  // with one commit instead of several per job. The writes inside a batch
+  // take no savepoint of their own (one per write would copy every page it
+  // touches: 8% of the runner's instructions for trivial jobs), so a
+  // write that fails after part of it was made (publish() superseded the old
+  // version, then could not insert the new) leaves the batch half done:
+  // commit_batch() then refuses, naming that failure, and rolls the whole
+  // batch back, as rollback_batch() (a no-op when no batch is open) does. A
+  // write that failed before changing anything leaves the batch usable.
   Status begin_batch();
   Status commit_batch();
   void rollback_batch();
@@ -257,6 +262,8 @@ class Catalog {
                                                            const std::string& purpose);
   Status migrate();
   int64_t now() const;
+  // Inside a batch: why a write of it failed (commit_batch() refuses).
+  void write_failed_in_batch(std::string_view what);
 
   sqlite3* db_;  // owned
   std::function<int64_t()> clock_;
@@ -268,6 +275,9 @@ class Catalog {
   // Owned: finalized before db_ closes.
   std::unordered_map<std::string, sqlite3_stmt*, TextHash, std::equal_to<>> statements_;
   std::unordered_map<int64_t, RecordedRun> recorded_runs_;  // recorded_run()
+  std::optional<std::string> batch_failure_;                // write_failed_in_batch()
+  // Inside a batch, after a run was recorded in it: the next run's id.
+  std::optional<int64_t> next_run_id_;
 };
 
 // A NewRun's log_path with `{run}` replaced by the run's id: the path the

@@ -50,6 +50,19 @@ class CatalogTest : public ::testing::Test {
     return run;
   }
 
+  // How many tables and indexes of the file meet `condition` (on sqlite_master).
+  int schema_objects(const std::string& condition) {
+    sqlite3* db = nullptr;
+    sqlite3_open(path_.c_str(), &db);
+    sqlite3_stmt* query = nullptr;
+    std::string sql = "SELECT count(*) FROM sqlite_master WHERE " + condition;
+    sqlite3_prepare_v2(db, sql.c_str(), -1, &query, nullptr);
+    int count = sqlite3_step(query) == SQLITE_ROW ? sqlite3_column_int(query, 0) : -1;
+    sqlite3_finalize(query);
+    sqlite3_close(db);
+    return count;
+  }
+
   std::filesystem::path directory_;
   std::string path_;
 };
@@ -71,15 +84,7 @@ TEST_F(CatalogTest, MigratesAVersionOneFile) {
   sqlite3_close(db);
   std::unique_ptr<Catalog> catalog = open();
   EXPECT_EQ(catalog->schema_version(), kCatalogSchemaVersion);
-  sqlite3_open(path_.c_str(), &db);
-  sqlite3_stmt* query = nullptr;
-  sqlite3_prepare_v2(db,
-                     "SELECT count(*) FROM sqlite_master WHERE name = 'run_inputs_by_partition'",
-                     -1, &query, nullptr);
-  ASSERT_EQ(sqlite3_step(query), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(query, 0), 1);
-  sqlite3_finalize(query);
-  sqlite3_close(db);
+  EXPECT_EQ(schema_objects("name = 'run_inputs_by_partition'"), 1);
 }
 
 TEST_F(CatalogTest, RefusesAFileFromANewerRuntime) {
@@ -132,6 +137,33 @@ TEST_F(CatalogTest, AFailedPublishLeavesThePreviousVersionCurrent) {
   ASSERT_TRUE(current && *current);
   EXPECT_EQ((*current)->id, before);
   EXPECT_EQ((*current)->state, "live");
+}
+
+// Inside a batch no write takes a savepoint of its own: one that fails after
+// some of its writes were made makes the batch's commit refuse, and the
+// rollback restores the rest of the batch too; one that wrote nothing does not.
+TEST_F(CatalogTest, AFailedPublishInABatchRollsTheBatchBack) {
+  std::unique_ptr<Catalog> catalog = open();
+  int64_t before = (*catalog->publish({partition("a/x=1")}))[0];
+  ASSERT_TRUE(catalog->begin_batch());
+  ASSERT_TRUE(catalog->publish({partition("a/x=2")}));
+  EXPECT_FALSE(catalog->publish({partition("a/x=1")}, 42));  // superseded, then failed
+  Status committed = catalog->commit_batch();
+  ASSERT_FALSE(committed);
+  EXPECT_NE(committed.error().find("cannot commit the build's records of this round: recording "
+                                   "the publication of a/x=1 failed after part of it was "
+                                   "written; the round was rolled back"),
+            std::string::npos)
+      << committed.error();
+  EXPECT_EQ((*catalog->current("a/x=1"))->id, before);
+  EXPECT_FALSE(*catalog->current("a/x=2"));
+  // A claim held elsewhere writes nothing: the batch goes on.
+  ASSERT_TRUE(*catalog->claim("a/x=3", 7, "host", [](int64_t) { return true; }));
+  ASSERT_TRUE(catalog->begin_batch());
+  EXPECT_FALSE(*catalog->claim("a/x=3", 8, "host", [](int64_t) { return true; }));
+  ASSERT_TRUE(catalog->publish({partition("a/x=2")}));
+  EXPECT_TRUE(catalog->commit_batch());
+  EXPECT_TRUE(*catalog->current("a/x=2"));
 }
 
 TEST_F(CatalogTest, InvalidateMarksTheCurrentVersion) {
@@ -284,6 +316,70 @@ TEST_F(CatalogTest, MigratesAVersionTwoFileKeepingRowsAndIds) {
 // SQLite evaluates a constant IN list of more than two values through a
 // temporary table per evaluation; the checks run for every job recorded
 // must not (catalog.cc, the step to schema version 3).
+TEST_F(CatalogTest, MigratesAVersionThreeFileKeepingEventsAndTheirIds) {
+  std::vector<EventRecord> before;
+  {
+    std::unique_ptr<Catalog> catalog = open();
+    int64_t run = *catalog->start_run(run_of("a/x=1"));
+    ASSERT_TRUE(catalog->publish({partition("a/x=1")}, run));
+    before = *catalog->events_for("a/x=1");
+  }
+  ASSERT_EQ(before.size(), 3u);  // run-started, published, run-succeeded
+  sqlite3* db = nullptr;
+  sqlite3_open(path_.c_str(), &db);
+  // Version 3's events table, numbered by AUTOINCREMENT.
+  const char* downgrade = R"sql(
+CREATE TABLE events_v3 (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL,
+  kind TEXT NOT NULL, ref TEXT NOT NULL, run_id INTEGER, detail TEXT NOT NULL);
+INSERT INTO events_v3 SELECT * FROM events;
+DROP TABLE events;
+ALTER TABLE events_v3 RENAME TO events;
+CREATE INDEX events_by_ref ON events(ref, id);
+PRAGMA user_version = 3;
+)sql";
+  ASSERT_EQ(sqlite3_exec(db, downgrade, nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  std::unique_ptr<Catalog> catalog = open();
+  EXPECT_EQ(catalog->schema_version(), kCatalogSchemaVersion);
+  std::vector<EventRecord> after = *catalog->events_for("a/x=1");
+  ASSERT_EQ(after.size(), before.size());
+  for (size_t i = 0; i < before.size(); ++i) {
+    EXPECT_EQ(after[i].id, before[i].id);
+    EXPECT_EQ(after[i].kind, before[i].kind);
+    EXPECT_EQ(after[i].run_id, before[i].run_id);
+    EXPECT_EQ(after[i].detail, before[i].detail);
+  }
+  ASSERT_TRUE(catalog->invalidate("a/x=1"));
+  std::vector<EventRecord> later = *catalog->events_for("a/x=1");
+  ASSERT_EQ(later.size(), 4u);
+  EXPECT_GT(later.back().id, before.back().id);
+  EXPECT_EQ(schema_objects("name = 'events' AND sql NOT LIKE '%AUTOINCREMENT%'"), 1);
+}
+
+// Inside a batch a run's row is written whole, its log named by the id the
+// run will get; the ids are AUTOINCREMENT's, whoever recorded runs between
+// two batches.
+TEST_F(CatalogTest, EveryRunRecordsItsOwnLogPathInsideBatchesToo) {
+  std::unique_ptr<Catalog> catalog = open();
+  std::unique_ptr<Catalog> other = open();
+  std::vector<int64_t> ids;
+  for (int batch = 0; batch < 2; ++batch) {
+    ASSERT_TRUE(catalog->begin_batch());
+    for (int i = 0; i < 3; ++i) ids.push_back(*catalog->start_run(run_of("a/x=1")));
+    ASSERT_TRUE(catalog->commit_batch());
+    ids.push_back(*other->start_run(run_of("a/x=1")));  // between two batches
+  }
+  ASSERT_TRUE(catalog->begin_batch());
+  ASSERT_TRUE(catalog->start_run(run_of("a/x=1")));
+  catalog->rollback_batch();  // its id is given again
+  ids.push_back(*catalog->start_run(run_of("a/x=1")));
+  for (size_t i = 0; i < ids.size(); ++i) {
+    EXPECT_EQ(ids[i], static_cast<int64_t>(i + 1));
+    EXPECT_EQ((*catalog->run(ids[i]))->log_path, "/logs/run-" + std::to_string(i + 1) + ".log");
+  }
+}
+
 TEST_F(CatalogTest, RecordingAJobBuildsNoTemporaryTable) {
   open().reset();
   sqlite3* db = nullptr;

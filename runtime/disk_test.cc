@@ -59,5 +59,35 @@ TEST(RealDiskTest, RenameMovesADirectoryOrSaysWhyNot) {
             "cannot rename " + root + "/staged to " + root + "/again: No such file or directory");
 }
 
+// What a manifest lists: every regular file below, by its path from the
+// directory listed, sorted, with its size; a link to a file counts as the
+// file, a link to a directory is not followed, a dangling link is skipped.
+TEST(RealDiskTest, ListFilesListsRegularFilesBelowSortedWithSizes) {
+  TempDirectory scratch;
+  std::string root = scratch.path().string();
+  RealDisk disk;
+  ASSERT_TRUE(disk.make_directories(root + "/out/b/c"));
+  ASSERT_TRUE(disk.make_directories(root + "/elsewhere"));
+  ASSERT_TRUE(disk.write_file(root + "/out/_SUCCESS", ""));
+  ASSERT_TRUE(disk.write_file(root + "/out/b/part-1", "12345"));
+  ASSERT_TRUE(disk.write_file(root + "/out/b/c/part-0", "123"));
+  ASSERT_TRUE(disk.write_file(root + "/elsewhere/hidden", "x"));
+  ASSERT_TRUE(disk.write_file(root + "/target", "1234567"));
+  ASSERT_TRUE(disk.replace_symlink(root + "/target", root + "/out/a-link"));
+  ASSERT_TRUE(disk.replace_symlink(root + "/elsewhere", root + "/out/dir-link"));
+  ASSERT_TRUE(disk.replace_symlink(root + "/nothing", root + "/out/dangling"));
+  for (const std::string& listed : {root + "/out", root + "/out/"}) {
+    Expected<std::vector<FileEntry>> files = disk.list_files(listed);
+    ASSERT_TRUE(files) << files.error();
+    std::vector<std::pair<std::string, uint64_t>> seen;
+    for (const FileEntry& file : *files) seen.emplace_back(file.path, file.size);
+    EXPECT_EQ(seen, (std::vector<std::pair<std::string, uint64_t>>{
+                        {"_SUCCESS", 0}, {"a-link", 7}, {"b/c/part-0", 3}, {"b/part-1", 5}}));
+  }
+  Expected<std::vector<FileEntry>> missing = disk.list_files(root + "/gone");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error(), "cannot list " + root + "/gone: No such file or directory");
+}
+
 }  // namespace
 }  // namespace databuild
