@@ -909,8 +909,10 @@ class Lowerer {
   // interned as it stands instead of assembled from parts.
   static std::optional<TSNode> only_plain_text(TSNode string) {
     if (ts_node_named_child_count(string) != 1) return std::nullopt;
-    TSNode content = ts_node_named_child(string, 0);
-    if (kind(content) != Kind::StringContent) return std::nullopt;
+    std::optional<TSNode> content;
+    visit_named_children(string, [&](TSNode child) {
+      if (kind(child) == Kind::StringContent) content = child;
+    });
     return content;
   }
 
