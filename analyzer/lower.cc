@@ -7,8 +7,6 @@
 // diagnostic instead of exhausting the stack.
 #include "lower.h"
 
-#include "node_reader.h"
-
 #include <algorithm>
 #include <array>
 #include <cstdio>
@@ -17,6 +15,8 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+
+#include "node_reader.h"
 
 namespace databuild {
 namespace {
@@ -579,14 +579,14 @@ class Lowerer {
             fields(key, Field::Name, Field::Type, Field::Since, Field::Until);
         if (!present(key_name) || !present(key_type)) return;
         KeyDecl decl{name_of(key_name), lower_type(key_type), {}, {}, loc(key)};
-        if (!ts_node_is_null(since)) {
-          TSNode value = field(since, Field::Value);
-          if (present(value)) decl.since = arena_.make(lower_expr(value));
-        }
-        if (!ts_node_is_null(until)) {
-          TSNode value = field(until, Field::Value);
-          if (present(value)) decl.until = arena_.make(lower_expr(value));
-        }
+        // A `since` or `until` clause's value, when the clause has one.
+        auto bound = [&](TSNode clause, Ref<Expr>& into) {
+          if (ts_node_is_null(clause)) return;
+          TSNode value = field(clause, Field::Value);
+          if (present(value)) into = arena_.make(lower_expr(value));
+        };
+        bound(since, decl.since);
+        bound(until, decl.until);
         lists.keys.push_back(decl);
       });
     }
@@ -825,9 +825,8 @@ class Lowerer {
       case Kind::BinaryExpression:
       case Kind::Range: {
         bool binary = node_kind == Kind::BinaryExpression;
-        auto [left, right, op] =
-            binary ? fields(node, Field::Left, Field::Right, Field::Operator)
-                   : fields(node, Field::Start, Field::End, Field::Operator);
+        auto [left, right, op] = binary ? fields(node, Field::Left, Field::Right, Field::Operator)
+                                        : fields(node, Field::Start, Field::End, Field::Operator);
         if (!present(left) || !present(right)) return expr;
         expr.kind = binary ? ExprKind::Binary : ExprKind::Range;
         if (binary) expr.op = text(op) == "+" ? '+' : '-';

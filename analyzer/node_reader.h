@@ -16,12 +16,12 @@ extern "C" {
 #endif
 
 // out[i] = ts_node_child_by_field_id(self, field_ids[i]) for i < count.
-void databuild_node_fields(TSNode self, const TSFieldId *field_ids, uint32_t count, TSNode *out);
+void databuild_node_fields(TSNode self, const TSFieldId* field_ids, uint32_t count, TSNode* out);
 
 // Calls visit(context, ts_node_named_child(self, i)) for each i below
 // ts_node_named_child_count(self), in order.
-void databuild_node_visit_named_children(TSNode self, void (*visit)(void *context, TSNode child),
-                                         void *context);
+void databuild_node_visit_named_children(TSNode self, void (*visit)(void* context, TSNode child),
+                                         void* context);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -11,10 +11,9 @@
 // (node.c's static helpers, visible only inside this unit) and give exactly
 // what the public calls give; node_reader_test.cc compares them node by node.
 #include "lib.c"
-
 #include "node_reader.h"
 
-void databuild_node_fields(TSNode self, const TSFieldId *field_ids, uint32_t count, TSNode *out) {
+void databuild_node_fields(TSNode self, const TSFieldId* field_ids, uint32_t count, TSNode* out) {
   for (uint32_t i = 0; i < count; i++) out[i] = ts_node__null();
   if (ts_node_child_count(self) == 0) return;
 
@@ -24,7 +23,7 @@ void databuild_node_fields(TSNode self, const TSFieldId *field_ids, uint32_t cou
   // A field inherited from a hidden child is found by searching inside that
   // child, which ts_node_child_by_field_id does. The grammar has none today;
   // the node_reader test would exercise this path the day it gains one.
-  for (const TSFieldMapEntry *entry = map; entry < map_end; entry++) {
+  for (const TSFieldMapEntry* entry = map; entry < map_end; entry++) {
     if (entry->inherited) {
       for (uint32_t i = 0; i < count; i++) out[i] = ts_node_child_by_field_id(self, field_ids[i]);
       return;
@@ -41,7 +40,7 @@ void databuild_node_fields(TSNode self, const TSFieldId *field_ids, uint32_t cou
   NodeChildIterator iterator = ts_node_iterate_children(&self);
   while (unresolved > 0 && ts_node_child_iterator_next(&iterator, &child)) {
     if (ts_subtree_extra(ts_node__subtree(child))) continue;
-    for (const TSFieldMapEntry *entry = map; entry < map_end; entry++) {
+    for (const TSFieldMapEntry* entry = map; entry < map_end; entry++) {
       if (entry->child_index != structural_index) continue;
       for (uint32_t i = 0; i < count; i++) {
         if (field_ids[i] != entry->field_id || out[i].id) continue;
@@ -63,7 +62,7 @@ void databuild_node_fields(TSNode self, const TSFieldId *field_ids, uint32_t cou
 // starts with `_`, a repetition) is looked through, as ts_node_named_child
 // looks through it. The recursion is as deep as hidden nodes nest, which
 // tree-sitter keeps logarithmic for repetitions by balancing them.
-static void visit_named_children(TSNode self, void (*visit)(void *, TSNode), void *context) {
+static void visit_named_children(TSNode self, void (*visit)(void*, TSNode), void* context) {
   TSNode child;
   NodeChildIterator iterator = ts_node_iterate_children(&self);
   while (ts_node_child_iterator_next(&iterator, &child)) {
@@ -75,8 +74,8 @@ static void visit_named_children(TSNode self, void (*visit)(void *, TSNode), voi
   }
 }
 
-void databuild_node_visit_named_children(TSNode self, void (*visit)(void *context, TSNode child),
-                                         void *context) {
+void databuild_node_visit_named_children(TSNode self, void (*visit)(void* context, TSNode child),
+                                         void* context) {
   if (ts_node__relevant_child_count(self, false) == 0) return;
   visit_named_children(self, visit, context);
 }
