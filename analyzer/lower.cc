@@ -1,10 +1,8 @@
-// Lowering reads short lists of children by index (ts_node_named_child) and
-// walks long ones, and the file's top level, with a TSTreeCursor: finding a
-// child by index costs a few steps of tree-sitter's child iterator, cheaper
-// than a cursor step, but it starts from the list's root each time, so a
-// file's 100k declarations read by index would cost far more than walking
-// them (for_each_child). Node types are told apart by grammar symbol, through
-// a table (kind()), not by comparing type names. Recursion is bounded: only
+// Lowering reads each node's children in one pass: its named children through
+// visit_named_children, the fields it needs through node_fields (both in
+// node_reader.h; tree-sitter's public calls would walk the children once per
+// child or field asked for). Node types are told apart by grammar symbol,
+// through a table (kind()), not by comparing type names. Recursion is bounded: only
 // expressions nest arbitrarily, and they stop at kMaxExpressionDepth with a
 // diagnostic instead of exhausting the stack.
 #include "lower.h"
@@ -17,6 +15,8 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+
+#include "node_reader.h"
 
 namespace databuild {
 namespace {
@@ -163,44 +163,13 @@ Kind kind(TSNode node) {
   return symbol < kKinds.size() ? kKinds[symbol] : Kind::Other;
 }
 
-// Calls `visit` on each named child of `node`, comments included (they carry
-// documentation).
-template <typename Visit>
-void for_each_child_with_comments(TSNode node, const Visit& visit) {
-  TSTreeCursor cursor = ts_tree_cursor_new(node);
-  if (ts_tree_cursor_goto_first_child(&cursor)) {
-    do {
-      TSNode child = ts_tree_cursor_current_node(&cursor);
-      if (ts_node_is_named(child)) visit(child);
-    } while (ts_tree_cursor_goto_next_sibling(&cursor));
-  }
-  ts_tree_cursor_delete(&cursor);
-}
-
-// Calls `visit` on each named child of `node`, comments excluded. A short
-// list (a pattern's bindings, a column list, a small body) is read by index:
-// ts_node_named_child(i) finds child i in a few steps of tree-sitter's child
-// iterator, skipping the punctuation between the children, where each
-// TSTreeCursor step (punctuation included) costs several times as much. But
-// each search by index starts again from the list's node and descends
-// through its repeat subtree, so beyond a few children the cursor is cheaper
-// (measured with callgrind on bench/gen_workspace.py's workspaces: a limit of
-// 4 beat 2, 8 and 16; reading every list by index took 1.8 times as long
-// as the cursor on a list of 400k strings).
+// Calls `visit` on each named child of `node`, comments excluded (where a
+// comment documents a declaration, lower_source reads the top level itself).
 template <typename Visit>
 void for_each_child(TSNode node, const Visit& visit) {
-  constexpr uint32_t kIndexedChildren = 4;
-  uint32_t count = ts_node_named_child_count(node);
-  if (count > kIndexedChildren) {
-    for_each_child_with_comments(node, [&](TSNode child) {
-      if (kind(child) != Kind::Comment) visit(child);
-    });
-    return;
-  }
-  for (uint32_t i = 0; i < count; ++i) {
-    TSNode child = ts_node_named_child(node, i);
+  visit_named_children(node, [&](TSNode child) {
     if (kind(child) != Kind::Comment) visit(child);
-  }
+  });
 }
 
 // What a node is, in words, for "unexpected … in …" messages.
@@ -337,7 +306,7 @@ class Lowerer {
     // source text at 100k jobs), and a second walk cost as much as the first.
     std::vector<TSNode> top_level;
     top_level.reserve(ts_node_child_count(root));
-    for_each_child_with_comments(root, [&](TSNode child) { top_level.push_back(child); });
+    visit_named_children(root, [&](TSNode child) { top_level.push_back(child); });
     size_t datasets = 0, jobs = 0;
     for (TSNode child : top_level) {
       datasets += kind(child) == Kind::DatasetDeclaration;
@@ -390,9 +359,13 @@ class Lowerer {
     return {file_, {ts_node_start_byte(node), ts_node_end_byte(node)}};
   }
   std::string_view text(TSNode node) const { return node_text(node, text_); }
-  static TSNode field(TSNode node, Field name) {
-    return ts_node_child_by_field_id(node, field_id(name));
+  // The children of `node` in the given fields, read in one pass; a null node
+  // for a field the node lacks.
+  template <typename... Names>
+  static std::array<TSNode, sizeof...(Names)> fields(TSNode node, Names... names) {
+    return node_fields(node, std::array<TSFieldId, sizeof...(Names)>{field_id(names)...});
   }
+  static TSNode field(TSNode node, Field name) { return fields(node, name)[0]; }
   // Missing nodes (inserted by error recovery) have no text; treat them as absent.
   static bool present(TSNode node) { return !ts_node_is_null(node) && !ts_node_is_missing(node); }
 
@@ -516,8 +489,7 @@ class Lowerer {
       TSNode name = field(node, Field::Name);
       if (present(name)) out_.policies.push_back({name_of(name), doc, loc(node)});
     } else if (declaration == Kind::TypeDeclaration) {
-      TSNode name = field(node, Field::Name);
-      TSNode value = field(node, Field::Value);
+      auto [name, value] = fields(node, Field::Name, Field::Value);
       if (!present(name)) return;
       TypeDecl type{name_of(name), {}, doc, loc(node)};
       if (present(value)) type.enumeration = lower_enum(value);
@@ -592,7 +564,7 @@ class Lowerer {
   }
 
   void lower_dataset(TSNode node, Symbol doc) {
-    TSNode name = field(node, Field::Name);
+    auto [name, keys, body] = fields(node, Field::Name, Field::Keys, Field::Body);
     if (!present(name)) return;
     Dataset dataset;
     dataset.name = name_of(name);
@@ -600,24 +572,24 @@ class Lowerer {
     dataset.declaration = loc(node);
     DatasetLists& lists = scratch_.dataset;
     lists.clear();
-    TSNode keys = field(node, Field::Keys);
     if (!ts_node_is_null(keys)) {
       for_each_child(keys, [&](TSNode key) {
         if (kind(key) != Kind::KeyDeclaration) return;
-        TSNode key_name = field(key, Field::Name);
-        TSNode key_type = field(key, Field::Type);
+        auto [key_name, key_type, since, until] =
+            fields(key, Field::Name, Field::Type, Field::Since, Field::Until);
         if (!present(key_name) || !present(key_type)) return;
         KeyDecl decl{name_of(key_name), lower_type(key_type), {}, {}, loc(key)};
-        TSNode since = field(key, Field::Since);
-        if (!ts_node_is_null(since) && present(field(since, Field::Value)))
-          decl.since = arena_.make(lower_expr(field(since, Field::Value)));
-        TSNode until = field(key, Field::Until);
-        if (!ts_node_is_null(until) && present(field(until, Field::Value)))
-          decl.until = arena_.make(lower_expr(field(until, Field::Value)));
+        // A `since` or `until` clause's value, when the clause has one.
+        auto bound = [&](TSNode clause, Ref<Expr>& into) {
+          if (ts_node_is_null(clause)) return;
+          TSNode value = field(clause, Field::Value);
+          if (present(value)) into = arena_.make(lower_expr(value));
+        };
+        bound(since, decl.since);
+        bound(until, decl.until);
         lists.keys.push_back(decl);
       });
     }
-    TSNode body = field(node, Field::Body);
     if (!ts_node_is_null(body)) {
       for_each_child(body,
                      [&](TSNode statement) { lower_dataset_statement(dataset, lists, statement); });
@@ -633,11 +605,9 @@ class Lowerer {
     Kind statement_kind = kind(statement);
     Symbol owner = dataset.name.text;
     if (statement_kind == Kind::ColumnStatement) {
-      TSNode name = field(statement, Field::Name);
-      TSNode type = field(statement, Field::Type);
+      auto [name, type, taints] = fields(statement, Field::Name, Field::Type, Field::Taints);
       if (!present(name) || !present(type)) return;
       Column column{name_of(name), name_of(type), {}, loc(statement)};
-      TSNode taints = field(statement, Field::Taints);
       if (!ts_node_is_null(taints)) column.taints = identifiers(taints);
       lists.columns.push_back(column);
     } else if (statement_kind == Kind::FormatStatement) {
@@ -667,7 +637,7 @@ class Lowerer {
   }
 
   void lower_job(TSNode node, Symbol doc) {
-    TSNode name = field(node, Field::Name);
+    auto [name, parameters, body] = fields(node, Field::Name, Field::Parameters, Field::Body);
     if (!present(name)) return;
     Job job;
     job.name = name_of(name);
@@ -675,17 +645,14 @@ class Lowerer {
     job.declaration = loc(node);
     JobLists& lists = scratch_.job;
     lists.clear();
-    TSNode parameters = field(node, Field::Parameters);
     if (!ts_node_is_null(parameters)) {
       for_each_child(parameters, [&](TSNode parameter) {
         if (kind(parameter) != Kind::Parameter) return;
-        TSNode parameter_name = field(parameter, Field::Name);
-        TSNode type = field(parameter, Field::Type);
+        auto [parameter_name, type] = fields(parameter, Field::Name, Field::Type);
         if (!present(parameter_name) || !present(type)) return;
         lists.parameters.push_back({name_of(parameter_name), lower_type(type), loc(parameter)});
       });
     }
-    TSNode body = field(node, Field::Body);
     if (!ts_node_is_null(body)) {
       for_each_child(body, [&](TSNode statement) { lower_job_statement(job, lists, statement); });
     }
@@ -709,8 +676,8 @@ class Lowerer {
     Kind statement_kind = kind(statement);
     Symbol owner = job.name.text;
     if (statement_kind == Kind::InputStatement || statement_kind == Kind::OutputStatement) {
-      TSNode name = field(statement, Field::Name);
-      TSNode pattern = field(statement, Field::Pattern);
+      auto [name, pattern, columns] =
+          fields(statement, Field::Name, Field::Pattern, Field::Columns);
       if (!present(name) || ts_node_is_null(pattern)) return;
       bool input = statement_kind == Kind::InputStatement;
       Port port{.name = name_of(name),
@@ -718,7 +685,6 @@ class Lowerer {
                 .columns = {},
                 .declaration = loc(statement),
                 .kind = input ? PortKind::Input : PortKind::Output};
-      TSNode columns = field(statement, Field::Columns);
       if (!ts_node_is_null(columns)) port.columns = arena_.make(identifiers(columns));
       (input ? lists.inputs : lists.outputs).push_back(port);
     } else if (statement_kind == Kind::RemovesStatement) {
@@ -745,8 +711,7 @@ class Lowerer {
       if (!job.run) job.run_location = loc(statement);
       set_once(job.run, arena_.copy(argv), statement, "run", "job", owner);
     } else if (statement_kind == Kind::EnvStatement) {
-      TSNode name = field(statement, Field::Name);
-      TSNode value = field(statement, Field::Value);
+      auto [name, value] = fields(statement, Field::Name, Field::Value);
       if (present(name) && present(value))
         lists.env.push_back({name_of(name), lower_template(value), loc(statement)});
     } else if (statement_kind == Kind::RetriesStatement) {
@@ -770,18 +735,15 @@ class Lowerer {
   Pattern lower_pattern(TSNode node) {
     Pattern pattern;
     pattern.location = loc(node);
-    TSNode dataset = field(node, Field::Dataset);
+    auto [dataset, bindings] = fields(node, Field::Dataset, Field::Bindings);
     if (present(dataset)) pattern.dataset = name_of(dataset);
-    TSNode bindings = field(node, Field::Bindings);
     if (ts_node_is_null(bindings)) return pattern;
     pattern.has_bindings = true;
     std::vector<Binding>& lowered_bindings = scratch_.bindings;
     lowered_bindings.clear();
     for_each_child(bindings, [&](TSNode binding) {
       if (kind(binding) != Kind::Binding) return;
-      TSNode key = field(binding, Field::Key);
-      TSNode op = field(binding, Field::Operator);
-      TSNode value = field(binding, Field::Value);
+      auto [key, op, value] = fields(binding, Field::Key, Field::Operator, Field::Value);
       if (!present(key)) return;
       Binding lowered;
       Name key_name = name_of(key);
@@ -863,18 +825,17 @@ class Lowerer {
       case Kind::BinaryExpression:
       case Kind::Range: {
         bool binary = node_kind == Kind::BinaryExpression;
-        TSNode left = field(node, binary ? Field::Left : Field::Start);
-        TSNode right = field(node, binary ? Field::Right : Field::End);
+        auto [left, right, op] = binary ? fields(node, Field::Left, Field::Right, Field::Operator)
+                                        : fields(node, Field::Start, Field::End, Field::Operator);
         if (!present(left) || !present(right)) return expr;
         expr.kind = binary ? ExprKind::Binary : ExprKind::Range;
-        if (binary) expr.op = text(field(node, Field::Operator)) == "+" ? '+' : '-';
+        if (binary) expr.op = text(op) == "+" ? '+' : '-';
         const Expr operands[] = {lower_subexpr(left, depth + 1), lower_subexpr(right, depth + 1)};
         expr.set_operands(arena_.copy(std::span<const Expr>(operands)));
         break;
       }
       case Kind::CallExpression: {
-        TSNode function = field(node, Field::Function);
-        TSNode arguments = field(node, Field::Arguments);
+        auto [function, arguments] = fields(node, Field::Function, Field::Arguments);
         if (!present(function)) return expr;
         expr.kind = ExprKind::Call;
         expr.text = Symbol(text(function));
@@ -947,8 +908,10 @@ class Lowerer {
   // interned as it stands instead of assembled from parts.
   static std::optional<TSNode> only_plain_text(TSNode string) {
     if (ts_node_named_child_count(string) != 1) return std::nullopt;
-    TSNode content = ts_node_named_child(string, 0);
-    if (kind(content) != Kind::StringContent) return std::nullopt;
+    std::optional<TSNode> content;
+    visit_named_children(string, [&](TSNode child) {
+      if (kind(child) == Kind::StringContent) content = child;
+    });
     return content;
   }
 
@@ -1004,9 +967,8 @@ class Lowerer {
         finish_literal();
         TemplatePart interpolation;
         interpolation.location = loc(part);
-        TSNode value = field(part, Field::Value);
+        auto [value, format] = fields(part, Field::Value, Field::Format);
         interpolation.value = arena_.make(present(value) ? lower_expr(value) : Expr{});
-        TSNode format = field(part, Field::Format);
         if (present(format)) {
           interpolation.has_format = true;
           interpolation.text = Symbol(text(format));

@@ -175,25 +175,42 @@ std::array<Shard, kShards>& shards() {
 
 Shard& shard_of(uint64_t hash) { return shards()[(hash >> 58) % kShards]; }
 
+// An entry of intern()'s per-thread memory of recent texts.
+struct Remembered {
+  static constexpr size_t kInline = 19;  // fills the entry to 32 bytes
+  uint64_t hash = 0;
+  uint32_t id = kNone;
+  uint8_t length = 0;  // of `text`, when it is the whole of it
+  char text[kInline];
+
+  bool holds(std::string_view wanted, uint64_t wanted_hash) const {
+    if (id == kNone || hash != wanted_hash) return false;
+    if (wanted.size() > kInline) return text_of(id) == wanted;
+    return length == wanted.size() && std::memcmp(text, wanted.data(), wanted.size()) == 0;
+  }
+};
+static_assert(sizeof(Remembered) == 32);
+
 // A file repeats a few names many times (its keys, parameters, the datasets
 // it reads), so each thread remembers the texts it interned last, one per
-// hash bucket, with their whole hash: a hit takes no lock and touches no
-// shared cache line, and a bucket holding another text is told apart by its
-// hash without reading that text (at 100k jobs those reads missed the cache).
-// Interned texts are never freed, so a remembered number stays valid.
+// hash bucket, with their whole hash and, when short (most names are), a copy
+// of the text: a hit then takes no lock and reads nothing shared. Reading the
+// interned text to compare it missed the cache at 100k jobs; a longer text is
+// still compared there. Interned texts are never freed, so a remembered number
+// stays valid.
 uint32_t intern(std::string_view text) {
   if (text.empty()) return kNone;
-  struct Remembered {
-    uint64_t hash = 0;
-    uint32_t id = kNone;
-  };
   constexpr size_t kRecent = 1024;
   thread_local std::array<Remembered, kRecent> recent{};
   uint64_t hash = Symbol::hash_text(text);
   Remembered& remembered = recent[hash % kRecent];
-  if (remembered.id != kNone && remembered.hash == hash && text_of(remembered.id) == text)
-    return remembered.id;
-  remembered = {hash, shard_of(hash).intern(text, hash)};
+  if (remembered.holds(text, hash)) return remembered.id;
+  remembered.hash = hash;
+  remembered.id = shard_of(hash).intern(text, hash);
+  if (text.size() <= Remembered::kInline) {
+    remembered.length = static_cast<uint8_t>(text.size());
+    std::memcpy(remembered.text, text.data(), text.size());
+  }
   return remembered.id;
 }
 

@@ -22,6 +22,28 @@ TEST(SymbolTest, EqualTextsAreOneSymbol) {
   EXPECT_EQ(std::hash<Symbol>()(a), std::hash<Symbol>()(b));
 }
 
+// Interning the same text again is answered from the thread's memory of
+// recent texts, which keeps short texts inline and compares longer ones with
+// the table: around the inline limit, texts that differ in one byte or in
+// length stay apart, and a repeat gives the first Symbol.
+TEST(SymbolTest, RepeatsOfShortAndLongTextsGiveTheFirstSymbol) {
+  std::vector<std::string> texts;
+  for (size_t length = 1; length <= 40; ++length) {
+    texts.push_back(std::string(length, 'k'));
+    texts.push_back(std::string(length - 1, 'k') + 'q');
+  }
+  std::vector<Symbol> first;
+  for (const std::string& text : texts) first.emplace_back(text);
+  for (int round = 0; round < 3; ++round) {
+    for (size_t i = 0; i < texts.size(); ++i) {
+      Symbol again(texts[i]);
+      EXPECT_EQ(again, first[i]) << texts[i];
+      EXPECT_EQ(again.view(), texts[i]);
+    }
+  }
+  EXPECT_EQ(std::set<Symbol>(first.begin(), first.end()).size(), texts.size());
+}
+
 TEST(SymbolTest, DefaultIsTheEmptyString) {
   Symbol empty;
   EXPECT_TRUE(empty.empty());

@@ -133,7 +133,9 @@ for n in $sizes; do
   # unchanged workspace, and re-checks after one file changed (a new comment
   # line before each run, so each run sees a new version of that file).
   echo "$n jobs: timing the cache…" >&2
-  edited=$(find "$dir" -name '*.dbuild' ! -name workspace.dbuild | sort | head -1)
+  # sed, not head: head would leave sort writing 4,000 paths into a closed
+  # pipe, and pipefail would stop the script on sort's SIGPIPE.
+  edited=$(find "$dir" -name '*.dbuild' ! -name workspace.dbuild | sort | sed -n 1p)
   cp "$edited" "$work/edited.orig"
   prepare="rm -rf '$dir/.databuild'"
   read -r fill_s _ < <(timing "$databuild" check -j "$threads" "$dir")

@@ -3,24 +3,27 @@
 # tree-sitter source package (cli/src/generate, verbatim) + Debian librust-*-dev
 # crates, with the rustup cargo already on the machine.  Needs root (apt).
 #   usage: build-tree-sitter-generate.sh [WORKDIR]   -> WORKDIR/bin/tree-sitter
+#          build-tree-sitter-generate.sh --source-only [WORKDIR]
+#            -> WORKDIR/tree-sitter-0.20.7, the unpacked source alone
+#            (scripts/vendor-tree-sitter.sh copies its runtime from there)
 set -euo pipefail
 #
 # Vendored from the project's shared tools so that the repository can regenerate
 # its parser on its own: it builds the generate-only CLI from the Debian sources
 # of tree-sitter 0.20.7 (cli/src/generate, MIT-licensed, unmodified) and Debian's
 # librust-*-dev crates. Normally run through scripts/regenerate-grammar.sh.
+source_only=0
+if [ "${1:-}" = --source-only ]; then source_only=1; shift; fi
 W=${1:-/tmp/databuild-tsgen}
 mkdir -p "$W" && cd "$W"
 export DEBIAN_FRONTEND=noninteractive
 
-# 1. Debian crate sources (-> /usr/share/cargo/registry). libtree-sitter-dev is
-#    only needed to compile/test generated parsers, not to build the generator.
-apt-get install -y -q --no-install-recommends \
+# 1. Debian crate sources (-> /usr/share/cargo/registry).
+[ $source_only = 1 ] || apt-get install -y -q --no-install-recommends \
   librust-anyhow-dev librust-indexmap-dev librust-lazy-static-dev librust-log-dev \
   'librust-regex+default-dev' librust-regex-syntax-dev librust-rustc-hash-dev \
   librust-semver-dev librust-serde-dev librust-serde-derive-dev \
-  librust-serde-json-dev librust-smallbitvec-dev \
-  libtree-sitter-dev
+  librust-serde-json-dev librust-smallbitvec-dev
 
 # 2. Debian source package tree-sitter 0.20.7-1, via a private deb-src config
 #    (/etc/apt untouched).
@@ -33,6 +36,7 @@ rm -rf tree-sitter-0.20.7
 apt-get -q "${O[@]}" source --download-only tree-sitter=0.20.7-1
 tar xf tree-sitter_0.20.7.orig.tar.xz     # Debian adds no patches to it
 TS=$W/tree-sitter-0.20.7
+[ $source_only = 0 ] || exit 0
 
 # 3. A crate holding only cli/src/generate + a small main.
 C=$W/tsgen

@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   # build
-  g++ cmake ninja-build pkg-config git ca-certificates
+  g++ cmake ninja-build git ca-certificates
   libtree-sitter-dev nlohmann-json3-dev libsqlite3-dev
   # tests: GoogleTest, lit + FileCheck (python3), the real pre-commit, Neovim (LSP e2e),
   # the sqlite3 shell (the runtime's crash tests read the catalog with it)
