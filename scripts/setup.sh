@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   # build
   g++ cmake ninja-build git ca-certificates
-  libtree-sitter-dev nlohmann-json3-dev libsqlite3-dev
+  nlohmann-json3-dev libsqlite3-dev
   # tests: GoogleTest, lit + FileCheck (python3), the real pre-commit, Neovim (LSP e2e),
   # the sqlite3 shell (the runtime's crash tests read the catalog with it)
   libgtest-dev libgmock-dev llvm-14-tools python3 pre-commit neovim sqlite3
