@@ -92,18 +92,15 @@ JsonWriter& JsonWriter::value(std::string_view text) {
   return *this;
 }
 
-JsonWriter& JsonWriter::value(int64_t number) {
+template <typename Integer>
+JsonWriter& JsonWriter::integer(Integer number) {
   before_value();
   char digits[24];
   text_.append(digits, std::to_chars(digits, digits + sizeof digits, number).ptr);
   return *this;
 }
 
-JsonWriter& JsonWriter::value(uint64_t number) {
-  before_value();
-  char digits[24];
-  text_.append(digits, std::to_chars(digits, digits + sizeof digits, number).ptr);
-  return *this;
-}
+JsonWriter& JsonWriter::value(int64_t number) { return integer(number); }
+JsonWriter& JsonWriter::value(uint64_t number) { return integer(number); }
 
 }  // namespace databuild

@@ -47,6 +47,8 @@ class JsonWriter {
   // its key.
   void before_value();
   void new_line(size_t depth);
+  template <typename Integer>
+  JsonWriter& integer(Integer number);
 
   int indent_;
   std::string text_;
