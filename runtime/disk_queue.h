@@ -18,11 +18,14 @@
 // kept and every wait() after it returns it.
 //
 // InlineDiskQueue does the work as it is posted (the builder's default, and
-// the old behaviour); ThreadDiskQueue on one thread of its own. The tests'
-// DeferredDiskQueue (test_support.h) does it only when waited for.
+// the old behaviour); ThreadDiskQueue on one thread of its own, except that
+// a wait for `Soon` work the thread has not taken yet does it on the waiting
+// thread. The tests' DeferredDiskQueue (test_support.h) does it only when
+// waited for.
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -65,10 +68,32 @@ class InlineDiskQueue : public DiskQueue {
 
 // The work is done on a thread of its own, so it must be safe to do
 // alongside whatever the posting thread does meanwhile (RealDisk keeps no
-// state: each call is its own system calls).
+// state: each call is its own system calls). Work is posted and waited for
+// from one thread.
+//
+// Unless the disk is fast: a work posted to a lane with nothing queued or
+// under way is done at once by the poster when the lane's recent works
+// (an average over the last several, wherever they ran) took less than
+// `inline_below`. Why: handing a work over costs a wake-up of the thread
+// (and, with every core busy, a job's core taken from it), which on a disk
+// where a directory costs 10 us (tmpfs, a journaled ext4) is more than the
+// directory; where one costs 100 us (this VM's disk after large deletes) the
+// thread is what keeps the slots busy (docs/benchmarks.md). Done at once
+// only behind nothing, so each lane's order is kept.
+//
+// A wait() in the `Soon` lane takes the work it waits for, and what was
+// queued before it, out of the queue and does it itself. Why: the builder
+// waits only with a slot free and nothing else to do, so handing the work
+// to the thread then buys no overlap, only two context switches (waking the
+// thread, then being woken by it): on a disk where a directory costs 10 us,
+// more than the directory. So two `Soon` works may run at once (the thread's
+// and the waiter's): they must be independent, as staging directories of
+// different runs are. `Later` work (links, the same path possibly twice in a
+// build) is only ever done by the thread, in order.
 class ThreadDiskQueue : public DiskQueue {
  public:
-  ThreadDiskQueue();
+  // `inline_below` zero: every work goes to the thread.
+  explicit ThreadDiskQueue(std::chrono::microseconds inline_below = std::chrono::microseconds(0));
   // Does the work still queued, then ends the thread.
   ~ThreadDiskQueue() override;
   ThreadDiskQueue(const ThreadDiskQueue&) = delete;
@@ -81,11 +106,22 @@ class ThreadDiskQueue : public DiskQueue {
 
  private:
   void work_loop();
+  // Does `work`, outside the lock (released while it runs), and records
+  // its time and failure.
+  void run(size_t lane, const Work& work, std::unique_lock<std::mutex>& lock);
 
   mutable std::mutex mutex_;
   std::condition_variable posted_work_, did_work_;
-  std::array<std::deque<Work>, 2> queued_;
-  std::array<uint64_t, 2> posted_{}, done_{};
+  // Whether a lane's work up to `ticket` is done; with the lock held.
+  bool done_locked(size_t lane, uint64_t ticket) const;
+
+  std::array<std::deque<Work>, 2> queued_;  // tickets taken_ + 1 ... posted_
+  std::array<uint64_t, 2> posted_{}, taken_{};
+  // The ticket the thread is doing in each lane, 0 when none: every ticket
+  // taken but this one is done (a waiter does what it takes before it looks).
+  std::array<uint64_t, 2> working_{};
+  const std::chrono::steady_clock::duration inline_below_;
+  std::array<std::chrono::steady_clock::duration, 2> recent_{};  // moving average
   std::optional<std::string> failure_;
   bool stopping_ = false;
   std::thread thread_;  // last: starts once the rest is constructed

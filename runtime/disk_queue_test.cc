@@ -8,6 +8,7 @@
 
 #include <future>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "test_support.h"
@@ -82,6 +83,98 @@ TEST(ThreadDiskQueueTest, FinishesTheQueuedWorkBeforeItEnds) {
   }
   ASSERT_EQ(done.size(), 100u);
   EXPECT_EQ(done.back(), "99");
+}
+
+// A waiter with nothing else to do does the `Soon` work it waits for itself
+// rather than wake the thread and sleep until woken back: here while the
+// thread is held in a link.
+TEST(ThreadDiskQueueTest, AWaitDoesTheSoonWorkTheThreadHasNotTaken) {
+  std::vector<std::string> done;
+  std::promise<void> taken, go;
+  std::shared_future<void> released = go.get_future().share();
+  ThreadDiskQueue queue;
+  queue.post(Lane::Later, [&taken, released] {
+    taken.set_value();
+    released.wait();
+    return ok();
+  });
+  taken.get_future().wait();
+  std::thread::id ran_on;
+  queue.post(Lane::Soon, [&] {
+    ran_on = std::this_thread::get_id();
+    done.push_back("staging 1");
+    return ok();
+  });
+  uint64_t staging2 = queue.post(Lane::Soon, record(done, "staging 2"));
+  ASSERT_TRUE(queue.wait(Lane::Soon, staging2));
+  EXPECT_EQ(ran_on, std::this_thread::get_id());
+  EXPECT_EQ(done, (std::vector<std::string>{"staging 1", "staging 2"}));
+  go.set_value();
+}
+
+// ... but it still returns only once work the thread took before it is
+// done: the thread's first staging finishes only after the waiter has done
+// the second, and the wait for the second returns after both.
+TEST(ThreadDiskQueueTest, AWaitStillWaitsForTheSoonWorkTheThreadIsDoing) {
+  std::vector<std::string> done;
+  std::promise<void> taken, second_done;
+  std::shared_future<void> second = second_done.get_future().share();
+  ThreadDiskQueue queue;
+  queue.post(Lane::Soon, [&, second] {
+    taken.set_value();
+    second.wait();
+    done.push_back("staging 1");
+    return ok();
+  });
+  taken.get_future().wait();
+  uint64_t staging2 = queue.post(Lane::Soon, [&] {
+    done.push_back("staging 2");
+    second_done.set_value();
+    return ok();
+  });
+  EXPECT_FALSE(queue.done(Lane::Soon, 1));
+  ASSERT_TRUE(queue.wait(Lane::Soon, staging2));
+  EXPECT_TRUE(queue.done(Lane::Soon, 1));
+  EXPECT_EQ(done, (std::vector<std::string>{"staging 2", "staging 1"}));
+}
+
+// On a fast disk the poster does the work at once: nothing is queued.
+TEST(ThreadDiskQueueTest, OnAFastDiskThePosterDoesTheWork) {
+  ThreadDiskQueue queue(std::chrono::hours(1));
+  std::thread::id ran_on;
+  uint64_t staging = queue.post(Lane::Soon, [&] {
+    ran_on = std::this_thread::get_id();
+    return ok();
+  });
+  EXPECT_EQ(ran_on, std::this_thread::get_id());
+  EXPECT_TRUE(queue.done(Lane::Soon, staging));
+  queue.post(Lane::Later, [] { return Status{Failure{"cannot create link /p"}}; });
+  EXPECT_EQ(queue.last(Lane::Later), 1u);
+  EXPECT_FALSE(queue.wait(Lane::Soon, staging));
+}
+
+// A work that took longer than the limit sends the lane's next to the
+// thread (one sleeping at least 1 ms moves the average past 100 us at once).
+// The staging is waited for through a link queued after it: a wait in the
+// `Later` lane never does the work itself, and the thread does `Soon` first.
+TEST(ThreadDiskQueueTest, OnASlowDiskTheThreadDoesTheWork) {
+  ThreadDiskQueue queue(std::chrono::microseconds(100));
+  auto slow = [] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return ok();
+  };
+  queue.post(Lane::Soon, slow);
+  queue.post(Lane::Later, slow);  // both done here, at once
+  std::thread::id ran_on;
+  queue.post(Lane::Soon, [&] {
+    ran_on = std::this_thread::get_id();
+    return ok();
+  });
+  uint64_t link = queue.post(Lane::Later, [] { return ok(); });
+  ASSERT_TRUE(queue.wait(Lane::Later, link));
+  EXPECT_TRUE(queue.done(Lane::Soon, 2));
+  EXPECT_NE(ran_on, std::thread::id());
+  EXPECT_NE(ran_on, std::this_thread::get_id());
 }
 
 // The real thing the builder posts: directories and links made on the

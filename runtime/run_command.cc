@@ -327,8 +327,9 @@ int plan_or_build(const Options& options, Session& session, bool build, std::ost
       RunFilesDirectory::make(RunFilesDirectory::default_parents(), getpid(), process_alive);
   if (run_files) build_options.run_files_directory = run_files->path();
   // Staging directories, logs and links made beside the builder's thread,
-  // which keeps the slots filled meanwhile (disk_queue.h).
-  ThreadDiskQueue disk_queue;
+  // which keeps the slots filled meanwhile, unless the disk makes them in
+  // less time than handing them over takes (disk_queue.h).
+  ThreadDiskQueue disk_queue(std::chrono::microseconds(100));
   build_options.disk_queue = &disk_queue;
   Builder builder(*plan, *session.analysis, *session.catalog, session.disk, runner, *status,
                   build_options);
