@@ -19,7 +19,7 @@
 #  callgrind, the jobs not traced: independent of the machine's load), over N
 #  and 2N of the trivial jobs (--jobs, default here 1,000), and per job the
 #  difference over N, which leaves out what a build does once.
-# usage: bench/run_vs_ninja.sh BUILD_DIR [-j N] [--jobs N] [--million]
+# usage: bench/run_vs_ninja.sh BUILD_DIR [-j N] [--jobs N] [--million] [--ext4] [--against RUN]
 #          [--jobs-only|--noop-only|--instructions]
 #  --jobs-only: part 1 alone (comparing binaries: the no-op part's 100k links,
 #  deleted at its end, make the next run's file creations dearer; HACKING.md).
@@ -27,9 +27,16 @@
 # The scratch is made with mktemp, so TMPDIR=/dev/shm puts both sides on
 # tmpfs: the runtime's own cost, without the disk's inode allocation (on a
 # journal-less ext4 it depends on what was deleted lately; benchmarks.md).
+#  --against RUN: another databuild-run binary, run on a workspace of its
+#  own after Ninja in part 1 (this build's first): two binaries compared in
+#  the same file-system state, their order swapped by swapping the two.
+#  --ext4 (root: mkfs.ext4 and a loop mount): the scratch on a new ext4 made
+#  with mkfs.ext4's defaults (so with a journal), in a 4 GiB image beside
+#  the system's temporary directory: a disk as most machines have one, in the
+#  same state for every run.
 set -euo pipefail
 build=$(realpath "$1"); shift
-jobs=$(nproc); count=""; sizes="100000"; trivial=1; catalog=1; instructions=0
+jobs=$(nproc); count=""; sizes="100000"; trivial=1; catalog=1; instructions=0; ext4=0; against=""
 while [ $# -gt 0 ]; do
   case $1 in
     -j) jobs=$2; shift ;;
@@ -38,14 +45,26 @@ while [ $# -gt 0 ]; do
     --jobs-only) sizes=""; catalog=0 ;;
     --noop-only) trivial=0; catalog=0 ;;
     --instructions) instructions=1; trivial=0; sizes=""; catalog=0 ;;
+    --ext4) ext4=1 ;;
+    --against) against=$(realpath "$2"); shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
   shift
 done
 count=${count:-$([ $instructions = 1 ] && echo 1000 || echo 10000)}
 run=$build/runtime/databuild-run
+mounted=""
+if [ $ext4 = 1 ]; then
+  [ "$(id -u)" = 0 ] || { echo "--ext4 needs root (mkfs.ext4 and a loop mount)" >&2; exit 2; }
+  image=$(mktemp --suffix=.ext4)
+  mounted=$(mktemp -d)
+  truncate -s 4G "$image"
+  mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 "$image"  # no zeroing behind the runs
+  mount -o loop "$image" "$mounted"
+  export TMPDIR=$mounted
+fi
 scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
+trap 'rm -rf "$scratch"; if [ -n "$mounted" ]; then umount "$mounted"; rmdir "$mounted"; rm -f "$image"; fi' EXIT
 # timed FILE COMMAND...: runs COMMAND, writing "WALL CPU" (CPU: user + system,
 # children included) to FILE. On a shared machine CPU time is the steadier.
 timed() {
@@ -96,12 +115,20 @@ if [ $trivial = 1 ]; then
     for ((i = 0; i < count; i++)); do echo "build t$i: t"; done
   } >"$scratch/ninja/build.ninja"
   timed "$scratch/nj" ninja -C "$scratch/ninja" -j "$jobs"
-  read -r dr_wall dr_cpu <"$scratch/dr"
+  if [ -n "$against" ]; then
+    workspace "$scratch/ws2" $((count - 1))
+    timed "$scratch/dr2" "$against" -C "$scratch/ws2" -j "$jobs" build 't/n=*'
+  fi
   read -r nj_wall nj_cpu <"$scratch/nj"
-  echo "databuild-run: ${dr_wall}s wall, ${dr_cpu}s CPU"
+  # report NAME FILE: a databuild-run's times and its ratio to Ninja's
+  report() {
+    read -r wall cpu <"$2"
+    echo "$1: ${wall}s wall, ${cpu}s CPU; ratio $(python3 -c "print(f'{$wall / $nj_wall:.2f}x wall, {$cpu / $nj_cpu:.2f}x CPU')")"
+  }
+  report "databuild-run" "$scratch/dr"
+  [ -z "$against" ] || report "$against" "$scratch/dr2"
   echo "ninja:         ${nj_wall}s wall, ${nj_cpu}s CPU"
   load
-  echo "ratio: $(python3 -c "print(f'{$dr_wall / $nj_wall:.2f}x wall, {$dr_cpu / $nj_cpu:.2f}x CPU')")"
 fi
 
 for size in ${sizes}; do
