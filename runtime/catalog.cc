@@ -427,8 +427,14 @@ Catalog::Catalog(sqlite3* db, std::function<int64_t()> clock)
     : db_(db), clock_(clock ? std::move(clock) : wall_clock_seconds) {}
 
 Catalog::~Catalog() {
+  // First: closing db_ last is what checkpoints the rest and removes the WAL.
+  checkpointer_.reset();
   for (auto& [sql, statement] : statements_) sqlite3_finalize(statement);
   sqlite3_close_v2(db_);
+}
+
+void Catalog::checkpoint_in_background() {
+  if (!checkpointer_) checkpointer_ = WalCheckpointer::start(db_);
 }
 
 sqlite3_stmt* Catalog::prepare(std::string_view sql) {

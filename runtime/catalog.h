@@ -30,6 +30,7 @@
 
 #include "disk.h"
 #include "expected.h"
+#include "wal_checkpointer.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -156,6 +157,13 @@ class Catalog {
 
   int schema_version();
 
+  // From now on the write-ahead log is checkpointed by a thread of the
+  // catalog's own, never inside a commit (wal_checkpointer.h says why): for
+  // a build, whose commits are on the thread that keeps its jobs running.
+  // Where that cannot be set up (a catalog in memory), commits checkpoint
+  // as before.
+  void checkpoint_in_background();
+
   // Makes every write until commit_batch() one transaction: a builder records
   // the ends of the jobs that just finished and the starts of the next ones
   // with one commit instead of several per job. The writes inside a batch
@@ -267,6 +275,7 @@ class Catalog {
 
   sqlite3* db_;  // owned
   std::function<int64_t()> clock_;
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // stopped before db_ closes
   // Transparent, so a lookup by a literal's string_view allocates nothing.
   struct TextHash {
     using is_transparent = void;

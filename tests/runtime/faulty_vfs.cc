@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <cstring>
 
 namespace databuild {
@@ -14,7 +15,9 @@ namespace databuild {
 namespace {
 
 DiskFault active_fault;
-DiskCounts counts;
+// Atomic: a build's catalog checkpoints on a thread of its own
+// (runtime/wal_checkpointer.h), so two threads write and sync.
+std::atomic<int64_t> writes{0}, syncs{0};
 sqlite3_vfs* real_vfs = nullptr;
 sqlite3_vfs faulty_vfs;
 
@@ -34,14 +37,14 @@ int faulty_read(sqlite3_file* file, void* buffer, int amount, sqlite3_int64 offs
   return real(file)->pMethods->xRead(real(file), buffer, amount, offset);
 }
 int faulty_write(sqlite3_file* file, const void* buffer, int amount, sqlite3_int64 offset) {
-  if (fails(DiskFault::Operation::Write, ++counts.writes)) return active_fault.error;
+  if (fails(DiskFault::Operation::Write, ++writes)) return active_fault.error;
   return real(file)->pMethods->xWrite(real(file), buffer, amount, offset);
 }
 int faulty_truncate(sqlite3_file* file, sqlite3_int64 size) {
   return real(file)->pMethods->xTruncate(real(file), size);
 }
 int faulty_sync(sqlite3_file* file, int flags) {
-  if (fails(DiskFault::Operation::Sync, ++counts.syncs)) return active_fault.error;
+  if (fails(DiskFault::Operation::Sync, ++syncs)) return active_fault.error;
   return real(file)->pMethods->xSync(real(file), flags);
 }
 int faulty_file_size(sqlite3_file* file, sqlite3_int64* size) {
@@ -140,7 +143,8 @@ std::optional<DiskFault> parse_disk_fault(const std::string& text) {
 
 void install_faulty_vfs(const DiskFault& fault) {
   active_fault = fault;
-  counts = {};
+  writes = 0;
+  syncs = 0;
   if (!real_vfs) {
     real_vfs = sqlite3_vfs_find(nullptr);
     faulty_vfs = *real_vfs;
@@ -155,6 +159,6 @@ void uninstall_faulty_vfs() {
   if (real_vfs) sqlite3_vfs_register(real_vfs, /*makeDflt=*/1);
 }
 
-DiskCounts faulty_vfs_counts() { return counts; }
+DiskCounts faulty_vfs_counts() { return {writes.load(), syncs.load()}; }
 
 }  // namespace databuild
