@@ -554,7 +554,8 @@ Status Builder::publish(size_t target_id) {
       if (Status removed = disk_.remove_all(staged); !removed) return removed;
       continue;
     }
-    if (!disk_.is_directory(staged))
+    Expected<std::vector<FileEntry>> files = disk_.list_files(staged);
+    if (!files && !disk_.is_directory(staged))
       return Failure{"output " + name + " (" + node.name + ") was not written: " + staged +
                      " is gone"};
     const Dataset& dataset = *node.ref.dataset;
@@ -567,7 +568,6 @@ Status Builder::publish(size_t target_id) {
         return Failure{"refused to publish " + node.name + ": it would carry label '" +
                        denied.text + "', which dataset '" + dataset.name.text + "' denies"};
     }
-    Expected<std::vector<FileEntry>> files = disk_.list_files(staged);
     if (!files) return Failure{files.error()};
     // A partition is its files: a job that wrote none has not produced it
     // (a legitimately empty partition writes a marker such as _SUCCESS).

@@ -157,10 +157,13 @@ Status list_below(const std::string& path, const std::string& relative,
     std::string_view name = entry->d_name;
     if (name == "." || name == "..") continue;
     std::string child = path + "/" + entry->d_name;
+    // Relative to the directory open here: no walk of the whole path again.
+    const int parent = ::dirfd(directory);
     struct stat status;
     unsigned char type = entry->d_type;
     if (type == DT_UNKNOWN) {
-      if (::lstat(child.c_str(), &status) != 0) return Failure{child + ": " + std::strerror(errno)};
+      if (::fstatat(parent, entry->d_name, &status, AT_SYMLINK_NOFOLLOW) != 0)
+        return Failure{child + ": " + std::strerror(errno)};
       type = S_ISDIR(status.st_mode) ? DT_DIR : S_ISLNK(status.st_mode) ? DT_LNK : DT_REG;
     }
     if (type == DT_DIR) {
@@ -168,7 +171,7 @@ Status list_below(const std::string& path, const std::string& relative,
         return listed;
       continue;
     }
-    if (::stat(child.c_str(), &status) != 0) {
+    if (::fstatat(parent, entry->d_name, &status, 0) != 0) {
       if (type == DT_LNK && errno == ENOENT) continue;  // dangling
       return Failure{child + ": " + std::strerror(errno)};
     }
@@ -265,6 +268,9 @@ Status RealDisk::rename(const std::string& from, const std::string& to) {
 }
 
 Status RealDisk::remove_all(const std::string& path) {
+  // Mostly a file (a run's config): unlink(2) alone, where fs::remove_all
+  // first tries to open it as a directory.
+  if (::unlink(path.c_str()) == 0 || errno == ENOENT) return ok();
   std::error_code error;
   fs::remove_all(path, error);
   if (error) return failed("cannot remove", path, error);

@@ -1,6 +1,7 @@
 // RealDisk on a scratch directory: writing a file (created, then replaced
-// whole by a shorter text), making directories (one, nested, existing) and
-// renaming, and the messages naming the path when they cannot be done.
+// whole by a shorter text), making directories (one, nested, existing),
+// renaming and removing, and the messages naming the path when they cannot
+// be done.
 #include "disk.h"
 
 #include <gtest/gtest.h>
@@ -57,6 +58,22 @@ TEST(RealDiskTest, RenameMovesADirectoryOrSaysWhyNot) {
   ASSERT_FALSE(gone);
   EXPECT_EQ(gone.error(),
             "cannot rename " + root + "/staged to " + root + "/again: No such file or directory");
+}
+
+TEST(RealDiskTest, RemoveAllRemovesAFileATreeOrNothing) {
+  TempDirectory scratch;
+  std::string root = scratch.path().string();
+  RealDisk disk;
+  ASSERT_TRUE(disk.write_file(root + "/run-1.json", "{}"));
+  ASSERT_TRUE(disk.remove_all(root + "/run-1.json"));
+  EXPECT_FALSE(disk.exists(root + "/run-1.json"));
+  ASSERT_TRUE(disk.make_directories(root + "/run-2-out/part"));
+  ASSERT_TRUE(disk.write_file(root + "/run-2-out/part/data.csv", "x"));
+  ASSERT_TRUE(disk.remove_all(root + "/run-2-out"));
+  EXPECT_FALSE(disk.exists(root + "/run-2-out"));
+  EXPECT_TRUE(disk.remove_all(root + "/never-there"));
+  ASSERT_TRUE(disk.write_file(root + "/file", "x"));
+  EXPECT_FALSE(disk.remove_all(root + "/file/below"));  // through a file: ENOTDIR
 }
 
 // What a manifest lists: every regular file below, by its path from the
