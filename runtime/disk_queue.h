@@ -18,10 +18,10 @@
 // kept and every wait() after it returns it.
 //
 // InlineDiskQueue does the work as it is posted (the builder's default, and
-// the old behaviour); ThreadDiskQueue on one thread of its own, except that
-// a wait for `Soon` work the thread has not taken yet does it on the waiting
-// thread. The tests' DeferredDiskQueue (test_support.h) does it only when
-// waited for.
+// the old behaviour); ThreadDiskQueue on one thread of its own, except while
+// the disk is fast (then as posted) and for `Soon` work a waiter would
+// otherwise sleep for (then by the waiter). The tests' DeferredDiskQueue
+// (test_support.h) does it only when waited for.
 #pragma once
 
 #include <array>

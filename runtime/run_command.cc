@@ -331,7 +331,8 @@ int plan_or_build(const Options& options, Session& session, bool build, std::ost
   // less time than handing them over takes (disk_queue.h).
   ThreadDiskQueue disk_queue(std::chrono::microseconds(100));
   build_options.disk_queue = &disk_queue;
-  // Nor does it wait for the catalog's checkpoints (wal_checkpointer.h).
+  // Nor do the builder's commits wait for the WAL's checkpoints and their
+  // syncs (wal_checkpointer.h).
   session.catalog->checkpoint_in_background();
   Builder builder(*plan, *session.analysis, *session.catalog, session.disk, runner, *status,
                   build_options);
