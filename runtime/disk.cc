@@ -147,6 +147,9 @@ Status list_below(const std::string& path, const std::string& relative,
   DIR* directory = ::opendir(path.c_str());
   if (!directory) return Failure{path + ": " + std::strerror(errno)};
   std::unique_ptr<DIR, int (*)(DIR*)> closing(directory, ::closedir);
+  // Entries are stat'ed relative to the directory open here: no walk of the
+  // whole path again for each.
+  const int parent = ::dirfd(directory);
   while (true) {
     errno = 0;  // readdir's end and its failure differ only by errno
     const dirent* entry = ::readdir(directory);
@@ -157,8 +160,6 @@ Status list_below(const std::string& path, const std::string& relative,
     std::string_view name = entry->d_name;
     if (name == "." || name == "..") continue;
     std::string child = path + "/" + entry->d_name;
-    // Relative to the directory open here: no walk of the whole path again.
-    const int parent = ::dirfd(directory);
     struct stat status;
     unsigned char type = entry->d_type;
     if (type == DT_UNKNOWN) {
