@@ -1,9 +1,9 @@
 // Running job processes: the one place the runtime forks, waits and kills,
 // behind an interface so the builder's tests use an in-process fake.
 //
-// Why posix_spawn and process groups: a job is argv from `run`, never a shell
-// line, so spawning it directly avoids quoting bugs and injection through
-// partition values. Each child leads its own process group, so a timeout (or
+// Why a direct spawn (runtime/spawn.h) and process groups: a job is argv from
+// `run`, never a shell line, so spawning it directly avoids quoting bugs and
+// injection through partition values. Each child leads its own process group, so a timeout (or
 // an interrupted build) kills the job's whole tree — `sh` and what it started —
 // and a Ctrl-C on the terminal reaches the runtime, which decides, rather
 // than every job at once. wait() sleeps in poll() on each child's pidfd (the
@@ -17,11 +17,14 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "spawn.h"
 
 namespace databuild {
 
@@ -75,18 +78,18 @@ class ProcessRunner : public CommandRunner {
  private:
   struct Child {
     int64_t token;
-    int pid;
+    std::unique_ptr<Spawn> spawn;  // what the child reads: kept until it is reaped
     std::optional<std::chrono::steady_clock::time_point> deadline;
-    int64_t timeout_seconds;
+    int64_t timeout_seconds = 0;
     bool timed_out = false;
     int pidfd = -1;  // readable once the child exits; -1 when unavailable
   };
   std::optional<std::pair<int64_t, CommandResult>> reap_one();
-  std::optional<std::string> find_program(const std::string& name);
+  const std::vector<std::string>& programs_for(const std::string& name);
 
   std::vector<Child> children_;
   std::vector<std::pair<int64_t, CommandResult>> finished_;  // spawn failures, not yet returned
-  std::unordered_map<std::string, std::optional<std::string>> programs_;  // find_program()
+  std::unordered_map<std::string, std::vector<std::string>> programs_;  // programs_for()
 };
 
 }  // namespace databuild

@@ -1,6 +1,7 @@
 // ProcessRunner with real processes: the environment a job gets (the
 // runtime's, with the job's variables added and a later one winning), its
-// log, and results for an exit status, a signal and a program not found.
+// log, the PATH search for a bare program name, and results for an exit
+// status, a signal and a program not found.
 #include "command_runner.h"
 
 #include <gtest/gtest.h>
@@ -61,6 +62,19 @@ TEST_F(ProcessRunnerTest, ASignalAndAMissingProgramAreReported) {
   CommandResult missing = run({"no-such-program-for-runner-test"}, {}).first;
   EXPECT_EQ(missing.outcome, CommandResult::Outcome::SpawnFailed);
   EXPECT_NE(missing.describe().find("no-such-program-for-runner-test"), std::string::npos);
+}
+
+TEST_F(ProcessRunnerTest, ABareNameIsSearchedInPathARelativeEntryFromTheJobsDirectory) {
+  fs::create_directories(root / "tools");
+  std::ofstream(root / "tools" / "runner-test-tool") << "#!/bin/sh\necho tool ran in $(pwd)\n";
+  fs::permissions(root / "tools" / "runner-test-tool", fs::perms::owner_all);
+  std::string saved = getenv("PATH");
+  // An absolute entry without the tool, the relative one with it, then the system's.
+  setenv("PATH", (root.string() + ":tools:" + saved).c_str(), 1);
+  auto [result, log] = run({"runner-test-tool"}, {});
+  setenv("PATH", saved.c_str(), 1);
+  EXPECT_TRUE(result.succeeded()) << result.describe();
+  EXPECT_EQ(log, "tool ran in " + root.string() + "\n");
 }
 
 }  // namespace
