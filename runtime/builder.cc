@@ -604,9 +604,8 @@ Status Builder::publish(size_t target_id) {
   return ok();
 }
 
-// A run's output directories, and its log (so that the job's spawn, during
-// which the builder's thread is suspended, truncates a file rather than
-// creating an inode). Only for a committed run record: a runner starting
+// A run's output directories (its log is made by the job's own process, off
+// the builder's thread, runtime/spawn.h). Only for a committed run record: a runner starting
 // deletes the staging of runs the catalog does not know as running, which
 // would include those of another runner's batch still open. (And run ids are
 // never reused once committed, so the directories are new.)
@@ -614,11 +613,10 @@ DiskQueue::Work Builder::make_staging(size_t target_id) const {
   std::vector<std::string> directories;
   for (const OutputPartition& output : plan_.targets[target_id].target.outputs)
     directories.push_back(targets_[target_id].staging + "-" + output.port->name.text.str());
-  return [&disk = disk_, directories = std::move(directories),
-          log = targets_[target_id].log_path]() -> Status {
+  return [&disk = disk_, directories = std::move(directories)]() -> Status {
     for (const std::string& directory : directories)
       if (Status made = disk.make_directories(directory); !made) return made;
-    return disk.write_file(log, "");
+    return ok();
   };
 }
 

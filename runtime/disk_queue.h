@@ -11,7 +11,7 @@
 // job it could start instead.
 //
 // Work is posted in one of two lanes. `Soon`: what a committed job needs
-// before it can start (its staging directories and log); `Later`: what is
+// before it can start (its staging directories); `Later`: what is
 // needed only before a claim is released or the build ends (a partition's
 // link). The queue does `Soon` work before `Later` work; within a lane, in the
 // order posted. Each work's only result is its Status; the first failure is
