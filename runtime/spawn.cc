@@ -6,8 +6,12 @@
 // unoptimised build, and a sanitizer's instrumented one would use the
 // caller's thread-local state), writes only its stack and its Spawn's
 // failure fields, and never touches errno. Signals are blocked across the
-// clone so that no handler of the runtime's can run on the child's stack
-// before the child has reset the dispositions it inherited.
+// clone so that nothing is delivered to the child before it has reset the
+// dispositions it inherited and left the runtime's process group (so a
+// Ctrl-C on the terminal no longer reaches it); only then does it unblock
+// them, just before its execve. A handler of the runtime's could run in the
+// child only in that gap and only for a signal sent to the child's own pid by
+// someone else; the runtime installs none (it ignores SIGPIPE, reset here).
 #include "spawn.h"
 
 #include <fcntl.h>
