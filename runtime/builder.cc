@@ -238,9 +238,25 @@ void Builder::finished(size_t target) {
   for (size_t output : plan_.targets[target].outputs) became_available(output);
 }
 
-// `.staging/run-N` of a run no longer running, and `.staging/put-PID-...` of
-// a dead `put`: what a killed runner left. Never visible to readers, but
-// they hold disk space and, for a reused run id, would be in the way.
+// `.staging/put-PID-...` of a dead `put`, and `.staging/run-N` of a run no
+// longer running (runtimes before runs wrote into `.versions` staged there):
+// what a killed process left. Never visible to readers, but they hold disk
+// space. (A killed runner's runs' directories in `.versions` are removed
+// when its runs are found orphaned, run_command.cc.)
+Status remove_run_leftovers(DiskInterface& disk, const std::string& data_root,
+                            const std::vector<int64_t>& runs) {
+  std::string versions = data_root + "/.versions";
+  std::set<int64_t> wanted(runs.begin(), runs.end());
+  for (const std::string& name : disk.list_names(versions)) {
+    if (name.rfind("run-", 0) != 0) continue;
+    size_t end = name.find_first_not_of("0123456789", 4);
+    if (end == 4 || end == std::string::npos || name[end] != '-') continue;
+    if (!wanted.count(std::atoll(name.c_str() + 4))) continue;
+    if (Status removed = disk.remove_all(versions + "/" + name); !removed) return removed;
+  }
+  return ok();
+}
+
 Status Builder::clean_stale_staging() {
   std::string staging = plan_.data_root + "/.staging";
   for (const std::string& name : disk_.list_names(staging)) {
@@ -370,12 +386,11 @@ Status Builder::start(size_t target_id) {
   if (!run_id) return Failure{run_id.error()};
   state.run_id = *run_id;
   std::string id = std::to_string(*run_id);
-  state.staging = plan_.data_root + "/.staging/run-" + id;
+  state.staging = plan_.data_root + "/.versions/run-" + id;
   state.log_path = run_log_path(run.log_path, *run_id);
   // Once per build: the directories every run writes into.
   if (!directories_made_) {
-    for (const std::string& directory :
-         {options_.log_directory, plan_.data_root + "/.staging", plan_.data_root + "/.versions"})
+    for (const std::string& directory : {options_.log_directory, plan_.data_root + "/.versions"})
       if (Status made = disk_.make_directories(directory); !made) return made;
     directories_made_ = true;
   }
@@ -587,8 +602,7 @@ Status Builder::publish(size_t target_id) {
     Expected<std::string> hash = hash_files(disk_, staged, *files);
     if (!hash) return Failure{hash.error()};
     version.content_hash = *hash;
-    version.path = plan_.data_root + "/.versions/run-" + std::to_string(state.run_id) + "-" + name;
-    if (Status moved = disk_.rename(staged, version.path); !moved) return moved;
+    version.path = staged;  // where the job wrote it: published by the link alone
     versions.push_back(std::move(version));
     published.push_back(partition);
   }
@@ -605,10 +619,10 @@ Status Builder::publish(size_t target_id) {
 }
 
 // A run's output directories (its log is made by the job's own process, off
-// the builder's thread, runtime/spawn.h). Only for a committed run record: a runner starting
-// deletes the staging of runs the catalog does not know as running, which
-// would include those of another runner's batch still open. (And run ids are
-// never reused once committed, so the directories are new.)
+// the builder's thread, runtime/spawn.h). Only for a committed run record:
+// what a run whose record was never committed leaves has no owner the
+// cleanups below could find. (And run ids are never reused once committed,
+// so the directories are new.)
 DiskQueue::Work Builder::make_staging(size_t target_id) const {
   std::vector<std::string> directories;
   for (const OutputPartition& output : plan_.targets[target_id].target.outputs)
@@ -620,16 +634,15 @@ DiskQueue::Work Builder::make_staging(size_t target_id) const {
   };
 }
 
-// What a failed run staged: its output directories, and whatever its job put
-// beside them under the run's name (a job that wrote to "$DATABUILD_OUT_X.csv"
-// instead of into the directory). Only failures list the directory.
+// What a failed run staged: its output directories, by name. Whatever its job
+// put beside them under the run's name (a job that wrote to
+// "$DATABUILD_OUT_X.csv" instead of into the directory) needs a listing of
+// `.versions`, one per build at its end (build()).
 void Builder::remove_staging(size_t target_id) {
-  const std::string& staging = targets_[target_id].staging;  // <data_root>/.staging/run-N
-  size_t slash = staging.rfind('/');
-  std::string directory = staging.substr(0, slash);
-  std::string prefix = staging.substr(slash + 1) + "-";
-  for (const std::string& name : disk_.list_names(directory))
-    if (name.rfind(prefix, 0) == 0) disk_.remove_all(directory + "/" + name);
+  const std::string& staging = targets_[target_id].staging;  // <data_root>/.versions/run-N
+  for (const OutputPartition& output : plan_.targets[target_id].target.outputs)
+    disk_.remove_all(staging + "-" + output.port->name.text.str());
+  failed_runs_.push_back(targets_[target_id].run_id);
 }
 
 Status Builder::finish(size_t target_id, const CommandResult& result) {
@@ -793,6 +806,11 @@ Expected<bool> Builder::build() {
   // what it names may be gone.
   Status made = finish_disk_work();
   if (built && !made) return Failure{made.error()};
+  if (!failed_runs_.empty()) {
+    // Not fatal: what is left is invisible, and `gc` removes it.
+    if (Status removed = remove_run_leftovers(disk_, plan_.data_root, failed_runs_); !removed)
+      status_.note("could not remove what a failed run left: " + removed.error());
+  }
   return built;
 }
 

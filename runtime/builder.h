@@ -7,16 +7,16 @@
 // - only what the requested partitions need runs: a partition kept by hand
 //   does not pull its stale inputs into the build;
 // - a failed job (after `retries`) fails its downstream, never unrelated work;
-// - publishing is atomic: a job writes into `<data_root>/.staging/run-N-PORT`;
-//   on exit 0 the builder lists the files (the manifest), computes labels,
-//   refuses a label the output dataset denies, renames the staging directory
-//   to `<data_root>/.versions/run-N-PORT` (one rename), records every output
-//   and the run's end in the catalog, and once that commits points the
-//   partition's link at the new version. A reader of the link sees the old
-//   version or the new, and a crash between steps leaves a catalog and a
-//   disk that the next plan recognises as "missing" and rebuilds;
-// - the file-system work that creates inodes (a job's staging directories
-//   and log, made once its run record commits; a partition's link, made once
+// - publishing is atomic: a job writes into `<data_root>/.versions/run-N-PORT`,
+//   which nothing names until its run is recorded as published; on exit 0
+//   the builder lists the files (the manifest), computes labels, refuses a
+//   label the output dataset denies, records every output and the run's end
+//   in the catalog, and once that commits points the partition's link at the
+//   new version. A reader of the link sees the old version or the new, and a
+//   crash between steps leaves a catalog and a disk that the next plan
+//   recognises as "missing" and rebuilds;
+// - the file-system work that creates inodes (a job's staging directories,
+//   made once its run record commits; a partition's link, made once
 //   its version commits) goes through a DiskQueue (disk_queue.h), which may
 //   do it on a thread of its own: the builder's thread then only spawns,
 //   reaps and records, so a freed slot gets its next job without waiting on
@@ -36,8 +36,10 @@
 //   holds waits; once it gets the claim it re-reads the catalog and, when the
 //   other runner published a version that is fresh for the inputs this build
 //   has, reuses it instead of building it a second time;
-// - staging directories left by dead runs (a killed runner) are deleted
-//   when a build starts: they were never visible, only in the way.
+// - what a failed run wrote is deleted at once (its directories) or at the
+//   end of the build (anything beside them under its name); what a killed
+//   runner's runs wrote, when the next build finds them orphaned
+//   (remove_run_leftovers). It was never visible, only in the way.
 #pragma once
 
 #include <cstdint>
@@ -95,6 +97,13 @@ std::vector<std::string> output_labels(
 // The labels of a dataset's own (declared or column) taints, sorted.
 std::vector<std::string> own_labels(const LinkedWorkspace& workspace, const Dataset& dataset);
 
+// Deletes what the given runs left under `<data_root>/.versions`: every
+// entry named `run-N-...` for one of their ids. Only for runs that will
+// never publish (failed, or orphaned by a killed runner): their entries are
+// unrecorded. Lists `.versions` once.
+Status remove_run_leftovers(DiskInterface& disk, const std::string& data_root,
+                            const std::vector<int64_t>& runs);
+
 class Builder {
  public:
   // None of the references is owned; all must outlive the Builder.
@@ -111,7 +120,7 @@ class Builder {
     int attempt = 0;
     int64_t run_id = 0;
     bool claimed = false;  // holds the catalog claims on its outputs
-    // `<data_root>/.staging/run-N`; output PORT is staged in `<staging>-PORT`.
+    // `<data_root>/.versions/run-N`; output PORT is written in `<staging>-PORT`.
     std::string staging, log_path;
     std::vector<std::string> run_files;  // this attempt's, in the run files directory
   };
@@ -188,7 +197,8 @@ class Builder {
   std::deque<Prepared> prepared_;
   size_t launchable_ = 0;
   std::vector<std::pair<int64_t, CommandResult>> ended_;  // not yet recorded
-  double first_ended_ = 0;                                // when the oldest of them ended
+  std::vector<int64_t> failed_runs_;  // whose leftovers build() removes at its end
+  double first_ended_ = 0;            // when the oldest of them ended
   static constexpr double kFirstPollSeconds = 0.1;
   static constexpr double kClaimRetrySeconds = 0.2;  // a target another runner holds
   // The longest an ended job waits to be recorded (and its readers to start).

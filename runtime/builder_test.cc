@@ -166,7 +166,7 @@ TEST_P(BuilderTest, ATimeoutIsPassedToTheRunnerAndFailsTheRun) {
   EXPECT_EQ(f.runner.started[0].log_path, "/ws/.databuild/logs/run-1.log");
 }
 
-TEST_P(BuilderTest, PublishesStagingThenCatalogThenLink) {
+TEST_P(BuilderTest, PublishesInPlaceCatalogFirstThenLink) {
   f.deliver("raw/date=2024-01-03", "{}\n");
   bool checked = false;
   f.disk.before_symlink = [&](const std::string& target, const std::string& link) {
@@ -187,13 +187,13 @@ TEST_P(BuilderTest, PublishesStagingThenCatalogThenLink) {
   };
   ASSERT_TRUE(f.build({"clean/date=2024-01-03"}));
   EXPECT_TRUE(checked);
+  // The version is where the job wrote it: the link is the only step.
   std::vector<std::string> steps;
   for (const std::string& step : f.disk.log)
     if (step.rfind("rename", 0) == 0 || step.rfind("symlink", 0) == 0) steps.push_back(step);
-  ASSERT_EQ(steps.size(), 2u);
-  EXPECT_EQ(steps[0], "rename /ws/data/.staging/run-1-out -> /ws/data/.versions/run-1-out");
-  EXPECT_EQ(steps[1], "symlink /ws/data/clean/date=2024-01-03 -> /ws/data/.versions/run-1-out");
-  EXPECT_TRUE(f.disk.list_names("/ws/data/.staging").empty());
+  EXPECT_EQ(steps, std::vector<std::string>{
+                       "symlink /ws/data/clean/date=2024-01-03 -> /ws/data/.versions/run-1-out"});
+  EXPECT_EQ(f.disk.list_names("/ws/data/.versions"), std::vector<std::string>{"run-1-out"});
 }
 
 TEST_P(BuilderTest, AJobStartsOnlyOnceItsStagingIsMade) {
@@ -219,13 +219,14 @@ INSTANTIATE_TEST_SUITE_P(DiskWork, DeferredBuilderTest, ::testing::Values(true),
 // them made only before it releases their claims and before it returns.
 TEST_P(DeferredBuilderTest, LinksAreMadeOffTheSlotsPathAndAllBeforeTheBuildReturns) {
   std::vector<std::string> refs = days(3);
+  std::vector<size_t> published_when_linked;  // at each link, how many of the three were
+  f.disk.before_symlink = [&](const std::string&, const std::string&) {
+    size_t published = 0;
+    for (const std::string& ref : refs) published += f.catalog->current(ref)->has_value();
+    published_when_linked.push_back(published);
+  };
   ASSERT_TRUE(f.build(refs, jobs(1)));
-  std::vector<std::string> steps;
-  for (const std::string& step : f.disk.log)
-    if (step.rfind("rename", 0) == 0 || step.rfind("symlink", 0) == 0)
-      steps.push_back(step.substr(0, step.find(' ')));
-  EXPECT_EQ(steps, (std::vector<std::string>{"rename", "rename", "rename", "symlink", "symlink",
-                                             "symlink"}));
+  EXPECT_EQ(published_when_linked, (std::vector<size_t>{3, 3, 3}));
   for (const std::string& ref : refs) {
     EXPECT_TRUE(f.disk.read_symlink("/ws/data/" + ref)) << ref;
     EXPECT_TRUE(*f.catalog->claim(ref, 5, "another-host", [](int64_t) { return true; })) << ref;
@@ -239,38 +240,30 @@ TEST_P(DeferredBuilderTest, AFinishedJobWaitsOnlyForItsInputsLinks) {
   f.deliver("raw/date=2024-01-03", "{}\n");
   f.deliver("raw/date=2024-01-04", "{}\n");
   f.put("notes/date=2024-01-03");
+  // Per link made: whether the report was published by then.
+  std::map<std::string, std::optional<bool>> report_published_when_linked;
+  f.disk.before_symlink = [&](const std::string&, const std::string& link) {
+    report_published_when_linked[link.substr(strlen("/ws/data/"))] =
+        f.catalog->current("report/date=2024-01-03")->has_value();
+  };
   ASSERT_TRUE(f.build({"report/date=2024-01-03", "clean/date=2024-01-04"}, jobs(1)));
-  auto position = [&](const std::string& step) {
-    return std::find(f.disk.log.begin(), f.disk.log.end(), step) - f.disk.log.begin();
-  };
-  auto version = [&](const std::string& ref) {
-    return "/ws/data/.versions/run-" + std::to_string((*f.catalog->runs_for(ref))[0].id) + "-out";
-  };
-  auto published = [&](const std::string& ref) {
-    std::string staged = version(ref);
-    staged.replace(staged.find(".versions"), strlen(".versions"), ".staging");
-    return position("rename " + staged + " -> " + version(ref));
-  };
-  auto linked = [&](const std::string& ref) {
-    return position("symlink /ws/data/" + ref + " -> " + version(ref));
-  };
-  // The order this test needs: the report's input published, then the
-  // unrelated partition, then the report.
-  ASSERT_LT(published("clean/date=2024-01-03"), published("clean/date=2024-01-04"));
-  ASSERT_LT(published("clean/date=2024-01-04"), published("report/date=2024-01-03"));
-  EXPECT_LT(linked("clean/date=2024-01-03"), published("report/date=2024-01-03"));
-  EXPECT_GT(linked("clean/date=2024-01-04"), published("report/date=2024-01-03"));
-  EXPECT_LT(linked("clean/date=2024-01-04"), static_cast<std::ptrdiff_t>(f.disk.log.size()));
+  auto run_of = [&](const std::string& ref) { return (*f.catalog->runs_for(ref))[0].id; };
+  // The order this test needs (one job at a time): the report's input
+  // published, then the unrelated partition, then the report.
+  ASSERT_LT(run_of("clean/date=2024-01-03"), run_of("clean/date=2024-01-04"));
+  ASSERT_LT(run_of("clean/date=2024-01-04"), run_of("report/date=2024-01-03"));
+  EXPECT_EQ(report_published_when_linked["clean/date=2024-01-03"], std::optional<bool>(false));
+  EXPECT_EQ(report_published_when_linked["clean/date=2024-01-04"], std::optional<bool>(true));
 }
 
 TEST_P(BuilderTest, AStagingDirectoryIsMadeOnlyForACommittedRun) {
-  // Another runner starting deletes the staging of runs the catalog does not
-  // know as running: it must never see one whose record is not committed.
+  // What a run leaves is found (to be removed, when it fails or its runner is
+  // killed) through its run record: it must never write without a committed one.
   for (const char* date : {"2024-01-03", "2024-01-04", "2024-01-05"})
     f.deliver(std::string("raw/date=") + date, "{}\n");
   std::set<std::string> made;  // the builder's; the fake jobs make them again, writing
   f.disk.before_make_directories = [&](const std::string& path) {
-    const std::string prefix = "/ws/data/.staging/run-";
+    const std::string prefix = "/ws/data/.versions/run-";
     if (path.rfind(prefix, 0) != 0 || !made.insert(path).second) return;
     ASSERT_TRUE(f.catalog->begin_batch());  // no batch is open: committed
     f.catalog->rollback_batch();
@@ -303,7 +296,7 @@ TEST_P(BuilderTest, AJobThatWritesNothingHasNotProducedItsOutput) {
   EXPECT_EQ(runs[0].state, "failed");
   EXPECT_EQ(runs[0].message,
             "output out (clean/date=2024-01-03) is missing: the job exited 0 but wrote no files "
-            "into DATABUILD_OUT_OUT (/ws/data/.staging/run-1-out)");
+            "into DATABUILD_OUT_OUT (/ws/data/.versions/run-1-out)");
   EXPECT_FALSE(f.disk.exists("/ws/data/.versions/run-1-out"));
   EXPECT_FALSE(f.disk.exists("/ws/data/clean/date=2024-01-03"));
 }
@@ -438,6 +431,23 @@ TEST_P(BuilderTest, GivesUpWaitingAfterTheTimeoutFailingOnlyWhatNeedsIt) {
                        "not-built raw/date=2024-01-03: external, not present; gave up waiting"));
 }
 
+// A job that wrote beside its directory ("$DATABUILD_OUT_OUT.csv") leaves
+// that under `.versions` too; a failed run's entries go, no other run's.
+TEST_P(BuilderTest, WhatAFailedRunWroteBesideItsDirectoryIsRemovedAtTheBuildsEnd) {
+  f.deliver("raw/date=2024-01-03", "{}\n");
+  for (const char* other : {"run-10-out", "run-1", "put-7-out"})
+    ASSERT_TRUE(f.disk.make_directories(std::string("/ws/data/.versions/") + other));
+  f.runner.behavior = [&](const CommandSpec& spec) {
+    EXPECT_TRUE(f.disk.write_file(FakeRunner::env(spec, "DATABUILD_OUT_OUT") + ".csv", "x\n"));
+    return CommandResult{};  // exit 0, its directory empty
+  };
+  EXPECT_FALSE(f.build({"clean/date=2024-01-03"}));
+  EXPECT_EQ((*f.catalog->runs_for("clean/date=2024-01-03"))[0].id, 1);
+  std::vector<std::string> left = f.disk.list_names("/ws/data/.versions");
+  std::sort(left.begin(), left.end());
+  EXPECT_EQ(left, (std::vector<std::string>{"put-7-out", "run-1", "run-10-out"}));
+}
+
 TEST_P(BuilderTest, ASinglePatternGetsAPathARangeGetsAListEvenOfOne) {
   f.deliver("raw/date=2024-01-03", "{}\n");
   std::string listed;
@@ -451,7 +461,7 @@ TEST_P(BuilderTest, ASinglePatternGetsAPathARangeGetsAListEvenOfOne) {
   ASSERT_EQ(f.runner.started.size(), 2u);
   const CommandSpec& clean = f.runner.started[0];
   EXPECT_EQ(FakeRunner::env(clean, "DATABUILD_IN_RAW"), "/ws/data/raw/date=2024-01-03");
-  EXPECT_EQ(FakeRunner::env(clean, "DATABUILD_OUT_OUT"), "/ws/data/.staging/run-1-out");
+  EXPECT_EQ(FakeRunner::env(clean, "DATABUILD_OUT_OUT"), "/ws/data/.versions/run-1-out");
   EXPECT_EQ(clean.argv, (std::vector<std::string>{"sh", "jobs/clean.sh", "2024-01-03"}));
   EXPECT_EQ(clean.working_directory, "/ws");
   EXPECT_EQ(FakeRunner::env(f.runner.started[1], "DATABUILD_IN_DAYS"),

@@ -893,19 +893,22 @@ Expected<std::vector<RunRecord>> Catalog::runs_for(const std::string& ref_or_job
   return collect(statement, read_run, "list runs");
 }
 
-Expected<int> Catalog::reap_orphaned_runs(const std::string& host,
-                                          const std::function<bool(int64_t pid)>& is_alive) {
+Expected<std::vector<int64_t>> Catalog::orphaned_runs(
+    const std::string& host, const std::function<bool(int64_t pid)>& is_alive) {
   Statement running(db_, prepare("SELECT id, pid FROM runs WHERE state = 'running' AND host = ?"));
   running.bind(1, host);
   std::vector<int64_t> orphans;
   while (running.step())
     if (!is_alive(running.integer(1))) orphans.push_back(running.integer(0));
   if (running.failed()) return running.failure("list running runs");
-  for (int64_t id : orphans) {
+  return orphans;
+}
+
+Status Catalog::end_orphaned_runs(const std::vector<int64_t>& runs) {
+  for (int64_t id : runs)
     if (Status ended = finish_run(id, false, std::nullopt, "orphaned: its runner is gone"); !ended)
-      return Failure{ended.error()};
-  }
-  return static_cast<int>(orphans.size());
+      return ended;
+  return ok();
 }
 
 Expected<bool> Catalog::claim(const std::string& ref, int64_t pid, const std::string& host,

@@ -231,10 +231,11 @@ class Catalog {
   // Runs that produced (or tried to produce) `ref` as their target, or of
   // job `job`, newest first.
   Expected<std::vector<RunRecord>> runs_for(const std::string& ref_or_job);
-  // Runs still `running` on `host` whose process is gone (a killed runner):
-  // ends them as failed. Returns how many.
-  Expected<int> reap_orphaned_runs(const std::string& host,
-                                   const std::function<bool(int64_t pid)>& is_alive);
+  // Runs still `running` on `host` whose process is gone (a killed runner).
+  Expected<std::vector<int64_t>> orphaned_runs(const std::string& host,
+                                               const std::function<bool(int64_t pid)>& is_alive);
+  // Ends `runs` (from orphaned_runs()) as failed, "orphaned: its runner is gone".
+  Status end_orphaned_runs(const std::vector<int64_t>& runs);
 
   // ---- claims: one builder per partition across processes ----
   // Claims `ref` for (pid, host) unless a live claim by someone else holds it.

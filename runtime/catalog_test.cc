@@ -435,7 +435,7 @@ TEST_F(CatalogTest, BuiltFromListsEveryVersionMadeByARunThatReadIt) {
   EXPECT_TRUE(catalog->built_from(second)->empty());
 }
 
-TEST_F(CatalogTest, ReapsRunsWhoseProcessIsGone) {
+TEST_F(CatalogTest, ListsThenEndsRunsWhoseProcessIsGone) {
   std::unique_ptr<Catalog> catalog = open();
   NewRun run;
   run.job = "j";
@@ -443,9 +443,13 @@ TEST_F(CatalogTest, ReapsRunsWhoseProcessIsGone) {
   run.pid = 12345;
   run.host = "h";
   int64_t id = *catalog->start_run(run);
-  Expected<int> reaped = catalog->reap_orphaned_runs("h", [](int64_t) { return false; });
-  ASSERT_TRUE(reaped);
-  EXPECT_EQ(*reaped, 1);
+  EXPECT_EQ(*catalog->orphaned_runs("h", [](int64_t) { return true; }), std::vector<int64_t>{});
+  Expected<std::vector<int64_t>> orphans =
+      catalog->orphaned_runs("h", [](int64_t) { return false; });
+  ASSERT_TRUE(orphans);
+  EXPECT_EQ(*orphans, std::vector<int64_t>{id});
+  EXPECT_EQ((*catalog->run(id))->state, "running");  // only listed so far
+  ASSERT_TRUE(catalog->end_orphaned_runs(*orphans));
   EXPECT_EQ((*catalog->run(id))->state, "failed");
 }
 

@@ -265,10 +265,22 @@ int plan_or_build(const Options& options, Session& session, bool build, std::ost
   std::optional<std::vector<PartitionRef>> requested =
       requested_partitions(session, options.positional, err);
   if (!requested) return kRunExitUsage;
-  Expected<int> reaped = session.catalog->reap_orphaned_runs(host_name(), process_alive);
-  if (!reaped) {
-    err << "databuild-run: " << reaped.error() << "\n";
+  // A killed runner's runs: what they wrote goes first, then they are ended,
+  // so that a build killed in between finds them again.
+  Expected<std::vector<int64_t>> orphans =
+      session.catalog->orphaned_runs(host_name(), process_alive);
+  if (!orphans) {
+    err << "databuild-run: " << orphans.error() << "\n";
     return kRunExitUsage;
+  }
+  if (!orphans->empty()) {
+    if (Status removed = remove_run_leftovers(session.disk, session.data_root, *orphans); !removed)
+      err << "databuild-run: could not remove what a killed runner's runs wrote (gc will): "
+          << removed.error() << "\n";
+    if (Status ended = session.catalog->end_orphaned_runs(*orphans); !ended) {
+      err << "databuild-run: " << ended.error() << "\n";
+      return kRunExitUsage;
+    }
   }
   PlanOptions plan_options;
   plan_options.replace_manual = options.replace_manual;
@@ -644,10 +656,11 @@ int invalidate_command(const Options& options, Session& session, std::ostream& o
   return kRunExitOk;
 }
 
-// Version directories no catalog row names: a runner killed between the
-// rename into `.versions` and its catalog commit (builder.h), or a `put`
-// killed the same way. Those of a run still running, or of a `put` whose
-// process lives, are about to be recorded and are left alone.
+// Version directories no catalog row names: what a run wrote that was never
+// published and whose leftovers were not removed (its runner killed on
+// another host, or killed in turn while removing them; builder.h), or a
+// `put` killed between its rename into `.versions` and its catalog commit. Those of a run still
+// running, or of a `put` whose process lives, are about to be recorded and are left alone.
 Expected<size_t> remove_unrecorded_versions(Session& session) {
   Expected<std::vector<PartitionRecord>> current = session.catalog->current_partitions();
   if (!current) return Failure{current.error()};

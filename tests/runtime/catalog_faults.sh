@@ -5,8 +5,9 @@
 # disk and an I/O error: the build exits non-zero with an error naming the
 # catalog file and the operation; nothing partial is visible and the catalog
 # passes integrity_check; the rerun with the fault gone completes, reuses
-# every partition published before the fault, and leaves no staging. The same
-# for each sync failing (only creating the catalog and checkpoints sync).
+# every partition published before the fault, and leaves nothing unrecorded
+# in `.versions`. The same for each sync failing (only creating the catalog
+# and checkpoints sync).
 set -uo pipefail
 run=$1
 faulty=$2
@@ -61,7 +62,8 @@ round() {
   check "$what: the rerun completes" test $status -eq 0
   check "$what: it reuses every partition published before the fault" \
     contains_all "$before" "$(published)"
-  check "$what: it leaves no staging" test -z "$(ls -A "$ws/data/.staging" 2>/dev/null)"
+  check "$what: it leaves nothing unrecorded" \
+    test -z "$(unrecorded_versions "$ws")$(ls -A "$ws/data/.staging" 2>/dev/null)"
   check "$what: after it, still sound" verify_catalog "$ws"
 }
 

@@ -22,7 +22,7 @@ for job in nothing astray; do
   check "$job: the run is recorded as failed" \
     bash -c "'$run' -C '$ws' history $job/date=$day | grep -q 'failed (attempt 1.*is missing'"
   check "$job: nothing is published" test ! -e "$ws/data/$job/date=$day"
-  check "$job: its staging is gone" test -z "$(ls -A "$ws/data/.staging" 2>/dev/null)"
+  check "$job: nothing it wrote is left" test -z "$(unrecorded_versions "$ws")"
   if [ $failures -gt 0 ]; then echo "$out"; fi
 done
 

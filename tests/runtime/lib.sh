@@ -1,6 +1,7 @@
 # Shared by the runtime's end-to-end scripts: a scratch directory removed on
 # exit, check() counting failures, finish() turning them into the exit status,
-# and verify_catalog() for the invariants every kill or race must keep.
+# verify_catalog() for the invariants every kill or race must keep, and
+# unrecorded_versions() for what a dead or failed run may have left.
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 failures=0
@@ -51,5 +52,22 @@ for root, dirs, files in os.walk(data):
 for problem in problems:
     print("  " + problem)
 sys.exit(1 if problems else 0)
+PY
+}
+# unrecorded_versions WORKSPACE: the entries of `<data>/.versions` no
+# partition row of the catalog names (what a failed run, or a killed runner's,
+# wrote and nothing removed), one per line; nothing when all are recorded.
+unrecorded_versions() {
+  python3 - "$1" <<'PY'
+import os, sqlite3, sys
+ws = sys.argv[1]
+versions = os.path.join(ws, "data", ".versions")
+catalog = os.path.join(ws, ".databuild", "catalog.db")
+db = sqlite3.connect(catalog if os.path.exists(catalog) else ":memory:")
+has_schema = db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'partitions'").fetchone()[0]
+recorded = {path for (path,) in db.execute("SELECT path FROM partitions")} if has_schema else set()
+for name in sorted(os.listdir(versions)) if os.path.isdir(versions) else []:
+    if os.path.join(versions, name) not in recorded:
+        print(os.path.join(versions, name))
 PY
 }
