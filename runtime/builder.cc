@@ -238,11 +238,6 @@ void Builder::finished(size_t target) {
   for (size_t output : plan_.targets[target].outputs) became_available(output);
 }
 
-// `.staging/put-PID-...` of a dead `put`, and `.staging/run-N` of a run no
-// longer running (runtimes before runs wrote into `.versions` staged there):
-// what a killed process left. Never visible to readers, but they hold disk
-// space. (A killed runner's runs' directories in `.versions` are removed
-// when its runs are found orphaned, run_command.cc.)
 Status remove_run_leftovers(DiskInterface& disk, const std::string& data_root,
                             const std::vector<int64_t>& runs) {
   std::string versions = data_root + "/.versions";
@@ -257,6 +252,11 @@ Status remove_run_leftovers(DiskInterface& disk, const std::string& data_root,
   return ok();
 }
 
+// `.staging/put-PID-...` of a dead `put`, and `.staging/run-N` of a run no
+// longer running (runtimes before runs wrote into `.versions` staged there):
+// what a killed process left. Never visible to readers, but they hold disk
+// space. (A killed runner's runs' directories in `.versions` are removed
+// when its runs are found orphaned, run_command.cc.)
 Status Builder::clean_stale_staging() {
   std::string staging = plan_.data_root + "/.staging";
   for (const std::string& name : disk_.list_names(staging)) {

@@ -656,11 +656,12 @@ int invalidate_command(const Options& options, Session& session, std::ostream& o
   return kRunExitOk;
 }
 
-// Version directories no catalog row names: what a run wrote that was never
-// published and whose leftovers were not removed (its runner killed on
-// another host, or killed in turn while removing them; builder.h), or a
-// `put` killed between its rename into `.versions` and its catalog commit. Those of a run still
-// running, or of a `put` whose process lives, are about to be recorded and are left alone.
+// Entries of `.versions` no catalog row names: what a run wrote that was
+// never published and that no build removed (its runner killed on another
+// host, a removal that failed; builder.h), a file a succeeding job wrote
+// beside its directory, or a `put` killed between its rename into
+// `.versions` and its catalog commit. Those of a run still running, or of a
+// `put` whose process lives, are about to be recorded and are left alone.
 Expected<size_t> remove_unrecorded_versions(Session& session) {
   Expected<std::vector<PartitionRecord>> current = session.catalog->current_partitions();
   if (!current) return Failure{current.error()};
